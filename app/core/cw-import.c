@@ -1,0 +1,183 @@
+/* cw-import.c: shared pieces of the importers and the dispatch by format. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cw-import.h"
+
+G_DEFINE_QUARK (cw-import-error-quark, cw_import_error)
+
+CwParagraph *
+cw_paragraph_new (const char *text,
+                  gssize      len)
+{
+  CwParagraph *paragraph = g_new0 (CwParagraph, 1);
+
+  paragraph->text = g_strndup (text, len < 0 ? strlen (text) : (gsize) len);
+  paragraph->time = -1;
+  return paragraph;
+}
+
+void
+cw_paragraph_free (CwParagraph *paragraph)
+{
+  if (paragraph == NULL)
+    return;
+  g_free (paragraph->text);
+  g_free (paragraph->speaker);
+  g_free (paragraph);
+}
+
+GPtrArray *
+cw_paragraph_array_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) cw_paragraph_free);
+}
+
+void
+cw_parsed_document_free (CwParsedDocument *document)
+{
+  if (document == NULL)
+    return;
+  g_free (document->text);
+  g_clear_pointer (&document->turns, g_ptr_array_unref);
+  g_free (document);
+}
+
+void
+cw_import_set_error (GError      **error,
+                     CwImportError code,
+                     const char   *filename,
+                     guint         line,
+                     const char   *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (line > 0)
+    g_set_error (error, CW_IMPORT_ERROR, code, "%s:%u: %s", filename, line, message);
+  else
+    g_set_error (error, CW_IMPORT_ERROR, code, "%s: %s", filename, message);
+}
+
+typedef GPtrArray *(*ParseFunc) (GBytes *, const char *, GError **);
+
+static gboolean
+has_suffix (const char *name,
+            const char *suffix)
+{
+  gsize n = strlen (name), s = strlen (suffix);
+
+  return n >= s && g_ascii_strcasecmp (name + n - s, suffix) == 0;
+}
+
+static gboolean
+is_zip (GBytes *bytes)
+{
+  gsize size;
+  const guchar *data = g_bytes_get_data (bytes, &size);
+
+  return size >= 4 && memcmp (data, "PK\003\004", 4) == 0;
+}
+
+CwParsedDocument *
+cw_import_bytes (GBytes      *bytes,
+                 const char  *filename,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) paragraphs = NULL;
+  ParseFunc parse;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, "the file is empty");
+      return NULL;
+    }
+
+  if (has_suffix (filename, ".docx"))
+    parse = cw_import_parse_docx;
+  else if (has_suffix (filename, ".odt"))
+    parse = cw_import_parse_odt;
+  else if (has_suffix (filename, ".srt"))
+    parse = cw_import_parse_srt;
+  else if (has_suffix (filename, ".vtt"))
+    parse = cw_import_parse_vtt;
+  else if (is_zip (bytes))
+    {
+      /* A zip under another name: an office file renamed, or an archive. */
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
+                           "this is a zip archive, not a transcript (rename a Word file to .docx or an OpenDocument file to .odt)");
+      return NULL;
+    }
+  else if (has_suffix (filename, ".doc") || has_suffix (filename, ".pdf") ||
+           has_suffix (filename, ".rtf") || has_suffix (filename, ".qdpx") ||
+           has_suffix (filename, ".codewerk"))
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
+                           "this kind of file cannot be imported as a transcript (use .txt, .docx, .odt, .srt or .vtt)");
+      return NULL;
+    }
+  else
+    parse = cw_import_parse_txt;
+
+  paragraphs = parse (bytes, filename, error);
+  if (paragraphs == NULL)
+    return NULL;
+
+  return cw_parsed_document_build (paragraphs, filename, error);
+}
+
+CwParsedDocument *
+cw_import_file (GFile         *file,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  display = g_file_get_path (file);
+  if (display == NULL)
+    display = g_file_get_uri (file);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (info == NULL)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, display, 0, "%s", local_error->message);
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, display, 0, "not a regular file");
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > CW_IMPORT_MAX_FILE_BYTES)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, display, 0,
+                           "the file is larger than %d MiB", CW_IMPORT_MAX_FILE_BYTES / (1024 * 1024));
+      return NULL;
+    }
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, display, 0, "%s", local_error->message);
+      return NULL;
+    }
+
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  return cw_import_bytes (bytes, display, error);
+}

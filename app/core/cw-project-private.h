@@ -1,0 +1,34 @@
+/* cw-project-private.h: what the core's other files share about CwProject. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "cw-project.h"
+
+G_BEGIN_DECLS
+
+sqlite3  *_cw_project_get_db       (CwProject   *self);
+/* Sets a CW_PROJECT_ERROR_DATABASE error from the connection's last error. */
+void      _cw_project_set_db_error (CwProject   *self,
+                                    GError     **error,
+                                    const char  *what);
+sqlite3_stmt *_cw_project_prepare  (CwProject   *self,
+                                    const char  *sql,
+                                    GError     **error);
+gboolean  _cw_project_exec         (CwProject   *self,
+                                    const char  *sql,
+                                    GError     **error);
+/* BEGIN IMMEDIATE; COMMIT; ROLLBACK (the last never fails the caller). */
+gboolean  _cw_project_begin        (CwProject   *self,
+                                    GError     **error);
+gboolean  _cw_project_commit       (CwProject   *self,
+                                    GError     **error);
+void      _cw_project_rollback     (CwProject   *self);
+
+/* Registers the FTS5 helpers on a fresh connection. */
+gboolean  _cw_search_register      (sqlite3     *db,
+                                    GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS

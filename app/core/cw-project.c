@@ -1,0 +1,1383 @@
+/* cw-project.c: the project file, one SQLite database.
+ *
+ * The schema is laid out for everything the workbench will hold (codebook,
+ * codings by several coders, memos, document groups, cohort cases and their
+ * variables, links of cases to documents and speakers), so that later
+ * features add rows, not rewrites. Every change runs in one transaction:
+ * a failed command leaves the file as it was.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "cw-import.h"
+#include "cw-project-private.h"
+
+struct _CwProject
+{
+  GObject  parent_instance;
+
+  sqlite3 *db;
+  char    *path;
+  char    *title;
+};
+
+G_DEFINE_TYPE (CwProject, cw_project, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (cw-project-error-quark, cw_project_error)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Version 1. Offsets are code points into documents.text. */
+static const char schema_v1[] =
+  "CREATE TABLE project ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE coders ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  guid       TEXT NOT NULL UNIQUE,"
+  "  name       TEXT NOT NULL UNIQUE,"
+  "  created_at TEXT NOT NULL"
+  ");"
+
+  "CREATE TABLE documents ("
+  "  id            INTEGER PRIMARY KEY,"
+  "  guid          TEXT NOT NULL UNIQUE,"
+  "  name          TEXT NOT NULL UNIQUE,"
+  "  kind          TEXT NOT NULL DEFAULT 'other'"
+  "                CHECK (kind IN ('other','arena','focus-group','employer-interview','interview')),"
+  "  original_name TEXT,"
+  "  imported_at   TEXT NOT NULL,"
+  "  text          TEXT NOT NULL,"
+  "  characters    INTEGER NOT NULL,"
+  "  language      TEXT,"
+  "  media_path    TEXT,"
+  "  position      INTEGER NOT NULL DEFAULT 0"
+  ");"
+
+  "CREATE TABLE speakers ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,"
+  "  name        TEXT NOT NULL,"
+  "  role        TEXT,"
+  "  UNIQUE (document_id, name)"
+  ");"
+
+  "CREATE TABLE turns ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,"
+  "  idx         INTEGER NOT NULL,"
+  "  speaker_id  INTEGER REFERENCES speakers (id) ON DELETE SET NULL,"
+  "  start       INTEGER NOT NULL,"
+  "  end         INTEGER NOT NULL CHECK (end >= start),"
+  "  time        REAL,"
+  "  UNIQUE (document_id, idx)"
+  ");"
+
+  "CREATE TABLE codes ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  guid        TEXT NOT NULL UNIQUE,"
+  "  parent_id   INTEGER REFERENCES codes (id) ON DELETE CASCADE,"
+  "  name        TEXT NOT NULL,"
+  "  color       TEXT,"
+  "  description TEXT,"
+  "  position    INTEGER NOT NULL DEFAULT 0,"
+  "  codable     INTEGER NOT NULL DEFAULT 1,"
+  "  created_at  TEXT NOT NULL"
+  ");"
+  "CREATE INDEX codes_by_parent ON codes (parent_id, position);"
+
+  "CREATE TABLE codings ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  guid        TEXT NOT NULL UNIQUE,"
+  "  document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,"
+  "  code_id     INTEGER NOT NULL REFERENCES codes (id) ON DELETE CASCADE,"
+  "  coder_id    INTEGER NOT NULL REFERENCES coders (id),"
+  "  start       INTEGER NOT NULL,"
+  "  end         INTEGER NOT NULL CHECK (end > start),"
+  "  created_at  TEXT NOT NULL,"
+  "  UNIQUE (document_id, code_id, coder_id, start, end)"
+  ");"
+  "CREATE INDEX codings_by_code ON codings (code_id);"
+  "CREATE INDEX codings_by_document ON codings (document_id, start);"
+
+  "CREATE TABLE memos ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  guid        TEXT NOT NULL UNIQUE,"
+  "  title       TEXT,"
+  "  text        TEXT NOT NULL DEFAULT '',"
+  "  author_id   INTEGER REFERENCES coders (id),"
+  "  created_at  TEXT NOT NULL,"
+  "  modified_at TEXT NOT NULL,"
+  "  document_id INTEGER REFERENCES documents (id) ON DELETE CASCADE,"
+  "  code_id     INTEGER REFERENCES codes (id) ON DELETE CASCADE,"
+  "  coding_id   INTEGER REFERENCES codings (id) ON DELETE CASCADE"
+  ");"
+
+  "CREATE TABLE document_groups ("
+  "  id   INTEGER PRIMARY KEY,"
+  "  guid TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  description TEXT"
+  ");"
+  "CREATE TABLE document_group_members ("
+  "  group_id    INTEGER NOT NULL REFERENCES document_groups (id) ON DELETE CASCADE,"
+  "  document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (group_id, document_id)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE cases ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  guid       TEXT NOT NULL UNIQUE,"
+  "  identifier TEXT NOT NULL UNIQUE"
+  ");"
+  "CREATE TABLE variables ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  guid     TEXT NOT NULL UNIQUE,"
+  "  name     TEXT NOT NULL UNIQUE,"
+  "  label    TEXT,"
+  "  type     TEXT NOT NULL DEFAULT 'text' CHECK (type IN ('numeric','text','date')),"
+  "  position INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE value_labels ("
+  "  variable_id INTEGER NOT NULL REFERENCES variables (id) ON DELETE CASCADE,"
+  "  value       REAL NOT NULL,"
+  "  label       TEXT NOT NULL,"
+  "  PRIMARY KEY (variable_id, value)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE case_values ("
+  "  case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+  "  variable_id INTEGER NOT NULL REFERENCES variables (id) ON DELETE CASCADE,"
+  "  number      REAL,"
+  "  text        TEXT,"
+  "  PRIMARY KEY (case_id, variable_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE case_links ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  case_id     INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+  "  document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,"
+  "  speaker_id  INTEGER REFERENCES speakers (id) ON DELETE CASCADE,"
+  "  UNIQUE (case_id, document_id, speaker_id)"
+  ");"
+
+  "CREATE TABLE word_list ("
+  "  word TEXT PRIMARY KEY"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE pseudonyms ("
+  "  id        INTEGER PRIMARY KEY,"
+  "  real      TEXT NOT NULL UNIQUE,"
+  "  pseudonym TEXT NOT NULL,"
+  "  category  TEXT"
+  ");"
+
+  /* The index reads its text from documents (external content): the text is
+   * stored once. Triggers keep it in step with every later edit. */
+  "CREATE VIRTUAL TABLE document_index USING fts5 ("
+  "  text, content = 'documents', content_rowid = 'id',"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE TRIGGER documents_after_insert AFTER INSERT ON documents BEGIN"
+  "  INSERT INTO document_index (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+  "CREATE TRIGGER documents_after_delete AFTER DELETE ON documents BEGIN"
+  "  INSERT INTO document_index (document_index, rowid, text) VALUES ('delete', old.id, old.text);"
+  "END;"
+  "CREATE TRIGGER documents_after_update AFTER UPDATE OF text ON documents BEGIN"
+  "  INSERT INTO document_index (document_index, rowid, text) VALUES ('delete', old.id, old.text);"
+  "  INSERT INTO document_index (rowid, text) VALUES (new.id, new.text);"
+  "END;";
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+sqlite3 *
+_cw_project_get_db (CwProject *self)
+{
+  return self->db;
+}
+
+void
+_cw_project_set_db_error (CwProject   *self,
+                          GError     **error,
+                          const char  *what)
+{
+  int code = sqlite3_errcode (self->db);
+
+  if (code == SQLITE_NOTADB)
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                 "%s: not a Codewerk project (not an SQLite database)", self->path);
+  else if (code == SQLITE_FULL)
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                 "%s: the disk is full; nothing was changed", self->path);
+  else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                 "%s: the project is busy in another program; try again", self->path);
+  else if (code == SQLITE_READONLY)
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                 "%s: the project file is read-only", self->path);
+  else
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                 "%s: %s: %s", self->path, what, sqlite3_errmsg (self->db));
+}
+
+sqlite3_stmt *
+_cw_project_prepare (CwProject   *self,
+                     const char  *sql,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the project");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+_cw_project_exec (CwProject   *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the project");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_cw_project_begin (CwProject  *self,
+                   GError    **error)
+{
+  /* IMMEDIATE takes the write lock now, so a concurrent writer makes us
+   * wait (busy_timeout) instead of failing halfway through. */
+  return _cw_project_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+_cw_project_commit (CwProject  *self,
+                    GError    **error)
+{
+  if (!_cw_project_exec (self, "COMMIT", error))
+    {
+      _cw_project_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_cw_project_rollback (CwProject *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+cw_project_finalize (GObject *object)
+{
+  CwProject *self = CW_PROJECT (object);
+
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_free (self->path);
+  g_free (self->title);
+
+  G_OBJECT_CLASS (cw_project_parent_class)->finalize (object);
+}
+
+static void
+cw_project_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CwProject *self = CW_PROJECT (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cw_project_class_init (CwProjectClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cw_project_finalize;
+  object_class->get_property = cw_project_get_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cw_project_init (CwProject *self)
+{
+}
+
+/* Pragmas for every connection. synchronous=FULL: a committed coding
+ * survives a power cut. */
+static gboolean
+configure_connection (CwProject  *self,
+                      GError    **error)
+{
+  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_extended_result_codes (self->db, FALSE);
+  return _cw_project_exec (self,
+                           "PRAGMA foreign_keys = ON;"
+                           "PRAGMA synchronous = FULL;"
+                           "PRAGMA temp_store = MEMORY;"
+                           "PRAGMA cache_size = -16000;",
+                           error) &&
+         _cw_search_register (self->db, error);
+}
+
+static gint64
+pragma_int (CwProject   *self,
+            const char  *sql,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the project");
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+load_title (CwProject  *self,
+            GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self, "SELECT value FROM project WHERE key = 'title'", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  g_clear_pointer (&self->title, g_free);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    self->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (self->title == NULL || *self->title == '\0')
+    {
+      g_autofree char *base = g_path_get_basename (self->path);
+      char *dot = strrchr (base, '.');
+
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      g_free (self->title);
+      self->title = g_strdup (base);
+    }
+  return TRUE;
+}
+
+static gboolean
+set_meta (CwProject   *self,
+          const char  *key,
+          const char  *value,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self, "INSERT OR REPLACE INTO project (key, value) VALUES (?1, ?2)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the project");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_database_files (const char *path)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+CwProject *
+cw_project_create (const char  *path,
+                   const char  *title,
+                   GError     **error)
+{
+  g_autoptr(CwProject) self = NULL;
+  g_autofree char *created = now_iso8601 ();
+  g_autofree char *guid = g_uuid_string_random ();
+  g_autofree char *sql = NULL;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* O_EXCL: never overwrite a project, even one that appears meanwhile. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == EEXIST)
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
+                     "%s: the file already exists; choose another name", path);
+      else
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                     "%s: cannot create the project: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+
+  self = g_object_new (CW_TYPE_PROJECT, NULL);
+  self->path = g_strdup (path);
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      _cw_project_set_db_error (self, error, "cannot create the project");
+      g_clear_object (&self);
+      remove_database_files (path);
+      return NULL;
+    }
+
+  sql = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                         CW_PROJECT_APPLICATION_ID, CW_PROJECT_SCHEMA_VERSION);
+
+  if (!_cw_project_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !configure_connection (self, error) ||
+      !_cw_project_begin (self, error) ||
+      !_cw_project_exec (self, schema_v1, error) ||
+      !_cw_project_exec (self, sql, error) ||
+      !set_meta (self, "title", title, error) ||
+      !set_meta (self, "guid", guid, error) ||
+      !set_meta (self, "created_at", created, error) ||
+      !set_meta (self, "created_by", "Codewerk " PACKAGE_VERSION, error) ||
+      !_cw_project_commit (self, error) ||
+      !load_title (self, error))
+    {
+      _cw_project_rollback (self);
+      g_clear_object (&self);
+      remove_database_files (path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+CwProject *
+cw_project_open (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(CwProject) self = NULL;
+  gint64 application_id, version;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                   "%s: no such project file", path);
+      return NULL;
+    }
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   "%s: not a Codewerk project (not a regular file)", path);
+      return NULL;
+    }
+
+  self = g_object_new (CW_TYPE_PROJECT, NULL);
+  self->path = g_strdup (path);
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      _cw_project_set_db_error (self, error, "cannot open the project");
+      return NULL;
+    }
+
+  /* Look before touching anything: a file that is not ours is left alone. */
+  application_id = pragma_int (self, "PRAGMA application_id", error);
+  if (application_id < 0)
+    return NULL;
+  if (application_id != CW_PROJECT_APPLICATION_ID)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   "%s: not a Codewerk project", path);
+      return NULL;
+    }
+
+  version = pragma_int (self, "PRAGMA user_version", error);
+  if (version < 0)
+    return NULL;
+  if (version > CW_PROJECT_SCHEMA_VERSION)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NEWER_VERSION,
+                   "%s: made by a newer version of Codewerk (project format %" G_GINT64_FORMAT
+                   ", this version reads up to %d); please update Codewerk",
+                   path, version, CW_PROJECT_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (version < 1)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   "%s: not a Codewerk project (incomplete project file)", path);
+      return NULL;
+    }
+
+  if (!configure_connection (self, error))
+    return NULL;
+
+  /* Forward migrations go here, one transaction each, when the schema
+   * version grows past 1. */
+
+  if (!load_title (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+cw_project_get_path (CwProject *self)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  return self->path;
+}
+
+const char *
+cw_project_get_title (CwProject *self)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  return self->title;
+}
+
+gboolean
+cw_project_set_title (CwProject   *self,
+                      const char  *title,
+                      GError     **error)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+
+  if (!_cw_project_begin (self, error))
+    return FALSE;
+  if (!set_meta (self, "title", title, error) || !_cw_project_commit (self, error))
+    {
+      _cw_project_rollback (self);
+      return FALSE;
+    }
+  load_title (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  return TRUE;
+}
+
+/* Documents */
+
+void
+cw_document_info_free (CwDocumentInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->guid);
+  g_free (info->name);
+  g_free (info->original_name);
+  g_free (info->imported_at);
+  g_strfreev (info->speakers);
+  g_free (info);
+}
+
+CwDocumentInfo *
+cw_document_info_copy (const CwDocumentInfo *info)
+{
+  CwDocumentInfo *copy = g_new0 (CwDocumentInfo, 1);
+
+  *copy = *info;
+  copy->guid = g_strdup (info->guid);
+  copy->name = g_strdup (info->name);
+  copy->original_name = g_strdup (info->original_name);
+  copy->imported_at = g_strdup (info->imported_at);
+  copy->speakers = g_strdupv (info->speakers);
+  return copy;
+}
+
+void
+cw_document_free (CwDocument *document)
+{
+  if (document == NULL)
+    return;
+  cw_document_info_free (document->info);
+  g_free (document->text);
+  g_clear_pointer (&document->turns, g_ptr_array_unref);
+  g_free (document);
+}
+
+#define DOCUMENT_COLUMNS \
+  "d.id, d.guid, d.name, d.kind, d.original_name, d.imported_at, d.characters," \
+  " (SELECT count(*) FROM turns t WHERE t.document_id = d.id)"
+
+static CwDocumentInfo *
+document_info_from_row (sqlite3_stmt *stmt)
+{
+  CwDocumentInfo *info = g_new0 (CwDocumentInfo, 1);
+
+  info->id = sqlite3_column_int64 (stmt, 0);
+  info->guid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  info->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  if (!cw_document_kind_from_string ((const char *) sqlite3_column_text (stmt, 3), &info->kind))
+    info->kind = CW_DOCUMENT_KIND_OTHER;
+  info->original_name = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  info->imported_at = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  info->characters = sqlite3_column_int64 (stmt, 6);
+  info->n_turns = sqlite3_column_int (stmt, 7);
+  return info;
+}
+
+/* Fills in speakers for the documents in infos (keyed by id). */
+static gboolean
+load_speakers (CwProject   *self,
+               GPtrArray   *infos,
+               gint64       only_document,
+               GError     **error)
+{
+  g_autoptr(GHashTable) lists = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                       (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = _cw_project_prepare (self,
+                              only_document > 0
+                              ? "SELECT document_id, name FROM speakers WHERE document_id = ?1 ORDER BY id"
+                              : "SELECT document_id, name FROM speakers ORDER BY document_id, id",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  if (only_document > 0)
+    sqlite3_bind_int64 (stmt, 1, only_document);
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      CwDocumentInfo *info = g_ptr_array_index (infos, i);
+      g_hash_table_insert (lists, &info->id, g_ptr_array_new ());
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      GPtrArray *list = g_hash_table_lookup (lists, &id);
+
+      if (list != NULL)
+        g_ptr_array_add (list, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the speakers");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      CwDocumentInfo *info = g_ptr_array_index (infos, i);
+      GPtrArray *list = g_hash_table_lookup (lists, &info->id);
+
+      g_ptr_array_add (list, NULL);
+      info->speakers = g_memdup2 (list->pdata, sizeof (char *) * list->len);
+    }
+  return TRUE;
+}
+
+GPtrArray *
+cw_project_list_documents (CwProject  *self,
+                           GError    **error)
+{
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_document_info_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  stmt = _cw_project_prepare (self, "SELECT " DOCUMENT_COLUMNS " FROM documents d ORDER BY d.id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (infos, document_info_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot list the documents");
+      return NULL;
+    }
+  if (!load_speakers (self, infos, 0, error))
+    return NULL;
+  return g_steal_pointer (&infos);
+}
+
+CwDocumentInfo *
+cw_project_get_document_info (CwProject  *self,
+                              gint64      id,
+                              GError    **error)
+{
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_document_info_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  stmt = _cw_project_prepare (self, "SELECT " DOCUMENT_COLUMNS " FROM documents d WHERE d.id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                   "%s: no document with id %" G_GINT64_FORMAT, self->path, id);
+      return NULL;
+    }
+  g_ptr_array_add (infos, document_info_from_row (stmt));
+  if (!load_speakers (self, infos, id, error))
+    return NULL;
+  return g_ptr_array_steal_index (infos, 0);
+}
+
+gint64
+cw_project_lookup_document (CwProject   *self,
+                            const char  *id_or_name,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 id = 0;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), 0);
+  g_return_val_if_fail (id_or_name != NULL, 0);
+
+  /* A name wins over an id: a document may well be called "2019". */
+  stmt = _cw_project_prepare (self,
+                              "SELECT id FROM documents WHERE name = ?1"
+                              " UNION ALL SELECT id FROM documents WHERE CAST(id AS TEXT) = ?1"
+                              " LIMIT 1",
+                              error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, id_or_name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+
+  if (id == 0)
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                 "%s: no document '%s' (see the list of documents)", self->path, id_or_name);
+  return id;
+}
+
+char *
+cw_project_get_text (CwProject  *self,
+                     gint64      id,
+                     GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  stmt = _cw_project_prepare (self, "SELECT text FROM documents WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                   "%s: no document with id %" G_GINT64_FORMAT, self->path, id);
+      return NULL;
+    }
+  return g_strndup ((const char *) sqlite3_column_text (stmt, 0), sqlite3_column_bytes (stmt, 0));
+}
+
+GPtrArray *
+cw_project_get_turns (CwProject  *self,
+                      gint64      id,
+                      GError    **error)
+{
+  g_autoptr(GPtrArray) turns = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_turn_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  stmt = _cw_project_prepare (self,
+                              "SELECT s.name, t.start, t.end, t.time FROM turns t"
+                              " LEFT JOIN speakers s ON s.id = t.speaker_id"
+                              " WHERE t.document_id = ?1 ORDER BY t.idx",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      double time = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? -1 : sqlite3_column_double (stmt, 3);
+
+      g_ptr_array_add (turns, cw_turn_new ((const char *) sqlite3_column_text (stmt, 0),
+                                           sqlite3_column_int64 (stmt, 1),
+                                           sqlite3_column_int64 (stmt, 2),
+                                           time));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the turns");
+      return NULL;
+    }
+  return g_steal_pointer (&turns);
+}
+
+CwDocument *
+cw_project_load_document (CwProject  *self,
+                          gint64      id,
+                          GError    **error)
+{
+  g_autoptr(CwDocument) document = g_new0 (CwDocument, 1);
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  /* One read transaction: text and turns from the same snapshot. */
+  if (!_cw_project_exec (self, "BEGIN", error))
+    return NULL;
+  document->info = cw_project_get_document_info (self, id, error);
+  if (document->info != NULL)
+    document->text = cw_project_get_text (self, id, error);
+  if (document->text != NULL)
+    document->turns = cw_project_get_turns (self, id, error);
+  _cw_project_rollback (self);
+
+  if (document->turns == NULL)
+    return NULL;
+  return g_steal_pointer (&document);
+}
+
+gboolean
+cw_project_set_document_kind (CwProject       *self,
+                              gint64           id,
+                              CwDocumentKind   kind,
+                              GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+
+  stmt = _cw_project_prepare (self, "UPDATE documents SET kind = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, cw_document_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot change the document");
+      return FALSE;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                   "%s: no document with id %" G_GINT64_FORMAT, self->path, id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Import */
+
+typedef struct
+{
+  sqlite3_stmt *document;
+  sqlite3_stmt *speaker;
+  sqlite3_stmt *turn;
+  GHashTable   *names;
+  char         *now;
+} ImportStatements;
+
+static void
+import_statements_clear (ImportStatements *st)
+{
+  sqlite3_finalize (st->document);
+  sqlite3_finalize (st->speaker);
+  sqlite3_finalize (st->turn);
+  g_clear_pointer (&st->names, g_hash_table_unref);
+  g_clear_pointer (&st->now, g_free);
+}
+
+static gboolean
+load_names (CwProject   *self,
+            GHashTable  *names,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, "SELECT name FROM documents", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the documents");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Names are how researchers refer to documents: keep them unique by
+ * numbering a second "interview.txt" as "interview (2).txt". */
+static char *
+unique_name (GHashTable *names,
+             const char *base)
+{
+  const char *dot = strrchr (base, '.');
+  g_autofree char *stem = NULL;
+  const char *extension;
+
+  if (!g_hash_table_contains (names, base))
+    return g_strdup (base);
+
+  if (dot == NULL || dot == base)
+    dot = base + strlen (base);
+  stem = g_strndup (base, dot - base);
+  extension = dot;
+
+  for (guint n = 2;; n++)
+    {
+      char *candidate = g_strdup_printf ("%s (%u)%s", stem, n, extension);
+
+      if (!g_hash_table_contains (names, candidate))
+        return candidate;
+      g_free (candidate);
+    }
+}
+
+static gboolean
+step_done (CwProject    *self,
+           sqlite3_stmt *stmt,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot store the document");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+store_document (CwProject        *self,
+                ImportStatements *st,
+                const char       *filename,
+                CwParsedDocument *parsed,
+                int               kind,
+                GError          **error)
+{
+  g_autoptr(GHashTable) speakers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *guid = g_uuid_string_random ();
+  g_autofree char *name = unique_name (st->names, filename);
+  CwDocumentKind document_kind;
+  gint64 document_id;
+
+  document_kind = kind >= 0 ? (CwDocumentKind) kind : cw_import_guess_kind (filename, parsed->text);
+
+  sqlite3_bind_text (st->document, 1, guid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st->document, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st->document, 3, cw_document_kind_to_string (document_kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (st->document, 4, filename, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st->document, 5, st->now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st->document, 6, parsed->text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st->document, 7, parsed->characters);
+  if (!step_done (self, st->document, error))
+    return 0;
+  document_id = sqlite3_last_insert_rowid (self->db);
+  g_hash_table_add (st->names, g_steal_pointer (&name));
+
+  for (guint i = 0; i < parsed->turns->len; i++)
+    {
+      const CwTurn *turn = g_ptr_array_index (parsed->turns, i);
+      gint64 speaker_id = 0;
+
+      if (turn->speaker != NULL)
+        {
+          gpointer found;
+
+          if (g_hash_table_lookup_extended (speakers, turn->speaker, NULL, &found))
+            speaker_id = GPOINTER_TO_SIZE (found);
+          else
+            {
+              sqlite3_bind_int64 (st->speaker, 1, document_id);
+              sqlite3_bind_text (st->speaker, 2, turn->speaker, -1, SQLITE_STATIC);
+              if (!step_done (self, st->speaker, error))
+                return 0;
+              speaker_id = sqlite3_last_insert_rowid (self->db);
+              g_hash_table_insert (speakers, turn->speaker, GSIZE_TO_POINTER ((gsize) speaker_id));
+            }
+        }
+
+      sqlite3_bind_int64 (st->turn, 1, document_id);
+      sqlite3_bind_int (st->turn, 2, i);
+      if (speaker_id > 0)
+        sqlite3_bind_int64 (st->turn, 3, speaker_id);
+      sqlite3_bind_int64 (st->turn, 4, turn->start);
+      sqlite3_bind_int64 (st->turn, 5, turn->end);
+      if (turn->time >= 0)
+        sqlite3_bind_double (st->turn, 6, turn->time);
+      if (!step_done (self, st->turn, error))
+        return 0;
+    }
+
+  return document_id;
+}
+
+GArray *
+cw_project_import (CwProject       *self,
+                   GPtrArray       *files,
+                   int              kind,
+                   CwProgressFunc   progress,
+                   gpointer         progress_data,
+                   GCancellable    *cancellable,
+                   GError         **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ImportStatements st = { 0 };
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (files != NULL, NULL);
+
+  if (!_cw_project_begin (self, error))
+    return NULL;
+
+  st.now = now_iso8601 ();
+  st.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!load_names (self, st.names, error) ||
+      !(st.document = _cw_project_prepare (self,
+                                           "INSERT INTO documents (guid, name, kind, original_name, imported_at, text, characters)"
+                                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)) ||
+      !(st.speaker = _cw_project_prepare (self, "INSERT INTO speakers (document_id, name) VALUES (?1, ?2)", error)) ||
+      !(st.turn = _cw_project_prepare (self,
+                                       "INSERT INTO turns (document_id, idx, speaker_id, start, end, time)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error)))
+    goto failed;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      GFile *file = g_ptr_array_index (files, i);
+      g_autoptr(CwParsedDocument) parsed = NULL;
+      g_autofree char *basename = g_file_get_basename (file);
+      gint64 id;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto failed;
+      if (progress != NULL)
+        progress (i, files->len, basename, progress_data);
+
+      parsed = cw_import_file (file, cancellable, error);
+      if (parsed == NULL)
+        goto failed;
+      id = store_document (self, &st, basename, parsed, kind, error);
+      if (id == 0)
+        goto failed;
+      g_array_append_val (ids, id);
+    }
+
+  import_statements_clear (&st);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !_cw_project_commit (self, error))
+    {
+      _cw_project_rollback (self);
+      return NULL;
+    }
+  if (progress != NULL)
+    progress (files->len, files->len, NULL, progress_data);
+  return g_steal_pointer (&ids);
+
+failed:
+  import_statements_clear (&st);
+  _cw_project_rollback (self);
+  return NULL;
+}
+
+/* Off-thread work: each task opens its own connection. */
+
+typedef struct
+{
+  char           *path;
+  GPtrArray      *files;
+  int             kind;
+  char           *query;
+  gint64          document_id;
+  guint           limit;
+  CwProgressFunc  progress;
+  gpointer        progress_data;
+  GMainContext   *context;
+} TaskData;
+
+static void
+task_data_free (TaskData *data)
+{
+  g_free (data->path);
+  g_clear_pointer (&data->files, g_ptr_array_unref);
+  g_free (data->query);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data);
+}
+
+static TaskData *
+task_data_new (CwProject *self)
+{
+  TaskData *data = g_new0 (TaskData, 1);
+
+  data->path = g_strdup (self->path);
+  data->context = g_main_context_ref_thread_default ();
+  return data;
+}
+
+typedef struct
+{
+  CwProgressFunc  func;
+  gpointer        user_data;
+  guint           done;
+  guint           total;
+  char           *current;
+} ProgressReport;
+
+static gboolean
+deliver_progress (gpointer user_data)
+{
+  ProgressReport *report = user_data;
+
+  report->func (report->done, report->total, report->current, report->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (ProgressReport *report)
+{
+  g_free (report->current);
+  g_free (report);
+}
+
+static void
+forward_progress (guint       done,
+                  guint       total,
+                  const char *current,
+                  gpointer    user_data)
+{
+  TaskData *data = user_data;
+  ProgressReport *report = g_new0 (ProgressReport, 1);
+
+  report->func = data->progress;
+  report->user_data = data->progress_data;
+  report->done = done;
+  report->total = total;
+  report->current = g_strdup (current);
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_progress, report,
+                              (GDestroyNotify) progress_report_free);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GArray) ids = NULL;
+  GError *error = NULL;
+
+  project = cw_project_open (data->path, &error);
+  if (project != NULL)
+    ids = cw_project_import (project, data->files, data->kind,
+                             data->progress != NULL ? forward_progress : NULL, data,
+                             cancellable, &error);
+  if (ids == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&ids), (GDestroyNotify) g_array_unref);
+}
+
+void
+cw_project_import_async (CwProject           *self,
+                         GPtrArray           *files,
+                         int                  kind,
+                         CwProgressFunc       progress,
+                         gpointer             progress_data,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (CW_IS_PROJECT (self));
+  g_return_if_fail (files != NULL);
+
+  data = task_data_new (self);
+  data->files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (data->files, g_file_dup (g_ptr_array_index (files, i)));
+  data->kind = kind;
+  data->progress = progress;
+  data->progress_data = progress_data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cw_project_import_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+GArray *
+cw_project_import_finish (CwProject     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  GError *error = NULL;
+
+  project = cw_project_open (data->path, &error);
+  if (project != NULL)
+    hits = cw_project_search (project, data->query, data->document_id, data->limit,
+                              cancellable, &error);
+  if (hits == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&hits), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+cw_project_search_async (CwProject           *self,
+                         const char          *query,
+                         gint64               document_id,
+                         guint                limit,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (CW_IS_PROJECT (self));
+  g_return_if_fail (query != NULL);
+
+  data = task_data_new (self);
+  data->query = g_strdup (query);
+  data->document_id = document_id;
+  data->limit = limit;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cw_project_search_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, search_thread);
+}
+
+GPtrArray *
+cw_project_search_finish (CwProject     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_document_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  g_autoptr(CwProject) project = NULL;
+  CwDocument *document = NULL;
+  GError *error = NULL;
+
+  project = cw_project_open (data->path, &error);
+  if (project != NULL)
+    document = cw_project_load_document (project, data->document_id, &error);
+  if (document == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, document, (GDestroyNotify) cw_document_free);
+}
+
+void
+cw_project_load_document_async (CwProject           *self,
+                                gint64               id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (CW_IS_PROJECT (self));
+
+  data = task_data_new (self);
+  data->document_id = id;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cw_project_load_document_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, load_document_thread);
+}
+
+CwDocument *
+cw_project_load_document_finish (CwProject     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
