@@ -27,7 +27,7 @@ typedef enum
 } CwImportError;
 
 /* Caps that bound memory whatever the input. */
-#define CW_IMPORT_MAX_FILE_BYTES     (256 * 1024 * 1024) /* a file read from disk */
+#define CW_IMPORT_MAX_FILE_BYTES     (32 * 1024 * 1024)  /* a file read from disk: transcripts are a few MB at most */
 #define CW_IMPORT_MAX_ENTRY_BYTES    (64 * 1024 * 1024)  /* one decompressed zip entry */
 #define CW_IMPORT_MAX_RATIO          200                 /* decompressed / compressed */
 

@@ -25,6 +25,12 @@ gboolean  _cw_project_commit       (CwProject   *self,
                                     GError     **error);
 void      _cw_project_rollback     (CwProject   *self);
 
+/* Every transaction that adds documents calls this before COMMIT with the
+ * first new id: new rows get ids above all existing ones. */
+gboolean  _cw_project_index_new_documents (CwProject  *self,
+                                           gint64      first_id,
+                                           GError    **error);
+
 /* Registers the FTS5 helpers on a fresh connection. */
 gboolean  _cw_search_register      (sqlite3     *db,
                                     GError     **error);
