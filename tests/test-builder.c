@@ -31,6 +31,8 @@ static const LabelCase label_cases[] = {
   { "Deelnemer 3 (moeder van Sem): klopt", "Deelnemer 3 (moeder van Sem)", "klopt" },
   { "Docent-mentor: Ja", "Docent-mentor", "Ja" },
   { "Dhr. Jansen: Dat klopt", "Dhr. Jansen", "Dat klopt" },
+  { "Resp. 1: Weet ik niet", "Resp. 1", "Weet ik niet" },
+  { "Int.: Nog een vraag", "Int.", "Nog een vraag" },
   { "Mw. de Vries: hm", "Mw. de Vries", "hm" },
   { "J. de Boer: ok", "J. de Boer", "ok" },
   { "Anne-Marie:\tJa", "Anne-Marie", "Ja" },

@@ -25,6 +25,7 @@ static const char *const name_particles[] = {
 /* Abbreviations that may end with a full stop in a name ("Dhr. Jansen"). */
 static const char *const name_abbreviations[] = {
   "Dhr", "Mw", "Mevr", "Mvr", "Mr", "Mrs", "Ms", "Dr", "Drs", "Ir", "Ing", "Prof", "St", "Jr", "Sr",
+  "Resp", "Int", "Interv", "Part", "Deeln", "Begel", "Doc",
 };
 
 /* Capitalised words that start a line with a colon without naming anyone:

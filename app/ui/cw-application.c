@@ -1,0 +1,321 @@
+/* cw-application.c: the Codewerk application.
+ *
+ * One window per project: opening a project reuses a window that has none,
+ * else opens a new window.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cw-application.h"
+#include "cw-window.h"
+
+struct _CwApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
+
+/* A window without a project, or a new one. */
+static CwWindow *
+get_free_window (CwApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CW_IS_WINDOW (l->data) && cw_window_get_project (l->data) == NULL)
+      return l->data;
+
+  return cw_window_new (GTK_APPLICATION (self));
+}
+
+static CwWindow *
+get_active_window (CwApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (CW_IS_WINDOW (window))
+    return CW_WINDOW (window);
+
+  return get_free_window (self);
+}
+
+static void
+open_file (CwApplication *self,
+           GFile         *file)
+{
+  CwWindow *window = get_free_window (self);
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (!cw_window_open_file (window, file, &error))
+    cw_window_show_error (window, error->message);
+}
+
+static void
+cw_application_activate (GApplication *application)
+{
+  gtk_window_present (GTK_WINDOW (get_active_window (CW_APPLICATION (application))));
+}
+
+static void
+cw_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    open_file (CW_APPLICATION (application), files[i]);
+}
+
+static void
+remember_folder (GFile *file)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *path = parent != NULL ? g_file_get_path (parent) : NULL;
+
+  if (path != NULL)
+    g_settings_set_string (settings, "last-folder", path);
+}
+
+static void
+set_last_folder (GtkFileChooser *chooser)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *folder = g_settings_get_string (settings, "last-folder");
+
+  if (folder[0] != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (chooser, file, NULL);
+    }
+}
+
+static GtkFileFilter *
+project_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Codewerk projects"));
+  gtk_file_filter_add_suffix (filter, "codewerk");
+  return filter;
+}
+
+static void
+open_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  gpointer         user_data)
+{
+  CwApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        {
+          remember_folder (file);
+          open_file (self, file);
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GtkFileFilter) filter = project_filter ();
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Open Project"),
+                                         gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  set_last_folder (GTK_FILE_CHOOSER (chooser));
+  g_signal_connect (chooser, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_response_cb (GtkNativeDialog *dialog,
+                 int              response,
+                 gpointer         user_data)
+{
+  CwApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        {
+          g_autofree char *full = g_str_has_suffix (path, ".codewerk") ? g_strdup (path)
+                                                                       : g_strconcat (path, ".codewerk", NULL);
+          g_autofree char *basename = g_path_get_basename (full);
+          g_autofree char *title = g_strndup (basename, strlen (basename) - strlen (".codewerk"));
+          g_autoptr(GError) error = NULL;
+          g_autoptr(CwProject) project = cw_project_create (full, title, &error);
+          CwWindow *window = get_free_window (self);
+
+          gtk_window_present (GTK_WINDOW (window));
+          if (project == NULL)
+            cw_window_show_error (window, error->message);
+          else
+            cw_window_set_project (window, project);
+          remember_folder (file);
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+new_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GtkFileFilter) filter = project_filter ();
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("New Project"),
+                                         gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Create"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  /* Translators: the suggested file name of a new project. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("Project.codewerk"));
+  set_last_folder (GTK_FILE_CHOOSER (chooser));
+  g_signal_connect (chooser, "response", G_CALLBACK (new_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_recent_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  open_file (self, file);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Closing the windows saves their size; the app quits with the last one. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* GtkApplication made the window from gtk/help-overlay.ui. */
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  static const char *developers[] = { "The Codewerk developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "modal", TRUE,
+                        "application-name", _("Codewerk"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Codewerk developers"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Read, search and code interview transcripts"),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: your names, one a line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "new", new_action },
+  { "open", open_action },
+  { "open-recent", open_recent_action, "s" },
+  { "quit", quit_action },
+  { "shortcuts", shortcuts_action },
+  { "about", about_action },
+};
+
+static void
+cw_application_startup (GApplication *application)
+{
+  GtkApplication *app = GTK_APPLICATION (application);
+  static const char *new_accels[] = { "<Control>n", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
+  static const char *no_accels[] = { NULL };
+
+  G_APPLICATION_CLASS (cw_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (app, "app.new", new_accels);
+  gtk_application_set_accels_for_action (app, "app.open", open_accels);
+  gtk_application_set_accels_for_action (app, "app.quit", quit_accels);
+  /* One name for the shortcuts window: app.shortcuts, used by the menu. */
+  gtk_application_set_accels_for_action (app, "win.show-help-overlay", no_accels);
+  gtk_application_set_accels_for_action (app, "app.shortcuts", shortcuts_accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+cw_application_class_init (CwApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = cw_application_activate;
+  app_class->open = cw_application_open;
+  app_class->startup = cw_application_startup;
+}
+
+static void
+cw_application_init (CwApplication *self)
+{
+}
+
+CwApplication *
+cw_application_new (void)
+{
+  return g_object_new (CW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}

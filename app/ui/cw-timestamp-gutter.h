@@ -1,0 +1,19 @@
+/* cw-timestamp-gutter.h: the turns' times beside a transcript. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define CW_TYPE_TIMESTAMP_GUTTER (cw_timestamp_gutter_get_type ())
+G_DECLARE_FINAL_TYPE (CwTimestampGutter, cw_timestamp_gutter, CW, TIMESTAMP_GUTTER, GtkWidget)
+
+/* A gutter for view's left border window (gtk_text_view_set_gutter). */
+GtkWidget *cw_timestamp_gutter_new       (GtkTextView *view);
+/* turns: CwTurn, in document order; NULL for none. Keeps a reference. */
+void       cw_timestamp_gutter_set_turns (CwTimestampGutter *self,
+                                          GPtrArray         *turns);
+/* "00:03:15"; exposed for the tests. */
+char      *cw_timestamp_gutter_format    (double             seconds);
+
+G_END_DECLS

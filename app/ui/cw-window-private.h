@@ -1,0 +1,29 @@
+/* cw-window-private.h: what the tests look at inside a CwWindow. */
+#pragma once
+
+#include "cw-document-list.h"
+#include "cw-transcript-view.h"
+#include "cw-window.h"
+
+G_BEGIN_DECLS
+
+CwDocumentList   *_cw_window_get_document_list   (CwWindow  *self);
+CwTranscriptView *_cw_window_get_transcript_view (CwWindow  *self);
+GtkSearchEntry   *_cw_window_get_search_entry    (CwWindow  *self);
+GtkLabel         *_cw_window_get_search_status   (CwWindow  *self);
+GtkListView      *_cw_window_get_results_list    (CwWindow  *self);
+/* CwSearchResult of the last search over all documents. */
+GListModel       *_cw_window_get_results         (CwWindow  *self);
+/* "empty" or "project". */
+const char       *_cw_window_get_page            (CwWindow  *self);
+/* The sidebar's page: "documents" or "results". */
+const char       *_cw_window_get_sidebar_page    (CwWindow  *self);
+/* TRUE while a document loads, a search runs or an import runs. */
+gboolean          _cw_window_is_busy             (CwWindow  *self);
+/* The text of the last toast, NULL when none was shown. */
+const char       *_cw_window_get_last_toast      (CwWindow  *self);
+/* What the import file chooser does with the files it was given (GFile). */
+void              _cw_window_import_files        (CwWindow  *self,
+                                                  GPtrArray *files);
+
+G_END_DECLS

@@ -1,0 +1,1215 @@
+/* cw-window.c: a project's window.
+ *
+ * One project per window. Everything that touches the disk and can be slow
+ * (loading a document, searching, importing) runs through the core's _async
+ * functions with a GCancellable per kind of work: a newer request cancels the
+ * older one, and closing the window cancels them all.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cw-document-list.h"
+#include "cw-search-result.h"
+#include "cw-transcript-view.h"
+#include "cw-window-private.h"
+
+/* Enough to read through; a narrower query finds the rest. */
+#define MAX_RESULTS 500
+#define MAX_RECENT 10
+
+struct _CwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkRevealer          *import_revealer;
+  GtkLabel             *import_label;
+  GtkProgressBar       *import_progress;
+  GtkToggleButton      *search_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkToggleButton      *search_all_button;
+  GtkLabel             *search_status;
+  GtkStack             *main_stack;
+  GtkWidget            *recent_box;
+  GtkListBox           *recent_list;
+  GMenu                *recent_section;
+  GtkPaned             *paned;
+  GtkStack             *sidebar_stack;
+  CwDocumentList       *document_list;
+  GtkLabel             *results_status;
+  GtkListView          *results_list;
+  GtkStack             *content_stack;
+  AdwStatusPage        *no_document_page;
+  GtkWidget            *no_document_import;
+  CwTranscriptView     *transcript_view;
+
+  /* owned */
+  GSettings            *settings;
+  CwProject            *project;
+  GListStore           *results;
+  GCancellable         *load_cancellable;
+  GCancellable         *highlight_cancellable;
+  GCancellable         *results_cancellable;
+  GCancellable         *import_cancellable;
+  char                 *last_toast;
+  gint64                pending_start;
+  gint64                pending_end;
+};
+
+G_DEFINE_FINAL_TYPE (CwWindow, cw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void run_highlight_search (CwWindow *self);
+static void run_results_search   (CwWindow *self);
+
+/* Toasts */
+
+static void
+show_toast (CwWindow   *self,
+            const char *message,
+            guint       timeout)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+
+  adw_toast_set_timeout (toast, timeout);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+cw_window_show_toast (CwWindow   *self,
+                      const char *message)
+{
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  show_toast (self, message, 5);
+}
+
+void
+cw_window_show_error (CwWindow   *self,
+                      const char *message)
+{
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* Errors name a file and a reason: give time to read them. */
+  show_toast (self, message, 12);
+}
+
+/* Recent projects */
+
+static char *
+display_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *home = g_get_home_dir ();
+
+  if (home != NULL && g_str_has_prefix (dir, home) && (dir[strlen (home)] == '/' || dir[strlen (home)] == '\0'))
+    return g_strconcat ("~", dir + strlen (home), NULL);
+
+  return g_steal_pointer (&dir);
+}
+
+static void
+update_recent (CwWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr(GMenu) submenu = g_menu_new ();
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
+    gtk_list_box_remove (self->recent_list, child);
+  g_menu_remove_all (self->recent_section);
+
+  for (guint i = 0; recent[i] != NULL && i < MAX_RECENT; i++)
+    {
+      g_autofree char *name = g_path_get_basename (recent[i]);
+      g_autofree char *folder = display_folder (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), folder);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "app.open-recent");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_string (recent[i]));
+      gtk_widget_set_tooltip_text (row, recent[i]);
+      gtk_list_box_append (self->recent_list, row);
+
+      g_menu_item_set_action_and_target_value (item, "app.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (submenu, item);
+    }
+
+  gtk_widget_set_visible (self->recent_box, recent[0] != NULL);
+  if (recent[0] != NULL)
+    g_menu_append_submenu (self->recent_section, _("Recent Projects"), G_MENU_MODEL (submenu));
+}
+
+static void
+remember_recent (CwWindow   *self,
+                 const char *path)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    {
+      if (g_strcmp0 (recent[i], path) == 0)
+        continue;
+      g_strv_builder_add (builder, recent[i]);
+      n++;
+    }
+
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char * const *) updated);
+}
+
+/* The project and its documents */
+
+static void
+update_actions (CwWindow *self)
+{
+  gboolean has_project = self->project != NULL;
+  gboolean importing = self->import_cancellable != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", has_project && !importing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", importing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-all", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-next", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-previous", has_project);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), has_project);
+}
+
+static void
+refresh_documents (CwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  guint n;
+
+  /* Listing reads only the documents' metadata: fast enough to do here. */
+  documents = cw_project_list_documents (self->project, &error);
+  if (documents == NULL)
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+
+  cw_document_list_set_documents (self->document_list, documents);
+  n = cw_document_list_get_n_documents (self->document_list);
+
+  if (n == 0)
+    {
+      adw_status_page_set_title (self->no_document_page, _("No Documents"));
+      adw_status_page_set_description (self->no_document_page,
+                                       _("Import transcripts: plain text, Word, OpenDocument or subtitle files."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->no_document_page, _("No Document Selected"));
+      adw_status_page_set_description (self->no_document_page,
+                                       _("Choose a document in the list to read it."));
+    }
+  gtk_widget_set_visible (self->no_document_import, n == 0);
+}
+
+static void
+cancel_and_clear (GCancellable **cancellable)
+{
+  if (*cancellable != NULL)
+    {
+      g_cancellable_cancel (*cancellable);
+      g_clear_object (cancellable);
+    }
+}
+
+void
+cw_window_set_project (CwWindow  *self,
+                       CwProject *project)
+{
+  g_autofree char *basename = NULL;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (CW_IS_PROJECT (project));
+
+  cancel_and_clear (&self->load_cancellable);
+  cancel_and_clear (&self->highlight_cancellable);
+  cancel_and_clear (&self->results_cancellable);
+  cancel_and_clear (&self->import_cancellable);
+  gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
+
+  g_set_object (&self->project, project);
+  cw_transcript_view_set_document (self->transcript_view, NULL);
+  g_list_store_remove_all (self->results);
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+
+  basename = g_path_get_basename (cw_project_get_path (project));
+  adw_window_title_set_title (self->window_title, cw_project_get_title (project));
+  adw_window_title_set_subtitle (self->window_title, basename);
+  gtk_window_set_title (GTK_WINDOW (self), cw_project_get_title (project));
+
+  refresh_documents (self);
+  gtk_stack_set_visible_child_name (self->content_stack, "none");
+  gtk_stack_set_visible_child_name (self->main_stack, "project");
+  update_actions (self);
+
+  remember_recent (self, cw_project_get_path (project));
+}
+
+CwProject *
+cw_window_get_project (CwWindow *self)
+{
+  g_return_val_if_fail (CW_IS_WINDOW (self), NULL);
+
+  return self->project;
+}
+
+gboolean
+cw_window_open_file (CwWindow  *self,
+                     GFile     *file,
+                     GError   **error)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (CW_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: only local files can be opened"), uri);
+      return FALSE;
+    }
+
+  /* Opening checks the header and migrates; it does not read documents. */
+  project = cw_project_open (path, error);
+  if (project == NULL)
+    return FALSE;
+
+  cw_window_set_project (self, project);
+  return TRUE;
+}
+
+/* Loading a document */
+
+static void
+load_document_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CwWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CwDocument *document;
+
+  document = cw_project_load_document_finish (CW_PROJECT (object), result, &error);
+  if (document == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_object (&self->load_cancellable);
+          cw_window_show_error (self, error->message);
+        }
+      return;
+    }
+
+  g_clear_object (&self->load_cancellable);
+  cw_transcript_view_set_document (self->transcript_view, document);
+  gtk_stack_set_visible_child_name (self->content_stack, "document");
+
+  if (self->pending_start >= 0)
+    {
+      cw_transcript_view_select_range (self->transcript_view, self->pending_start, self->pending_end);
+      self->pending_start = self->pending_end = -1;
+    }
+
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    run_highlight_search (self);
+}
+
+static void
+load_document (CwWindow *self,
+               gint64    id)
+{
+  cancel_and_clear (&self->load_cancellable);
+  cancel_and_clear (&self->highlight_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  cw_project_load_document_async (self->project, id, self->load_cancellable,
+                                  load_document_cb, g_object_ref (self));
+}
+
+static void
+document_selected_cb (CwWindow *self,
+                      gint64    id)
+{
+  self->pending_start = self->pending_end = -1;
+  load_document (self, id);
+}
+
+/* Shows the document with [start, end) selected. */
+static void
+show_document_range (CwWindow *self,
+                     gint64    id,
+                     gint64    start,
+                     gint64    end)
+{
+  cw_document_list_select_document (self->document_list, id);
+
+  if (cw_transcript_view_get_document_id (self->transcript_view) == id && self->load_cancellable == NULL)
+    {
+      cw_transcript_view_select_range (self->transcript_view, start, end);
+      return;
+    }
+
+  self->pending_start = start;
+  self->pending_end = end;
+  load_document (self, id);
+}
+
+/* Search */
+
+typedef struct
+{
+  CwWindow *self;
+  gint64    document_id;
+} SearchRequest;
+
+static const char *
+search_text (CwWindow *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
+static gboolean
+search_text_is_empty (CwWindow *self)
+{
+  for (const char *p = search_text (self); *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+update_match_status (CwWindow *self)
+{
+  guint n = cw_transcript_view_get_n_matches (self->transcript_view);
+  int current = cw_transcript_view_get_current_match (self->transcript_view);
+  g_autofree char *text = NULL;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->search_status), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_status), NULL);
+  if (search_text_is_empty (self) || cw_transcript_view_get_document_id (self->transcript_view) == 0)
+    text = g_strdup ("");
+  else if (n == 0)
+    text = g_strdup (_("No matches"));
+  else if (current >= 0)
+    /* Translators: the match shown, of all matches in the document: "3 of 12". */
+    text = g_strdup_printf (_("%d of %u"), current + 1, n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match", "%u matches", n), n);
+
+  gtk_label_set_text (self->search_status, text);
+}
+
+static gboolean
+is_query_error (const GError *error)
+{
+  return g_error_matches (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID) ||
+         g_error_matches (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE);
+}
+
+/* A query FTS5 cannot take, often one still being typed ("werk AND"):
+ * a quiet word where the count goes, the reason in its tooltip. */
+static void
+show_search_error (GtkLabel     *label,
+                   const GError *error)
+{
+  gtk_label_set_text (label, is_query_error (error) ? _("Invalid search") : error->message);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), error->message);
+}
+
+static void
+highlight_search_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SearchRequest *request = user_data;
+  g_autoptr(CwWindow) self = request->self;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 document_id = request->document_id;
+
+  g_free (request);
+  hits = cw_project_search_finish (CW_PROJECT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->highlight_cancellable);
+  if (cw_transcript_view_get_document_id (self->transcript_view) != document_id)
+    return;
+
+  if (hits == NULL)
+    {
+      cw_transcript_view_set_matches (self->transcript_view, NULL);
+      show_search_error (self->search_status, error);
+      gtk_widget_add_css_class (GTK_WIDGET (self->search_status), "error");
+      return;
+    }
+
+  cw_transcript_view_set_matches (self->transcript_view, hits);
+  cw_transcript_view_move_to_match (self->transcript_view, FALSE, TRUE);
+  update_match_status (self);
+}
+
+static void
+run_highlight_search (CwWindow *self)
+{
+  SearchRequest *request;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+
+  cancel_and_clear (&self->highlight_cancellable);
+  if (id == 0 || search_text_is_empty (self))
+    {
+      cw_transcript_view_set_matches (self->transcript_view, NULL);
+      update_match_status (self);
+      return;
+    }
+
+  self->highlight_cancellable = g_cancellable_new ();
+  request = g_new0 (SearchRequest, 1);
+  request->self = g_object_ref (self);
+  request->document_id = id;
+  cw_project_search_async (self->project, search_text (self), id, 0,
+                           self->highlight_cancellable, highlight_search_cb, request);
+}
+
+static void
+results_search_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SearchRequest *request = user_data;
+  g_autoptr(CwWindow) self = request->self;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) documents = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *status = NULL;
+  g_autofree CwSearchHit **stolen = NULL;
+  guint n_hits;
+
+  g_free (request);
+  hits = cw_project_search_finish (CW_PROJECT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->results_cancellable);
+  if (hits == NULL)
+    {
+      g_list_store_remove_all (self->results);
+      show_search_error (self->results_status, error);
+      return;
+    }
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->results_status), NULL);
+  documents = g_hash_table_new (g_int64_hash, g_int64_equal);
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  n_hits = hits->len;
+  stolen = (CwSearchHit **) g_ptr_array_steal (hits, NULL);
+  for (guint i = 0; i < n_hits; i++)
+    {
+      g_hash_table_add (documents, &stolen[i]->document_id);
+      g_ptr_array_add (items, cw_search_result_new (stolen[i]));
+    }
+
+  /* The results own the hits now; the table's keys point into them. */
+  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                       items->pdata, items->len);
+
+  if (n_hits == 0)
+    status = g_strdup (_("No matches in any document"));
+  else if (n_hits >= MAX_RESULTS)
+    status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "The first %u matches, in %u document",
+                                           "The first %u matches, in %u documents",
+                                           g_hash_table_size (documents)),
+                              n_hits, g_hash_table_size (documents));
+  else if (g_hash_table_size (documents) == 1)
+    status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match in 1 document",
+                                           "%u matches in 1 document", n_hits),
+                              n_hits);
+  else
+    status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match in %u documents",
+                                           "%u matches in %u documents", n_hits),
+                              n_hits, g_hash_table_size (documents));
+  gtk_label_set_text (self->results_status, status);
+}
+
+static void
+run_results_search (CwWindow *self)
+{
+  SearchRequest *request;
+
+  cancel_and_clear (&self->results_cancellable);
+  if (!gtk_toggle_button_get_active (self->search_all_button))
+    return;
+
+  if (search_text_is_empty (self))
+    {
+      g_list_store_remove_all (self->results);
+      gtk_label_set_text (self->results_status, _("Type to search all documents"));
+      return;
+    }
+
+  self->results_cancellable = g_cancellable_new ();
+  request = g_new0 (SearchRequest, 1);
+  request->self = g_object_ref (self);
+  cw_project_search_async (self->project, search_text (self), 0, MAX_RESULTS,
+                           self->results_cancellable, results_search_cb, request);
+}
+
+static void
+search_changed_cb (CwWindow *self)
+{
+  if (self->project == NULL)
+    return;
+
+  run_highlight_search (self);
+  run_results_search (self);
+}
+
+static void
+search_next_cb (CwWindow *self)
+{
+  if (cw_transcript_view_move_to_match (self->transcript_view, FALSE, FALSE))
+    update_match_status (self);
+}
+
+static void
+search_previous_cb (CwWindow *self)
+{
+  if (cw_transcript_view_move_to_match (self->transcript_view, TRUE, FALSE))
+    update_match_status (self);
+}
+
+static void
+search_activate_cb (CwWindow *self)
+{
+  /* Enter without a document open: the first result is what was meant. */
+  if (cw_transcript_view_get_document_id (self->transcript_view) == 0 &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
+    {
+      g_autoptr(CwSearchResult) first = g_list_model_get_item (G_LIST_MODEL (self->results), 0);
+      const CwSearchHit *hit = cw_search_result_get_hit (first);
+
+      show_document_range (self, hit->document_id, hit->start, hit->end);
+      return;
+    }
+
+  search_next_cb (self);
+}
+
+static void
+search_stop_cb (CwWindow *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+search_scope_toggled_cb (CwWindow *self)
+{
+  gboolean all = gtk_toggle_button_get_active (self->search_all_button);
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, all ? "results" : "documents");
+  g_object_set (self->search_entry, "placeholder-text",
+                all ? _("Search all documents") : _("Search this document"), NULL);
+  if (all)
+    run_results_search (self);
+  else
+    cancel_and_clear (&self->results_cancellable);
+}
+
+static void
+search_mode_changed_cb (CwWindow *self)
+{
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    return;
+
+  /* Closing the search puts everything back as it was. */
+  cancel_and_clear (&self->highlight_cancellable);
+  cancel_and_clear (&self->results_cancellable);
+  cw_transcript_view_set_matches (self->transcript_view, NULL);
+  gtk_label_set_text (self->search_status, "");
+  gtk_toggle_button_set_active (self->search_all_button, FALSE);
+  if (gtk_widget_get_visible (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->transcript_view));
+}
+
+static void
+begin_search (CwWindow *self,
+              gboolean  all)
+{
+  if (self->project == NULL)
+    return;
+
+  gtk_toggle_button_set_active (self->search_all_button, all);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+  search_scope_toggled_cb (self);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  begin_search (CW_WINDOW (widget), FALSE);
+}
+
+static void
+search_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  begin_search (CW_WINDOW (widget), TRUE);
+}
+
+static void
+search_next_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  search_next_cb (CW_WINDOW (widget));
+}
+
+static void
+search_previous_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  search_previous_cb (CW_WINDOW (widget));
+}
+
+static void
+result_activate_cb (CwWindow *self,
+                    guint     position)
+{
+  g_autoptr(CwSearchResult) result = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+  const CwSearchHit *hit;
+
+  if (result == NULL)
+    return;
+
+  hit = cw_search_result_get_hit (result);
+  show_document_range (self, hit->document_id, hit->start, hit->end);
+}
+
+static void
+setup_result (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *document = gtk_label_new (NULL);
+  GtkWidget *snippet = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (document), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (document), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (document, "caption-heading");
+  gtk_widget_add_css_class (document, "dim-label");
+
+  gtk_label_set_xalign (GTK_LABEL (snippet), 0);
+  gtk_label_set_wrap (GTK_LABEL (snippet), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (snippet), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (snippet), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (snippet), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (snippet), 20);
+  gtk_label_set_max_width_chars (GTK_LABEL (snippet), 40);
+  gtk_widget_add_css_class (snippet, "cw-snippet");
+
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+  gtk_box_append (GTK_BOX (box), document);
+  gtk_box_append (GTK_BOX (box), snippet);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_result (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  CwSearchResult *result = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *document = gtk_widget_get_first_child (box);
+  GtkWidget *snippet = gtk_widget_get_next_sibling (document);
+  g_autofree char *markup = cw_search_result_dup_markup (result);
+
+  gtk_label_set_text (GTK_LABEL (document), cw_search_result_get_hit (result)->document);
+  gtk_label_set_markup (GTK_LABEL (snippet), markup);
+}
+
+/* Import */
+
+static void
+import_progress_cb (guint       done,
+                    guint       total,
+                    const char *current,
+                    gpointer    user_data)
+{
+  CwWindow *self = user_data;
+  g_autofree char *text = NULL;
+
+  /* A report that arrives after the import ended has nothing to update. */
+  if (self->import_cancellable == NULL)
+    return;
+
+  gtk_progress_bar_set_fraction (self->import_progress, total > 0 ? (double) done / total : 0.0);
+  if (current != NULL)
+    /* Translators: the file being imported, then how far the import is. */
+    text = g_strdup_printf (_("Importing %s (%u of %u)"), current, MIN (done + 1, total), total);
+  else
+    text = g_strdup (_("Saving…"));
+  gtk_label_set_text (self->import_label, text);
+}
+
+static gboolean
+release_window (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+import_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CwWindow *self = user_data;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ids = cw_project_import_finish (CW_PROJECT (object), result, &error);
+
+  /* Progress reports may still be queued behind this callback: let them see
+   * a live window with no import, then drop the reference. */
+  g_idle_add_full (G_PRIORITY_LOW, release_window, self, NULL);
+
+  if (self->import_cancellable == NULL)
+    return; /* the window moved on: closed, or another project */
+
+  g_clear_object (&self->import_cancellable);
+  gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
+  update_actions (self);
+
+  if (ids == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_window_show_toast (self, _("Import cancelled: nothing was imported"));
+      else
+        cw_window_show_error (self, error->message);
+      return;
+    }
+
+  refresh_documents (self);
+  if (ids->len > 0 && cw_transcript_view_get_document_id (self->transcript_view) == 0)
+    {
+      gint64 first = g_array_index (ids, gint64, 0);
+
+      cw_document_list_select_document (self->document_list, first);
+      document_selected_cb (self, first);
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "Imported %u document",
+                                                             "Imported %u documents", ids->len),
+                                                ids->len);
+    cw_window_show_toast (self, message);
+  }
+}
+
+void
+_cw_window_import_files (CwWindow  *self,
+                         GPtrArray *files)
+{
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (files != NULL);
+
+  if (self->project == NULL || self->import_cancellable != NULL || files->len == 0)
+    return;
+
+  self->import_cancellable = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (self->import_progress, 0.0);
+  gtk_label_set_text (self->import_label, _("Importing…"));
+  gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
+  update_actions (self);
+
+  cw_project_import_async (self->project, files, -1,
+                           import_progress_cb, self,
+                           self->import_cancellable,
+                           import_cb, g_object_ref (self));
+}
+
+static void
+remember_folder (CwWindow *self,
+                 GFile    *file)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *path = parent != NULL ? g_file_get_path (parent) : NULL;
+
+  if (path != NULL)
+    g_settings_set_string (self->settings, "last-folder", path);
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  CwWindow *self = user_data;
+  g_autoptr(GListModel) selected = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      selected = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      n = g_list_model_get_n_items (selected);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (files, g_list_model_get_item (selected, i));
+      if (files->len > 0)
+        remember_folder (self, g_ptr_array_index (files, 0));
+      _cw_window_import_files (self, files);
+    }
+
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *const *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  static const char *const all[] = { "txt", "docx", "odt", "srt", "vtt", NULL };
+  static const char *const text[] = { "txt", NULL };
+  static const char *const word[] = { "docx", NULL };
+  static const char *const odt[] = { "odt", NULL };
+  static const char *const subtitles[] = { "srt", "vtt", NULL };
+  g_autofree char *folder = g_settings_get_string (self->settings, "last-folder");
+  GtkFileChooserNative *chooser;
+
+  if (self->project == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Import Transcripts"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Transcripts"), all);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Plain text"), text);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Word documents"), word);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("OpenDocument text"), odt);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Subtitles"), subtitles);
+
+  if (folder[0] != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), file, NULL);
+    }
+
+  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+cancel_import_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+
+  /* import_cb reports the cancellation once the worker has rolled back. */
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+}
+
+/* Window state */
+
+static gboolean
+cw_window_close_request (GtkWindow *window)
+{
+  CwWindow *self = CW_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (self->project != NULL)
+    g_settings_set_int (self->settings, "sidebar-width",
+                        CLAMP (gtk_paned_get_position (self->paned), 160, 1200));
+
+  return FALSE;
+}
+
+static void
+cw_window_dispose (GObject *object)
+{
+  CwWindow *self = CW_WINDOW (object);
+
+  cancel_and_clear (&self->load_cancellable);
+  cancel_and_clear (&self->highlight_cancellable);
+  cancel_and_clear (&self->results_cancellable);
+  cancel_and_clear (&self->import_cancellable);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->settings, update_recent, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
+
+  g_clear_object (&self->project);
+  g_clear_object (&self->results);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (cw_window_parent_class)->dispose (object);
+}
+
+static void
+cw_window_finalize (GObject *object)
+{
+  CwWindow *self = CW_WINDOW (object);
+
+  g_free (self->last_toast);
+
+  G_OBJECT_CLASS (cw_window_parent_class)->finalize (object);
+}
+
+static void
+cw_window_class_init (CwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = cw_window_dispose;
+  object_class->finalize = cw_window_finalize;
+  window_class->close_request = cw_window_close_request;
+
+  g_type_ensure (CW_TYPE_DOCUMENT_LIST);
+  g_type_ensure (CW_TYPE_TRANSCRIPT_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, import_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, import_label);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, import_progress);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, search_all_button);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, search_status);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, recent_box);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, document_list);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, results_status);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, results_list);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, no_document_page);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, no_document_import);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, transcript_view);
+
+  gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_next_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_previous_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_scope_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, result_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.search-all", NULL, search_all_action);
+  gtk_widget_class_install_action (widget_class, "win.search-next", NULL, search_next_action);
+  gtk_widget_class_install_action (widget_class, "win.search-previous", NULL, search_previous_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.search-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+cw_window_init (CwWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  GtkEventController *controller;
+  GtkShortcut *shortcut;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->pending_start = self->pending_end = -1;
+  self->settings = g_settings_new (APP_ID);
+  self->results = g_list_store_new (CW_TYPE_SEARCH_RESULT);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_result), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_result), NULL);
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->results)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_list_view_set_factory (self->results_list, factory);
+  gtk_list_view_set_model (self->results_list, GTK_SELECTION_MODEL (selection));
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
+                            G_CALLBACK (search_mode_changed_cb), self);
+
+  /* Shift+Enter in the entry goes back, as in GNOME Text Editor. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_SHIFT_MASK),
+                               gtk_named_action_new ("win.search-previous"));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+  shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_SHIFT_MASK),
+                               gtk_named_action_new ("win.search-previous"));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), controller);
+
+  g_signal_connect_swapped (self->settings, "changed::recent-projects", G_CALLBACK (update_recent), self);
+  update_recent (self);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "empty");
+  update_actions (self);
+}
+
+CwWindow *
+cw_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (CW_TYPE_WINDOW, "application", application, NULL);
+}
+
+/* For the tests */
+
+CwDocumentList *
+_cw_window_get_document_list (CwWindow *self)
+{
+  return self->document_list;
+}
+
+CwTranscriptView *
+_cw_window_get_transcript_view (CwWindow *self)
+{
+  return self->transcript_view;
+}
+
+GtkSearchEntry *
+_cw_window_get_search_entry (CwWindow *self)
+{
+  return self->search_entry;
+}
+
+GtkLabel *
+_cw_window_get_search_status (CwWindow *self)
+{
+  return self->search_status;
+}
+
+GtkListView *
+_cw_window_get_results_list (CwWindow *self)
+{
+  return self->results_list;
+}
+
+GListModel *
+_cw_window_get_results (CwWindow *self)
+{
+  return G_LIST_MODEL (self->results);
+}
+
+const char *
+_cw_window_get_page (CwWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+_cw_window_get_sidebar_page (CwWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->sidebar_stack);
+}
+
+gboolean
+_cw_window_is_busy (CwWindow *self)
+{
+  return self->load_cancellable != NULL ||
+         self->highlight_cancellable != NULL ||
+         self->results_cancellable != NULL ||
+         self->import_cancellable != NULL;
+}
+
+const char *
+_cw_window_get_last_toast (CwWindow *self)
+{
+  return self->last_toast;
+}
