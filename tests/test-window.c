@@ -47,6 +47,25 @@ never (gpointer data)
   return FALSE;
 }
 
+typedef struct
+{
+  GtkTextView *view;
+  gint64       offset;
+} HitVisible;
+
+static gboolean
+hit_visible (gpointer data)
+{
+  HitVisible *check = data;
+  GdkRectangle visible, location;
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (check->view), &iter, (int) check->offset);
+  gtk_text_view_get_iter_location (check->view, &iter, &location);
+  gtk_text_view_get_visible_rect (check->view, &visible);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
 /* Lets the window lay out and draw. */
 static void
 wait_ms (guint ms)
@@ -826,7 +845,12 @@ test_examples (Fixture       *fixture,
     g_signal_emit_by_name (_cw_window_get_results_list (window), "activate", position);
     wait.id = hit->document_id;
     g_assert_true (wait_until (document_shown, &wait));
-    wait_ms (500);
+    /* Scrolling settles over a few frames, slower under sanitizers: wait
+     * for it rather than for a fixed time. */
+    {
+      HitVisible check = { view, hit->start };
+      wait_until (hit_visible, &check);
+    }
 
     gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, (int) hit->start);
     gtk_text_view_get_iter_location (view, &iter, &location);

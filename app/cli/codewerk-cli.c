@@ -396,45 +396,71 @@ static const OptionSpec search_options[] = { { "json", FALSE }, { "doc", TRUE },
 
 static const Command commands[] = {
   { "new", "PROJECT [--title T]",
-    N_("Create an empty project (never overwrites a file)"),
+    N_("Create an empty project (never overwrites a file)."),
     1, 1, new_options, cmd_new },
   { "import", "PROJECT FILE... [--kind K] [--json]",
-    N_("Import transcripts (.txt, .docx, .odt, .srt, .vtt) in one step: all or none;\n"
-       "                  K is arena, focus-group, employer-interview, interview or other\n"
-       "                  (default: guessed from the file name and text)"),
+    N_("Import transcripts (.txt, .docx, .odt, .srt, .vtt), all or none. K is arena, focus-group, employer-interview, interview or other; by default it is guessed from the file name and the text."),
     2, G_MAXUINT, import_options, cmd_import },
   { "documents", "PROJECT [--json]",
-    N_("List the documents: id, name, kind, characters, turns, speakers"),
+    N_("List the documents with their kind, size, turns and speakers."),
     1, 1, json_only, cmd_documents },
   { "text", "PROJECT DOC [--json]",
-    N_("Print a document's plain text exactly as stored (DOC: id or name)"),
+    N_("Print a document's plain text exactly as stored. DOC is an id or a name."),
     2, 2, json_only, cmd_text },
   { "turns", "PROJECT DOC [--json]",
-    N_("List a document's speaker turns: index, speaker, start, end, time (seconds)"),
+    N_("List a document's speaker turns: speaker, start, end and time in seconds."),
     2, 2, json_only, cmd_turns },
   { "search", "PROJECT QUERY [--doc DOC] [--limit N] [--json]",
-    N_("Full-text search over all documents (or one): words, \"a phrase\", prefix*,\n"
-       "                  OR, NOT; diacritics are ignored (ideeen finds ideeën)"),
+    N_("Search all documents, or one: words, \"a phrase\", prefix*, OR, NOT. Diacritics are ignored: ideeen finds ideeën."),
     2, 2, search_options, cmd_search },
 };
+
+/* Prints text wrapped at 78 columns, every line indented. */
+static void
+print_wrapped (const char *text,
+               guint       indent)
+{
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  guint column = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint width = g_utf8_strlen (words[i], -1);
+
+      if (column > 0 && column + 1 + width > 78)
+        {
+          g_print ("\n");
+          column = 0;
+        }
+      if (column == 0)
+        {
+          g_print ("%*s%s", indent, "", words[i]);
+          column = indent + width;
+        }
+      else
+        {
+          g_print (" %s", words[i]);
+          column += 1 + width;
+        }
+    }
+  g_print ("\n");
+}
 
 static void
 print_help (void)
 {
   g_print ("%s\n\n", _("Usage: codewerk-cli COMMAND PROJECT [ARGUMENTS...] [OPTIONS]"));
-  g_print ("%s\n\n", _("Codewerk's scripting interface: every command works on one project file (NAME.codewerk)."));
-  g_print ("%s\n", _("Commands:"));
+  print_wrapped (_("Codewerk's scripting interface: every command works on one project file (NAME.codewerk)."), 0);
+  g_print ("\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_print ("  %s %s\n", commands[i].name, commands[i].usage);
-      g_print ("                  %s\n", _(commands[i].summary));
+      print_wrapped (_(commands[i].summary), 6);
     }
   g_print ("\n%s\n", _("Conventions:"));
-  g_print ("  %s\n", _("Offsets are character offsets: 0-based counts of Unicode code points into the"));
-  g_print ("  %s\n", _("document's stored text (what 'text' prints), end exclusive."));
-  g_print ("  %s\n", _("--json prints one JSON value on stdout and nothing else."));
-  g_print ("  %s\n", _("Exit status: 0 success; 1 failure (one line 'codewerk-cli: error: ...' on stderr,"));
-  g_print ("  %s\n", _("naming the file); 2 wrong usage. A command that fails changes nothing."));
+  print_wrapped (_("Offsets are character offsets: 0-based counts of Unicode code points into the document's stored text (what 'text' prints), end exclusive."), 2);
+  print_wrapped (_("--json prints one JSON value on stdout and nothing else."), 2);
+  print_wrapped (_("Exit status: 0 success; 1 failure, with one line 'codewerk-cli: error: ...' on stderr naming the file; 2 wrong usage. A command that fails changes nothing."), 2);
 }
 
 static int
@@ -533,7 +559,7 @@ main (int   argc,
     if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
       {
         g_print (_("Usage: codewerk-cli %s %s\n"), current_command->name, current_command->usage);
-        g_print ("  %s\n", _(current_command->summary));
+        print_wrapped (_(current_command->summary), 2);
         return EXIT_SUCCESS;
       }
 

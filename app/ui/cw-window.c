@@ -195,7 +195,42 @@ update_actions (CwWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), has_project);
 }
 
-static void
+static void document_selected_cb (CwWindow *self,
+                                  gint64    id);
+
+/* The list shows kinds in this order; a project opens on its first document. */
+static int
+kind_rank (CwDocumentKind kind)
+{
+  switch (kind)
+    {
+    case CW_DOCUMENT_KIND_ARENA: return 0;
+    case CW_DOCUMENT_KIND_FOCUS_GROUP: return 1;
+    case CW_DOCUMENT_KIND_EMPLOYER_INTERVIEW: return 2;
+    case CW_DOCUMENT_KIND_INTERVIEW: return 3;
+    case CW_DOCUMENT_KIND_OTHER:
+    case CW_N_DOCUMENT_KINDS:
+    default: return 4;
+    }
+}
+
+static gint64
+first_document (GPtrArray *documents)
+{
+  const CwDocumentInfo *first = NULL;
+
+  for (guint i = 0; i < documents->len; i++)
+    {
+      const CwDocumentInfo *info = g_ptr_array_index (documents, i);
+
+      if (first == NULL || kind_rank (info->kind) < kind_rank (first->kind))
+        first = info;
+    }
+  return first != NULL ? first->id : 0;
+}
+
+/* Returns the first document in the list's order, 0 when there is none. */
+static gint64
 refresh_documents (CwWindow *self)
 {
   g_autoptr(GError) error = NULL;
@@ -207,7 +242,7 @@ refresh_documents (CwWindow *self)
   if (documents == NULL)
     {
       cw_window_show_error (self, error->message);
-      return;
+      return 0;
     }
 
   cw_document_list_set_documents (self->document_list, documents);
@@ -226,6 +261,7 @@ refresh_documents (CwWindow *self)
                                        _("Choose a document in the list to read it."));
     }
   gtk_widget_set_visible (self->no_document_import, n == 0);
+  return first_document (documents);
 }
 
 static void
@@ -243,6 +279,7 @@ cw_window_set_project (CwWindow  *self,
                        CwProject *project)
 {
   g_autofree char *basename = NULL;
+  gint64 first;
 
   g_return_if_fail (CW_IS_WINDOW (self));
   g_return_if_fail (CW_IS_PROJECT (project));
@@ -263,10 +300,16 @@ cw_window_set_project (CwWindow  *self,
   adw_window_title_set_subtitle (self->window_title, basename);
   gtk_window_set_title (GTK_WINDOW (self), cw_project_get_title (project));
 
-  refresh_documents (self);
+  first = refresh_documents (self);
   gtk_stack_set_visible_child_name (self->content_stack, "none");
   gtk_stack_set_visible_child_name (self->main_stack, "project");
   update_actions (self);
+  /* Open on real work rather than on an empty pane. */
+  if (first > 0)
+    {
+      cw_document_list_select_document (self->document_list, first);
+      document_selected_cb (self, first);
+    }
 
   remember_recent (self, cw_project_get_path (project));
 }
