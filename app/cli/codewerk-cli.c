@@ -224,13 +224,20 @@ cmd_documents (Args *args)
   return print_documents (args, infos);
 }
 
-static gint64
-lookup_document (CwProject  *project,
-                 Args       *args,
-                 guint       index,
-                 GError    **error)
+/* Opens PROJECT and finds the DOC given as positional argument 1. */
+static CwProject *
+open_with_document (Args    *args,
+                    gint64  *id,
+                    GError **error)
 {
-  return cw_project_lookup_document (project, g_ptr_array_index (args->positional, index), error);
+  g_autoptr(CwProject) project = open_project (args, error);
+
+  if (project == NULL)
+    return NULL;
+  *id = cw_project_lookup_document (project, g_ptr_array_index (args->positional, 1), error);
+  if (*id == 0)
+    return NULL;
+  return g_steal_pointer (&project);
 }
 
 static int
@@ -241,11 +248,8 @@ cmd_text (Args *args)
   GError *error = NULL;
   gint64 id;
 
-  project = open_project (args, &error);
-  if (project == NULL)
-    return fail (error);
-  id = lookup_document (project, args, 1, &error);
-  if (id == 0 || !(text = cw_project_get_text (project, id, &error)))
+  project = open_with_document (args, &id, &error);
+  if (project == NULL || !(text = cw_project_get_text (project, id, &error)))
     return fail (error);
 
   if (args->json)
@@ -277,11 +281,8 @@ cmd_turns (Args *args)
   GError *error = NULL;
   gint64 id;
 
-  project = open_project (args, &error);
-  if (project == NULL)
-    return fail (error);
-  id = lookup_document (project, args, 1, &error);
-  if (id == 0 || !(turns = cw_project_get_turns (project, id, &error)))
+  project = open_with_document (args, &id, &error);
+  if (project == NULL || !(turns = cw_project_get_turns (project, id, &error)))
     return fail (error);
 
   if (args->json)

@@ -1161,11 +1161,22 @@ failed:
   return NULL;
 }
 
-/* Off-thread work: each task opens its own connection. */
+/* Off-thread work: each task opens its own connection, runs one operation
+ * on it and returns the finished result. */
 
-typedef struct
+typedef struct _TaskData TaskData;
+
+/* Runs in the worker on the worker's own connection. */
+typedef gpointer (*TaskOperation) (CwProject     *project,
+                                   TaskData      *data,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+struct _TaskData
 {
   char           *path;
+  TaskOperation   operation;
+  GDestroyNotify  result_free;
   GPtrArray      *files;
   int             kind;
   char           *query;
@@ -1174,7 +1185,7 @@ typedef struct
   CwProgressFunc  progress;
   gpointer        progress_data;
   GMainContext   *context;
-} TaskData;
+};
 
 static void
 task_data_free (TaskData *data)
@@ -1187,13 +1198,63 @@ task_data_free (TaskData *data)
 }
 
 static TaskData *
-task_data_new (CwProject *self)
+task_data_new (CwProject      *self,
+               TaskOperation   operation,
+               GDestroyNotify  result_free)
 {
   TaskData *data = g_new0 (TaskData, 1);
 
   data->path = g_strdup (self->path);
+  data->operation = operation;
+  data->result_free = result_free;
   data->context = g_main_context_ref_thread_default ();
   return data;
+}
+
+static void
+task_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  g_autoptr(CwProject) project = NULL;
+  gpointer result = NULL;
+  GError *error = NULL;
+
+  project = cw_project_open (data->path, &error);
+  if (project != NULL)
+    result = data->operation (project, data, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, data->result_free);
+}
+
+static void
+run_task (CwProject           *self,
+          TaskData            *data,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, task_thread);
+}
+
+static gpointer
+finish_task (CwProject     *self,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 typedef struct
@@ -1221,6 +1282,7 @@ progress_report_free (ProgressReport *report)
   g_free (report);
 }
 
+/* Progress is reported on the caller's main context, never the worker's. */
 static void
 forward_progress (guint       done,
                   guint       total,
@@ -1239,26 +1301,15 @@ forward_progress (guint       done,
                               (GDestroyNotify) progress_report_free);
 }
 
-static void
-import_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+import_operation (CwProject     *project,
+                  TaskData      *data,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  TaskData *data = task_data;
-  g_autoptr(CwProject) project = NULL;
-  g_autoptr(GArray) ids = NULL;
-  GError *error = NULL;
-
-  project = cw_project_open (data->path, &error);
-  if (project != NULL)
-    ids = cw_project_import (project, data->files, data->kind,
-                             data->progress != NULL ? forward_progress : NULL, data,
-                             cancellable, &error);
-  if (ids == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&ids), (GDestroyNotify) g_array_unref);
+  return cw_project_import (project, data->files, data->kind,
+                            data->progress != NULL ? forward_progress : NULL, data,
+                            cancellable, error);
 }
 
 void
@@ -1271,24 +1322,19 @@ cw_project_import_async (CwProject           *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TaskData *data;
 
   g_return_if_fail (CW_IS_PROJECT (self));
   g_return_if_fail (files != NULL);
 
-  data = task_data_new (self);
+  data = task_data_new (self, import_operation, (GDestroyNotify) g_array_unref);
   data->files = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < files->len; i++)
     g_ptr_array_add (data->files, g_file_dup (g_ptr_array_index (files, i)));
   data->kind = kind;
   data->progress = progress;
   data->progress_data = progress_data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cw_project_import_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, import_thread);
+  run_task (self, data, cw_project_import_async, cancellable, callback, user_data);
 }
 
 GArray *
@@ -1296,29 +1342,16 @@ cw_project_import_finish (CwProject     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_task (self, result, cw_project_import_async, error);
 }
 
-static void
-search_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+search_operation (CwProject     *project,
+                  TaskData      *data,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  TaskData *data = task_data;
-  g_autoptr(CwProject) project = NULL;
-  g_autoptr(GPtrArray) hits = NULL;
-  GError *error = NULL;
-
-  project = cw_project_open (data->path, &error);
-  if (project != NULL)
-    hits = cw_project_search (project, data->query, data->document_id, data->limit,
-                              cancellable, &error);
-  if (hits == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&hits), (GDestroyNotify) g_ptr_array_unref);
+  return cw_project_search (project, data->query, data->document_id, data->limit, cancellable, error);
 }
 
 void
@@ -1330,21 +1363,16 @@ cw_project_search_async (CwProject           *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TaskData *data;
 
   g_return_if_fail (CW_IS_PROJECT (self));
   g_return_if_fail (query != NULL);
 
-  data = task_data_new (self);
+  data = task_data_new (self, search_operation, (GDestroyNotify) g_ptr_array_unref);
   data->query = g_strdup (query);
   data->document_id = document_id;
   data->limit = limit;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cw_project_search_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, search_thread);
+  run_task (self, data, cw_project_search_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -1352,28 +1380,16 @@ cw_project_search_finish (CwProject     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_task (self, result, cw_project_search_async, error);
 }
 
-static void
-load_document_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+static gpointer
+load_document_operation (CwProject     *project,
+                         TaskData      *data,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
-  TaskData *data = task_data;
-  g_autoptr(CwProject) project = NULL;
-  CwDocument *document = NULL;
-  GError *error = NULL;
-
-  project = cw_project_open (data->path, &error);
-  if (project != NULL)
-    document = cw_project_load_document (project, data->document_id, &error);
-  if (document == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, document, (GDestroyNotify) cw_document_free);
+  return cw_project_load_document (project, data->document_id, error);
 }
 
 void
@@ -1383,18 +1399,13 @@ cw_project_load_document_async (CwProject           *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TaskData *data;
 
   g_return_if_fail (CW_IS_PROJECT (self));
 
-  data = task_data_new (self);
+  data = task_data_new (self, load_document_operation, (GDestroyNotify) cw_document_free);
   data->document_id = id;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cw_project_load_document_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, load_document_thread);
+  run_task (self, data, cw_project_load_document_async, cancellable, callback, user_data);
 }
 
 CwDocument *
@@ -1402,6 +1413,5 @@ cw_project_load_document_finish (CwProject     *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_task (self, result, cw_project_load_document_async, error);
 }
