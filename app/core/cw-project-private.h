@@ -38,3 +38,28 @@ gboolean  _cw_search_register      (sqlite3     *db,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* An undoable edit: BEGIN IMMEDIATE plus a new history step with label.
+ * End with _cw_project_end_step (commits, emits CwProject::changed) or
+ * _cw_project_abort_step (rolls back). Steps do not nest. */
+gboolean  _cw_project_begin_step   (CwProject   *self,
+                                    const char  *label,
+                                    GError     **error);
+gboolean  _cw_project_end_step     (CwProject   *self,
+                                    GError     **error);
+void      _cw_project_abort_step   (CwProject   *self);
+
+/* Emits CwProject::changed (on the thread that owns self). */
+void      _cw_project_emit_changed (CwProject   *self);
+
+/* Schema migration 1 -> 2: the history tables and triggers. Runs inside
+ * the caller's transaction. */
+gboolean  _cw_history_install      (CwProject   *self,
+                                    GError     **error);
+
+/* The current coder's name when none is given. */
+#define CW_DEFAULT_CODER "Codeur"
+
+G_END_DECLS

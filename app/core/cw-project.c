@@ -39,6 +39,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Version 1. Offsets are code points into documents.text. */
 static const char schema_v1[] =
   "CREATE TABLE project ("
@@ -346,6 +353,22 @@ cw_project_class_init (CwProjectClass *klass)
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CwProject::changed:
+   *
+   * Emitted after an edit through this object (or undo/redo) committed.
+   * Edits by other connections are not signalled.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+void
+_cw_project_emit_changed (CwProject *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void

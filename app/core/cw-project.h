@@ -4,6 +4,9 @@
  * at a time. Work in another thread opens its own CwProject on the same path
  * (the _async functions below do that); WAL lets readers and one writer
  * share the file.
+ *
+ * Signal "changed" (no arguments): an edit through this object, or an undo
+ * or redo, has been committed.
  */
 #pragma once
 

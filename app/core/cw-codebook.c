@@ -1,0 +1,2 @@
+/* cw-codebook.c: being written */
+#include "cw-codebook.h"

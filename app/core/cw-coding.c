@@ -1,0 +1,2 @@
+/* cw-coding.c: being written */
+#include "cw-coding.h"

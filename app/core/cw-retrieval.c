@@ -1,0 +1,2 @@
+/* cw-retrieval.c: being written */
+#include "cw-retrieval.h"
