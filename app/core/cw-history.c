@@ -1,23 +1,227 @@
-/* cw-history.c: undo and redo, kept in the project file (see cw-history.h). */
+/* cw-history.c: undo and redo, kept in the project file (see cw-history.h).
+ *
+ * Triggers on the tracked tables write, for every row an edit inserts,
+ * deletes or updates, the SQL statement that reverses it into `history`,
+ * under the step that history_state.recording names. Recording is on only
+ * inside an edit's transaction, so imports and merges are not recorded and
+ * a crash can never leave it on. Undoing a step runs its statements in
+ * reverse order while recording into a new redo step, which redo replays
+ * the same way. This is the undo/redo technique of the SQLite documentation,
+ * kept in the file so that every connection shares one history.
+ */
 #include "config.h"
+
+#include <string.h>
 
 #include "cw-history.h"
 #include "cw-project-private.h"
+
+/* How many undo steps are kept. */
+#define HISTORY_DEPTH 500
+
+/* Tables whose edits are undoable. */
+static const char *const tracked_tables[] = {
+  "codes", "codings", "memos", "document_groups", "document_group_members",
+};
+
+static const char history_schema[] =
+  "CREATE TABLE history_steps ("
+  "  id    INTEGER PRIMARY KEY,"
+  "  label TEXT NOT NULL,"
+  "  redo  INTEGER NOT NULL DEFAULT 0" /* 1: an undone step, to redo */
+  ");"
+  "CREATE TABLE history ("
+  "  id      INTEGER PRIMARY KEY,"
+  "  step_id INTEGER NOT NULL REFERENCES history_steps (id) ON DELETE CASCADE,"
+  "  sql     TEXT NOT NULL"
+  ");"
+  "CREATE INDEX history_by_step ON history (step_id, id);"
+  "CREATE TABLE history_state ("
+  "  id        INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  recording INTEGER" /* the step being recorded, NULL when none */
+  ");"
+  "INSERT INTO history_state (id, recording) VALUES (1, NULL);";
+
+#define RECORDING_STEP "(SELECT recording FROM history_state WHERE id = 1)"
+
+/* Builds the three triggers of one table from its columns. */
+static gboolean
+install_triggers (CwProject   *self,
+                  const char  *table,
+                  GError     **error)
+{
+  g_autofree char *info_sql = g_strdup_printf ("PRAGMA table_info (\"%s\")", table);
+  g_autoptr(sqlite3_stmt) info = _cw_project_prepare (self, info_sql, error);
+  g_autoptr(GString) columns = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autoptr(GString) sets = g_string_new (NULL);
+  g_autoptr(GString) old_key = g_string_new (NULL);
+  g_autoptr(GString) new_key = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+  int rc;
+
+  if (info == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (info)) == SQLITE_ROW)
+    {
+      const char *column = (const char *) sqlite3_column_text (info, 1);
+      gboolean key = sqlite3_column_int (info, 5) > 0;
+
+      g_string_append_printf (columns, "%s\"%s\"", columns->len ? "," : "", column);
+      g_string_append_printf (values, "%s || quote (old.\"%s\")", values->len ? " || ','" : "", column);
+      g_string_append_printf (sets, "%s || '\"%s\" = ' || quote (old.\"%s\")",
+                              sets->len ? " || ', '" : "", column, column);
+      if (key)
+        {
+          g_string_append_printf (old_key, "%s || '\"%s\" = ' || quote (old.\"%s\")",
+                                  old_key->len ? " || ' AND '" : "", column, column);
+          g_string_append_printf (new_key, "%s || '\"%s\" = ' || quote (new.\"%s\")",
+                                  new_key->len ? " || ' AND '" : "", column, column);
+        }
+    }
+  if (rc != SQLITE_DONE || columns->len == 0 || old_key->len == 0)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                   "%s: cannot set up the history of table %s", cw_project_get_path (self), table);
+      return FALSE;
+    }
+
+  sql = g_strdup_printf (
+    "CREATE TRIGGER \"%1$s_history_insert\" AFTER INSERT ON \"%1$s\""
+    " WHEN " RECORDING_STEP " IS NOT NULL BEGIN"
+    "  INSERT INTO history (step_id, sql) VALUES (" RECORDING_STEP ","
+    "    'DELETE FROM \"%1$s\" WHERE ' %2$s);"
+    " END;"
+    "CREATE TRIGGER \"%1$s_history_delete\" AFTER DELETE ON \"%1$s\""
+    " WHEN " RECORDING_STEP " IS NOT NULL BEGIN"
+    "  INSERT INTO history (step_id, sql) VALUES (" RECORDING_STEP ","
+    "    'INSERT INTO \"%1$s\" (%3$s) VALUES (' %4$s || ')');"
+    " END;"
+    "CREATE TRIGGER \"%1$s_history_update\" AFTER UPDATE ON \"%1$s\""
+    " WHEN " RECORDING_STEP " IS NOT NULL BEGIN"
+    "  INSERT INTO history (step_id, sql) VALUES (" RECORDING_STEP ","
+    "    'UPDATE \"%1$s\" SET ' %5$s || ' WHERE ' %6$s);"
+    " END;",
+    table, new_key->str, columns->str,
+    values->str, sets->str, old_key->str);
+
+  return _cw_project_exec (self, sql, error);
+}
+
+gboolean
+_cw_history_install (CwProject  *self,
+                     GError    **error)
+{
+  if (!_cw_project_exec (self, history_schema, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (tracked_tables); i++)
+    if (!install_triggers (self, tracked_tables[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+run_int (CwProject   *self,
+         const char  *sql,
+         gint64       argument,
+         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, argument);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the history");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+new_step (CwProject   *self,
+          const char  *label,
+          gboolean     redo,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self, "INSERT INTO history_steps (label, redo) VALUES (?1, ?2)", error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, label != NULL ? label : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, redo);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the history");
+      return 0;
+    }
+  return sqlite3_last_insert_rowid (_cw_project_get_db (self));
+}
+
+static gboolean
+set_recording (CwProject  *self,
+               gint64      step,
+               GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self, "UPDATE history_state SET recording = ?1 WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (step > 0)
+    sqlite3_bind_int64 (stmt, 1, step);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the history");
+      return FALSE;
+    }
+  return TRUE;
+}
 
 gboolean
 _cw_project_begin_step (CwProject   *self,
                         const char  *label,
                         GError     **error)
 {
-  return _cw_project_begin (self, error);
+  gint64 step;
+
+  if (!_cw_project_begin (self, error))
+    return FALSE;
+
+  /* A new edit makes the undone steps unreachable. */
+  if (!_cw_project_exec (self, "DELETE FROM history_steps WHERE redo = 1", error) ||
+      (step = new_step (self, label, FALSE, error)) == 0 ||
+      !set_recording (self, step, error))
+    {
+      _cw_project_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
 _cw_project_end_step (CwProject  *self,
                       GError    **error)
 {
-  if (!_cw_project_commit (self, error))
-    return FALSE;
+  /* An edit that changed nothing leaves no step to undo; old steps beyond
+   * the depth are forgotten. */
+  if (!_cw_project_exec (self,
+                         "DELETE FROM history_steps WHERE id = " RECORDING_STEP
+                         " AND NOT EXISTS (SELECT 1 FROM history WHERE step_id = " RECORDING_STEP ")",
+                         error) ||
+      !set_recording (self, 0, error) ||
+      !run_int (self,
+                "DELETE FROM history_steps WHERE redo = 0 AND id <="
+                " (SELECT id FROM history_steps WHERE redo = 0 ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+                HISTORY_DEPTH, error) ||
+      !_cw_project_commit (self, error))
+    {
+      _cw_project_rollback (self);
+      return FALSE;
+    }
   _cw_project_emit_changed (self);
   return TRUE;
 }
@@ -28,30 +232,134 @@ _cw_project_abort_step (CwProject *self)
   _cw_project_rollback (self);
 }
 
-gboolean
-_cw_history_install (CwProject  *self,
-                     GError    **error)
+/* The newest step to undo (redo FALSE) or to redo; 0 when none. */
+static gint64
+top_step (CwProject  *self,
+          gboolean    redo,
+          char      **label)
 {
-  return TRUE;
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self,
+                         "SELECT id, label FROM history_steps WHERE redo = ?1 ORDER BY id DESC LIMIT 1",
+                         NULL);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int (stmt, 1, redo);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  if (label != NULL)
+    *label = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return sqlite3_column_int64 (stmt, 0);
 }
 
-gboolean cw_project_can_undo (CwProject *self) { return FALSE; }
-gboolean cw_project_can_redo (CwProject *self) { return FALSE; }
-char *cw_project_get_undo_label (CwProject *self) { return NULL; }
-char *cw_project_get_redo_label (CwProject *self) { return NULL; }
+gboolean
+cw_project_can_undo (CwProject *self)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+  return top_step (self, FALSE, NULL) > 0;
+}
+
+gboolean
+cw_project_can_redo (CwProject *self)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+  return top_step (self, TRUE, NULL) > 0;
+}
+
+char *
+cw_project_get_undo_label (CwProject *self)
+{
+  char *label = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  top_step (self, FALSE, &label);
+  return label;
+}
+
+char *
+cw_project_get_redo_label (CwProject *self)
+{
+  char *label = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  top_step (self, TRUE, &label);
+  return label;
+}
+
+/* Replays step backwards, recording the reverse into a new step of the
+ * other kind, and drops step. */
+static gboolean
+replay (CwProject  *self,
+        gboolean    redo,
+        GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *label = NULL;
+  gint64 step, reverse;
+  int rc;
+
+  if (!_cw_project_begin (self, error))
+    return FALSE;
+
+  step = top_step (self, redo, &label);
+  if (step == 0)
+    {
+      _cw_project_rollback (self);
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
+                   redo ? "%s: nothing to redo" : "%s: nothing to undo", cw_project_get_path (self));
+      return FALSE;
+    }
+
+  stmt = _cw_project_prepare (self, "SELECT sql FROM history WHERE step_id = ?1 ORDER BY id DESC", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, step);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (statements, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the history");
+      goto failed;
+    }
+
+  /* Rows come back in reverse order of their removal: a code's codings may
+   * be restored before the code itself, so check references at COMMIT. */
+  if ((reverse = new_step (self, label, !redo, error)) == 0 ||
+      !set_recording (self, reverse, error) ||
+      !_cw_project_exec (self, "PRAGMA defer_foreign_keys = ON", error))
+    goto failed;
+
+  for (guint i = 0; i < statements->len; i++)
+    if (!_cw_project_exec (self, g_ptr_array_index (statements, i), error))
+      goto failed;
+
+  if (!set_recording (self, 0, error) ||
+      !run_int (self, "DELETE FROM history_steps WHERE id = ?1", step, error) ||
+      !_cw_project_commit (self, error))
+    goto failed;
+
+  _cw_project_emit_changed (self);
+  return TRUE;
+
+failed:
+  _cw_project_rollback (self);
+  return FALSE;
+}
 
 gboolean
 cw_project_undo (CwProject  *self,
                  GError    **error)
 {
-  g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, "nothing to undo");
-  return FALSE;
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+  return replay (self, FALSE, error);
 }
 
 gboolean
 cw_project_redo (CwProject  *self,
                  GError    **error)
 {
-  g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, "nothing to redo");
-  return FALSE;
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+  return replay (self, TRUE, error);
 }

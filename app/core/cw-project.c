@@ -515,6 +515,7 @@ cw_project_create (const char  *path,
       !configure_connection (self, error) ||
       !_cw_project_begin (self, error) ||
       !_cw_project_exec (self, schema_v1, error) ||
+      !_cw_history_install (self, error) ||
       !_cw_project_exec (self, sql, error) ||
       !set_meta (self, "title", title, error) ||
       !set_meta (self, "guid", guid, error) ||
@@ -530,6 +531,30 @@ cw_project_create (const char  *path,
     }
 
   return g_steal_pointer (&self);
+}
+
+/* Forward migrations, one transaction for all of them: a project is
+ * either at the old version or at this one. */
+static gboolean
+migrate (CwProject  *self,
+         gint64      version,
+         GError    **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", CW_PROJECT_SCHEMA_VERSION);
+
+  if (!_cw_project_begin (self, error))
+    return FALSE;
+  /* 1 -> 2: undo history. */
+  if (version < 2 && !_cw_history_install (self, error))
+    goto failed;
+  if (!_cw_project_exec (self, sql, error) || !_cw_project_commit (self, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  _cw_project_rollback (self);
+  g_prefix_error (error, "%s: cannot update the project to this version of Codewerk: ", self->path);
+  return FALSE;
 }
 
 CwProject *
@@ -595,8 +620,8 @@ cw_project_open (const char  *path,
   if (!configure_connection (self, error))
     return NULL;
 
-  /* Forward migrations go here, one transaction each, when the schema
-   * version grows past 1. */
+  if (version < CW_PROJECT_SCHEMA_VERSION && !migrate (self, version, error))
+    return NULL;
 
   if (!load_title (self, error))
     return NULL;
