@@ -276,6 +276,7 @@ test_migration_from_version_1 (void)
                                  "DROP TRIGGER document_group_members_history_insert;"
                                  "DROP TRIGGER document_group_members_history_delete;"
                                  "DROP TRIGGER document_group_members_history_update;"
+                                 "DROP INDEX memos_by_coding; DROP INDEX memos_by_code; DROP INDEX memos_by_document;"
                                  "PRAGMA user_version = 1;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);

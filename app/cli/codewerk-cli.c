@@ -8,11 +8,19 @@
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
 
+#include "cw-codebook.h"
+#include "cw-coding.h"
+#include "cw-history.h"
 #include "cw-import.h"
 #include "cw-json.h"
 #include "cw-project.h"
+#include "cw-retrieval.h"
 
 #define EXIT_USAGE 2
+
+/* The coder when neither --coder nor $CODEWERK_CODER names one: the same
+ * default as the "coder" setting (see cw-coding.h). */
+#define CLI_DEFAULT_CODER "Codeur"
 
 typedef struct
 {
@@ -24,6 +32,7 @@ typedef struct
 {
   GPtrArray  *positional; /* borrowed strings */
   GHashTable *options;    /* name -> value ("" for flags), borrowed */
+  GHashTable *lists;      /* name -> GPtrArray of every value given, in order */
   gboolean    json;
 } Args;
 
@@ -83,6 +92,14 @@ option (Args       *args,
         const char *name)
 {
   return g_hash_table_lookup (args->options, name);
+}
+
+/* Every value of a repeatable option, or NULL. */
+static GPtrArray *
+option_list (Args       *args,
+             const char *name)
+{
+  return g_hash_table_lookup (args->lists, name);
 }
 
 static void
@@ -388,12 +405,738 @@ cmd_search (Args *args)
   return EXIT_SUCCESS;
 }
 
+/* Coding commands */
+
+/* --coder/--author NAME, else $CODEWERK_CODER, else the default. */
+static const char *
+coder_name (Args       *args,
+            const char *option_name)
+{
+  const char *name = option (args, option_name);
+
+  if (name == NULL)
+    name = g_getenv ("CODEWERK_CODER");
+  if (name == NULL || *name == '\0')
+    name = CLI_DEFAULT_CODER;
+  return name;
+}
+
+/* An empty --coder would make a nameless coder: wrong usage, not a failure. */
+static gboolean
+check_names (Args        *args,
+             const char **names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *value = option (args, names[i]);
+
+      if (value != NULL && *value == '\0')
+        {
+          usage_error (_("option '--%s' needs a non-empty value"), names[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_integer (const char *text,
+               gint64     *value)
+{
+  return g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, value, NULL);
+}
+
+/* Finds CODE by path; an unknown code says how to add it. */
+static gint64
+lookup_code (CwProject   *project,
+             const char  *path,
+             GError     **error)
+{
+  GError *local = NULL;
+  gint64 id = cw_project_lookup_code (project, path, &local);
+
+  if (id != 0)
+    return id;
+  if (local == NULL || g_error_matches (local, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&local);
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                   _("%s: no code '%s' (add it first with 'codewerk-cli code-add')"),
+                   cw_project_get_path (project), path);
+    }
+  else
+    g_propagate_error (error, local);
+  return 0;
+}
+
+static int
+project_error (CwProject  *project,
+               const char *message)
+{
+  g_autofree char *line = g_strdup_printf ("%s: %s", cw_project_get_path (project), message);
+
+  print_error (line);
+  return EXIT_FAILURE;
+}
+
+/* One line for plain output: newlines and tabs become spaces. */
+static char *
+one_line (const char *text)
+{
+  char *line = g_strdup (text != NULL ? text : "");
+
+  g_strdelimit (line, "\n\r\t", ' ');
+  return line;
+}
+
+static int
+cmd_code_add (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwCode) code = NULL;
+  g_autofree char *color = NULL;
+  const char *color_text = option (args, "color");
+  GError *error = NULL;
+  gint64 id;
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+  /* A bad colour is a failure naming the value, like a bad offset. */
+  if (color_text != NULL && (color = cw_code_normalize_color (color_text)) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("'%s' is not a colour (use #RRGGBB, e.g. #3465a4)"),
+                                                  color_text);
+      return project_error (project, message);
+    }
+
+  id = cw_project_add_code (project, g_ptr_array_index (args->positional, 1), color,
+                            option (args, "description"), &error);
+  if (id == 0 || !(code = cw_project_get_code (project, id, &error)))
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "id");
+      cw_json_int (json, code->id);
+      cw_json_key (json, "path");
+      cw_json_string (json, code->path);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    g_print ("%" G_GINT64_FORMAT "\t%s\n", code->id, code->path);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_codes (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(GHashTable) paths = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL || !(codes = cw_project_list_codes (project, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      CwCode *code = g_ptr_array_index (codes, i);
+
+      g_hash_table_insert (paths, &code->id, code->path);
+    }
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_array (json);
+      for (guint i = 0; i < codes->len; i++)
+        {
+          const CwCode *code = g_ptr_array_index (codes, i);
+
+          cw_json_begin_object (json);
+          cw_json_key (json, "id");
+          cw_json_int (json, code->id);
+          cw_json_key (json, "path");
+          cw_json_string (json, code->path);
+          cw_json_key (json, "name");
+          cw_json_string (json, code->name);
+          cw_json_key (json, "parent");
+          cw_json_string (json, code->parent_id != 0 ? g_hash_table_lookup (paths, &code->parent_id) : NULL);
+          cw_json_key (json, "color");
+          cw_json_string (json, code->color);
+          cw_json_key (json, "description");
+          cw_json_string (json, code->description);
+          cw_json_key (json, "codings");
+          cw_json_int (json, code->n_codings);
+          cw_json_key (json, "codable");
+          cw_json_bool (json, code->codable);
+          cw_json_key (json, "guid");
+          cw_json_string (json, code->guid);
+          cw_json_end_object (json);
+        }
+      cw_json_end_array (json);
+      print_json (json);
+    }
+  else
+    {
+      for (guint i = 0; i < codes->len; i++)
+        {
+          const CwCode *code = g_ptr_array_index (codes, i);
+
+          g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%u%s%s\n", code->id, code->path,
+                   code->color != NULL ? code->color : "-", code->n_codings,
+                   code->codable ? "" : "\t", code->codable ? "" : _("category"));
+        }
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_code (Args *args)
+{
+  static const char *names[] = { "coder", NULL };
+  g_autoptr(CwProject) project = NULL;
+  const char *start_text = g_ptr_array_index (args->positional, 2);
+  const char *end_text = g_ptr_array_index (args->positional, 3);
+  GError *error = NULL;
+  gint64 document_id, code_id, start, end, id;
+
+  if (!parse_integer (start_text, &start))
+    return usage_error (_("START must be a whole number of characters, not '%s'"), start_text);
+  if (!parse_integer (end_text, &end))
+    return usage_error (_("END must be a whole number of characters, not '%s'"), end_text);
+  if (!check_names (args, names))
+    return EXIT_USAGE;
+
+  project = open_with_document (args, &document_id, &error);
+  if (project == NULL || !(code_id = lookup_code (project, g_ptr_array_index (args->positional, 4), &error)))
+    return fail (error);
+
+  id = cw_project_add_coding (project, document_id, code_id, start, end, coder_name (args, "coder"),
+                              option (args, "memo"), &error);
+  if (id == 0)
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "id");
+      cw_json_int (json, id);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    g_print ("%" G_GINT64_FORMAT "\n", id);
+  return EXIT_SUCCESS;
+}
+
+static void
+append_id (GArray **array,
+           gint64   id)
+{
+  if (*array == NULL)
+    *array = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (*array, id);
+}
+
+static int
+cmd_codings (Args *args)
+{
+  static const char *names[] = { "coder", "speaker", "case", NULL };
+  static const char *combiners[] = { "and", "or", "not" };
+  static const CwCombine combines[] = { CW_COMBINE_AND, CW_COMBINE_OR, CW_COMBINE_NOT };
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwRetrievalQuery) query = cw_retrieval_query_new ();
+  g_autoptr(GPtrArray) segments = NULL;
+  const char *code = option (args, "code");
+  const char *doc = option (args, "doc");
+  const char *kind_name = option (args, "kind");
+  const char *group = option (args, "group");
+  GPtrArray *others = NULL;
+  CwCombine combine = CW_COMBINE_OR;
+  CwDocumentKind kind;
+  GError *error = NULL;
+
+  if (!check_names (args, names))
+    return EXIT_USAGE;
+  if (kind_name != NULL && !cw_document_kind_from_string (kind_name, &kind))
+    return usage_error (_("unknown kind '%s' (use arena, focus-group, employer-interview, interview or other)"),
+                        kind_name);
+  for (guint i = 0; i < G_N_ELEMENTS (combiners); i++)
+    {
+      GPtrArray *list = option_list (args, combiners[i]);
+
+      if (list == NULL)
+        continue;
+      if (others != NULL)
+        return usage_error (_("use one of --and, --or and --not at a time"));
+      others = list;
+      combine = combines[i];
+    }
+  if (others != NULL && code == NULL)
+    return usage_error (_("--and, --or and --not combine with the code given by --code"));
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+
+  if (code != NULL)
+    {
+      gint64 id = lookup_code (project, code, &error);
+
+      if (id == 0)
+        return fail (error);
+      append_id (&query->code_ids, id);
+    }
+  for (guint i = 0; others != NULL && i < others->len; i++)
+    {
+      gint64 id = lookup_code (project, g_ptr_array_index (others, i), &error);
+
+      if (id == 0)
+        return fail (error);
+      append_id (&query->code_ids, id);
+    }
+  if (doc != NULL)
+    {
+      gint64 id = cw_project_lookup_document (project, doc, &error);
+
+      if (id == 0)
+        return fail (error);
+      append_id (&query->document_ids, id);
+    }
+  if (group != NULL && (query->group_id = cw_project_lookup_group (project, group, &error)) == 0)
+    return fail (error);
+  query->include_subcodes = option (args, "subcodes") != NULL;
+  query->combine = combine;
+  query->kind = kind_name != NULL ? (int) kind : -1;
+  query->coder = g_strdup (option (args, "coder"));
+  query->speaker = g_strdup (option (args, "speaker"));
+  query->case_id = g_strdup (option (args, "case"));
+  query->with_text = TRUE;
+
+  segments = cw_project_retrieve (project, query, NULL, &error);
+  if (segments == NULL)
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_array (json);
+      for (guint i = 0; i < segments->len; i++)
+        {
+          const CwCoding *c = g_ptr_array_index (segments, i);
+
+          cw_json_begin_object (json);
+          cw_json_key (json, "id");
+          /* An AND segment is an overlap, not a stored coding. */
+          if (c->id != 0)
+            cw_json_int (json, c->id);
+          else
+            cw_json_null (json);
+          cw_json_key (json, "document");
+          cw_json_string (json, c->document);
+          cw_json_key (json, "start");
+          cw_json_int (json, c->start);
+          cw_json_key (json, "end");
+          cw_json_int (json, c->end);
+          cw_json_key (json, "code");
+          cw_json_string (json, c->code);
+          cw_json_key (json, "coder");
+          cw_json_string (json, c->coder);
+          cw_json_key (json, "speaker");
+          cw_json_string (json, c->speaker);
+          cw_json_key (json, "case");
+          cw_json_string (json, c->case_id);
+          cw_json_key (json, "text");
+          cw_json_string (json, c->text);
+          cw_json_key (json, "memo");
+          cw_json_string (json, c->memo);
+          cw_json_key (json, "created_at");
+          cw_json_string (json, c->created_at);
+          cw_json_end_object (json);
+        }
+      cw_json_end_array (json);
+      print_json (json);
+    }
+  else
+    {
+      for (guint i = 0; i < segments->len; i++)
+        {
+          const CwCoding *c = g_ptr_array_index (segments, i);
+          g_autofree char *text = one_line (c->text);
+
+          g_print ("%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\n",
+                   c->document, c->start, c->end, c->code, c->coder != NULL ? c->coder : "-",
+                   c->speaker != NULL ? c->speaker : "-", text);
+        }
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_autocode (Args *args)
+{
+  static const char *names[] = { "coder", "speaker", NULL };
+  g_autoptr(CwProject) project = NULL;
+  const char *speaker = option (args, "speaker");
+  const char *query = option (args, "search");
+  const char *scope_name = option (args, "scope");
+  const char *doc = option (args, "doc");
+  CwAutocodeScope scope = CW_AUTOCODE_HIT;
+  gint64 code_id, document_id = 0, added;
+  GError *error = NULL;
+
+  if (!check_names (args, names))
+    return EXIT_USAGE;
+  if ((speaker == NULL) == (query == NULL))
+    return usage_error (_("give either --speaker or --search"));
+  if (scope_name != NULL && query == NULL)
+    return usage_error (_("--scope goes with --search"));
+  if (scope_name == NULL || strcmp (scope_name, "hit") == 0)
+    scope = CW_AUTOCODE_HIT;
+  else if (strcmp (scope_name, "sentence") == 0)
+    scope = CW_AUTOCODE_SENTENCE;
+  else if (strcmp (scope_name, "turn") == 0)
+    scope = CW_AUTOCODE_TURN;
+  else
+    return usage_error (_("unknown scope '%s' (use hit, sentence or turn)"), scope_name);
+
+  project = open_project (args, &error);
+  if (project == NULL || !(code_id = lookup_code (project, g_ptr_array_index (args->positional, 1), &error)))
+    return fail (error);
+  if (doc != NULL && (document_id = cw_project_lookup_document (project, doc, &error)) == 0)
+    return fail (error);
+
+  if (speaker != NULL)
+    added = cw_project_autocode_speaker (project, speaker, document_id, code_id,
+                                         coder_name (args, "coder"), NULL, &error);
+  else
+    added = cw_project_autocode_search (project, query, scope, document_id, code_id,
+                                        coder_name (args, "coder"), NULL, &error);
+  if (added < 0 || error != NULL)
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "added");
+      cw_json_int (json, added);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    g_print (ngettext ("%lu coding added\n", "%lu codings added\n", (gulong) added), (gulong) added);
+  return EXIT_SUCCESS;
+}
+
+static const char * const memo_targets[] = { "project", "document", "code", "coding" };
+
+/* The one memo target among --project, --doc, --code and --coding. With
+ * required FALSE, no target means every memo (*target -1). FALSE after a
+ * usage error or a failure (*status says which). */
+static gboolean
+memo_target (Args          *args,
+             CwProject     *project,
+             gboolean       required,
+             int           *target,
+             gint64        *target_id,
+             int           *status)
+{
+  const char *doc = option (args, "doc");
+  const char *code = option (args, "code");
+  const char *coding = option (args, "coding");
+  GError *error = NULL;
+  guint given = (doc != NULL) + (code != NULL) + (coding != NULL) + (option (args, "project") != NULL);
+
+  *target = -1;
+  *target_id = 0;
+  if (given > 1 || (required && given == 0))
+    {
+      *status = usage_error (_("give one of --doc, --code, --coding and --project"));
+      return FALSE;
+    }
+  if (given == 0)
+    return TRUE;
+
+  if (doc != NULL)
+    {
+      *target = CW_MEMO_DOCUMENT;
+      *target_id = cw_project_lookup_document (project, doc, &error);
+    }
+  else if (code != NULL)
+    {
+      *target = CW_MEMO_CODE;
+      *target_id = lookup_code (project, code, &error);
+    }
+  else if (coding != NULL)
+    {
+      g_autoptr(CwCoding) found = NULL;
+
+      *target = CW_MEMO_CODING;
+      if (!parse_integer (coding, target_id) || *target_id <= 0)
+        {
+          *status = usage_error (_("--coding needs a coding's id, not '%s'"), coding);
+          return FALSE;
+        }
+      found = cw_project_get_coding (project, *target_id, &error);
+      if (found == NULL)
+        *target_id = 0;
+    }
+  else
+    *target = CW_MEMO_PROJECT;
+
+  if (*target != CW_MEMO_PROJECT && *target_id == 0)
+    {
+      *status = fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_memo (Args *args)
+{
+  static const char *names[] = { "author", NULL };
+  g_autoptr(CwProject) project = NULL;
+  GError *error = NULL;
+  gint64 target_id, id;
+  int target, status;
+
+  if (!check_names (args, names))
+    return EXIT_USAGE;
+  /* Usage first: a wrong call fails alike for any project. */
+  if ((option (args, "doc") != NULL) + (option (args, "code") != NULL) + (option (args, "coding") != NULL)
+      + (option (args, "project") != NULL) != 1)
+    return usage_error (_("give one of --doc, --code, --coding and --project"));
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+  if (!memo_target (args, project, TRUE, &target, &target_id, &status))
+    return status;
+
+  id = cw_project_add_memo (project, target, target_id, option (args, "title"),
+                            g_ptr_array_index (args->positional, 1), coder_name (args, "author"), &error);
+  if (id == 0)
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "id");
+      cw_json_int (json, id);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    g_print ("%" G_GINT64_FORMAT "\n", id);
+  return EXIT_SUCCESS;
+}
+
+/* What a memo is about, for people: a document's name, a code's path, a
+ * coding's place; NULL for the project. */
+static char *
+memo_about (CwProject    *project,
+            const CwMemo *memo)
+{
+  switch (memo->target)
+    {
+    case CW_MEMO_DOCUMENT:
+      {
+        g_autoptr(CwDocumentInfo) info = cw_project_get_document_info (project, memo->target_id, NULL);
+
+        return info != NULL ? g_strdup (info->name) : NULL;
+      }
+    case CW_MEMO_CODE:
+      {
+        g_autoptr(CwCode) code = cw_project_get_code (project, memo->target_id, NULL);
+
+        return code != NULL ? g_strdup (code->path) : NULL;
+      }
+    case CW_MEMO_CODING:
+      {
+        g_autoptr(CwCoding) coding = cw_project_get_coding (project, memo->target_id, NULL);
+
+        if (coding == NULL)
+          return NULL;
+        return g_strdup_printf ("%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " %s", coding->document,
+                                coding->start, coding->end, coding->code);
+      }
+    case CW_MEMO_PROJECT:
+    default:
+      return NULL;
+    }
+}
+
+static int
+cmd_memos (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) memos = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_memo_free);
+  GError *error = NULL;
+  gint64 target_id;
+  int target, status;
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+  if (!memo_target (args, project, FALSE, &target, &target_id, &status))
+    return status;
+
+  for (int t = CW_MEMO_PROJECT; t <= CW_MEMO_CODING; t++)
+    {
+      g_autoptr(GPtrArray) some = NULL;
+
+      if (target >= 0 && t != target)
+        continue;
+      some = cw_project_list_memos (project, t, target_id, &error);
+      if (some == NULL)
+        return fail (error);
+      for (guint i = 0; i < some->len; i++)
+        g_ptr_array_add (memos, g_steal_pointer (&some->pdata[i]));
+      g_ptr_array_set_free_func (some, NULL);
+    }
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_array (json);
+      for (guint i = 0; i < memos->len; i++)
+        {
+          const CwMemo *memo = g_ptr_array_index (memos, i);
+          g_autofree char *about = memo_about (project, memo);
+
+          cw_json_begin_object (json);
+          cw_json_key (json, "id");
+          cw_json_int (json, memo->id);
+          cw_json_key (json, "target");
+          cw_json_string (json, memo_targets[memo->target]);
+          cw_json_key (json, "target_id");
+          if (memo->target != CW_MEMO_PROJECT)
+            cw_json_int (json, memo->target_id);
+          else
+            cw_json_null (json);
+          cw_json_key (json, "about");
+          cw_json_string (json, about);
+          cw_json_key (json, "title");
+          cw_json_string (json, memo->title);
+          cw_json_key (json, "text");
+          cw_json_string (json, memo->text);
+          cw_json_key (json, "author");
+          cw_json_string (json, memo->author);
+          cw_json_key (json, "created_at");
+          cw_json_string (json, memo->created_at);
+          cw_json_key (json, "modified_at");
+          cw_json_string (json, memo->modified_at);
+          cw_json_end_object (json);
+        }
+      cw_json_end_array (json);
+      print_json (json);
+    }
+  else
+    {
+      for (guint i = 0; i < memos->len; i++)
+        {
+          const CwMemo *memo = g_ptr_array_index (memos, i);
+          g_autofree char *about = memo_about (project, memo);
+          g_autofree char *title = one_line (memo->title);
+          g_autofree char *text = one_line (memo->text);
+
+          g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\n", memo->id, memo_targets[memo->target],
+                   about != NULL ? about : "-", memo->author != NULL ? memo->author : "-",
+                   *title != '\0' ? title : "-", text);
+        }
+    }
+  return EXIT_SUCCESS;
+}
+
+/* undo and redo print the label of the step they acted on. */
+static int
+undo_or_redo (Args     *args,
+              gboolean  redo)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *label = NULL;
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+  if (!(redo ? cw_project_can_redo (project) : cw_project_can_undo (project)))
+    return project_error (project, redo ? _("nothing to redo") : _("nothing to undo"));
+
+  label = redo ? cw_project_get_redo_label (project) : cw_project_get_undo_label (project);
+  if (!(redo ? cw_project_redo (project, &error) : cw_project_undo (project, &error)))
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, redo ? "redone" : "undone");
+      cw_json_string (json, label);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    g_print ("%s\n", label != NULL ? label : "");
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_undo (Args *args)
+{
+  return undo_or_redo (args, FALSE);
+}
+
+static int
+cmd_redo (Args *args)
+{
+  return undo_or_redo (args, TRUE);
+}
+
 /* The table */
 
 static const OptionSpec json_only[] = { { "json", FALSE }, { NULL } };
 static const OptionSpec new_options[] = { { "json", FALSE }, { "title", TRUE }, { NULL } };
 static const OptionSpec import_options[] = { { "json", FALSE }, { "kind", TRUE }, { NULL } };
 static const OptionSpec search_options[] = { { "json", FALSE }, { "doc", TRUE }, { "limit", TRUE }, { NULL } };
+static const OptionSpec code_add_options[] = {
+  { "json", FALSE }, { "color", TRUE }, { "description", TRUE }, { NULL }
+};
+static const OptionSpec code_options[] = { { "json", FALSE }, { "coder", TRUE }, { "memo", TRUE }, { NULL } };
+static const OptionSpec codings_options[] = {
+  { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "subcodes", FALSE }, { "and", TRUE }, { "or", TRUE },
+  { "not", TRUE }, { "coder", TRUE }, { "speaker", TRUE }, { "kind", TRUE }, { "group", TRUE }, { "case", TRUE },
+  { NULL }
+};
+static const OptionSpec autocode_options[] = {
+  { "json", FALSE }, { "speaker", TRUE }, { "search", TRUE }, { "scope", TRUE }, { "doc", TRUE },
+  { "coder", TRUE }, { NULL }
+};
+static const OptionSpec memo_options[] = {
+  { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "coding", TRUE }, { "project", FALSE },
+  { "title", TRUE }, { "author", TRUE }, { NULL }
+};
+static const OptionSpec memos_options[] = {
+  { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "coding", TRUE }, { "project", FALSE }, { NULL }
+};
 
 static const Command commands[] = {
   { "new", "PROJECT [--title T]",
@@ -414,15 +1157,45 @@ static const Command commands[] = {
   { "search", "PROJECT QUERY [--doc DOC] [--limit N] [--json]",
     N_("Search all documents, or one: words, \"a phrase\", prefix*, OR, NOT. Diacritics are ignored: ideeen finds ideeën."),
     2, 2, search_options, cmd_search },
+  { "code-add", "PROJECT CODE [--color #RRGGBB] [--description T] [--json]",
+    N_("Add a code to the codebook, and any missing codes above it. CODE is a path such as Begeleiding/Jobcoach. Without --color a colour is picked."),
+    2, 2, code_add_options, cmd_code_add },
+  { "codes", "PROJECT [--json]",
+    N_("List the codebook, a code before the codes below it: id, path, colour and the number of codings of the code itself. Categories, which cannot be applied, are marked."),
+    1, 1, json_only, cmd_codes },
+  { "code", "PROJECT DOC START END CODE [--coder NAME] [--memo T] [--json]",
+    N_("Code the characters START to END (end exclusive) of a document with an existing code, and print the coding's id. The coder is NAME, else $CODEWERK_CODER, else Codeur. The same coder coding the same fragment with the same code twice makes one coding."),
+    5, 5, code_options, cmd_code },
+  { "codings", "PROJECT [--doc DOC] [--code CODE [--subcodes] [--and CODE | --or CODE | --not CODE]...] [--coder NAME] [--speaker S] [--kind K] [--group G] [--case CASE] [--json]",
+    N_("Retrieve coded fragments with their text, by document and place. --code takes one code; with --subcodes also the codes below it. Add --and CODE (repeatable) for only the overlaps of segments of every code, --or CODE for the segments of other codes too, or --not CODE for the segments of --code that overlap none of these; one of the three at a time. The other options filter."),
+    1, 1, codings_options, cmd_codings },
+  { "autocode", "PROJECT CODE (--speaker NAME | --search QUERY [--scope hit|sentence|turn]) [--doc DOC] [--coder NAME] [--json]",
+    N_("Code every turn of a speaker (in one document, or of every speaker or role of that name), or every search hit: just the words found (hit, the default), their sentence or their whole turn. Prints the number of codings added; existing ones are kept."),
+    2, 2, autocode_options, cmd_autocode },
+  { "memo", "PROJECT (--doc DOC | --code CODE | --coding ID | --project) [--title T] [--author NAME] TEXT [--json]",
+    N_("Add a memo to a document, a code, a coding or the project, and print its id. The author is NAME, else $CODEWERK_CODER, else Codeur."),
+    2, 2, memo_options, cmd_memo },
+  { "memos", "PROJECT [--doc DOC | --code CODE | --coding ID | --project] [--json]",
+    N_("List the memos: all, or those of one document, code, coding or the project."),
+    1, 1, memos_options, cmd_memos },
+  { "undo", "PROJECT [--json]",
+    N_("Undo the last edit of the codebook, codings or memos (made in the window or here) and print what it was."),
+    1, 1, json_only, cmd_undo },
+  { "redo", "PROJECT [--json]",
+    N_("Redo the last undone edit and print what it was."),
+    1, 1, json_only, cmd_redo },
 };
 
-/* Prints text wrapped at 78 columns, every line indented. */
+/* Prints text wrapped at 78 columns: the first line indented by first,
+ * the others by indent. */
 static void
-print_wrapped (const char *text,
-               guint       indent)
+print_wrapped_hanging (const char *text,
+                       guint       first,
+                       guint       indent)
 {
   g_auto(GStrv) words = g_strsplit (text, " ", -1);
   guint column = 0;
+  gboolean first_line = TRUE;
 
   for (guint i = 0; words[i] != NULL; i++)
     {
@@ -435,8 +1208,11 @@ print_wrapped (const char *text,
         }
       if (column == 0)
         {
-          g_print ("%*s%s", indent, "", words[i]);
-          column = indent + width;
+          guint pad = first_line ? first : indent;
+
+          g_print ("%*s%s", pad, "", words[i]);
+          column = pad + width;
+          first_line = FALSE;
         }
       else
         {
@@ -447,6 +1223,23 @@ print_wrapped (const char *text,
   g_print ("\n");
 }
 
+/* Prints text wrapped at 78 columns, every line indented. */
+static void
+print_wrapped (const char *text,
+               guint       indent)
+{
+  print_wrapped_hanging (text, indent, indent);
+}
+
+/* "  name usage", wrapped with the continuation under the usage. */
+static void
+print_usage_line (const Command *command)
+{
+  g_autofree char *line = g_strdup_printf ("%s %s", command->name, command->usage);
+
+  print_wrapped_hanging (line, 2, 4 + strlen (command->name));
+}
+
 static void
 print_help (void)
 {
@@ -455,7 +1248,7 @@ print_help (void)
   g_print ("\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_print ("  %s %s\n", commands[i].name, commands[i].usage);
+      print_usage_line (&commands[i]);
       print_wrapped (_(commands[i].summary), 6);
     }
   g_print ("\n%s\n", _("Conventions:"));
@@ -507,6 +1300,9 @@ parse_args (const Command *command,
           else if (equals != NULL)
             return usage_error (_("option '--%s' takes no value"), spec->name);
           g_hash_table_insert (args->options, (gpointer) spec->name, (gpointer) value);
+          if (!g_hash_table_contains (args->lists, spec->name))
+            g_hash_table_insert (args->lists, (gpointer) spec->name, g_ptr_array_new ());
+          g_ptr_array_add (g_hash_table_lookup (args->lists, spec->name), (gpointer) value);
           continue;
         }
       g_ptr_array_add (args->positional, (gpointer) arg);
@@ -559,19 +1355,25 @@ main (int   argc,
   for (int i = 2; i < argc; i++)
     if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
       {
-        g_print (_("Usage: codewerk-cli %s %s\n"), current_command->name, current_command->usage);
+        g_autofree char *usage = g_strdup_printf (_("Usage: codewerk-cli %s %s\n"),
+                                                  current_command->name, current_command->usage);
+
+        g_strchomp (usage);
+        print_wrapped_hanging (usage, 0, 4);
         print_wrapped (_(current_command->summary), 2);
         return EXIT_SUCCESS;
       }
 
   args.positional = g_ptr_array_new ();
   args.options = g_hash_table_new (g_str_hash, g_str_equal);
+  args.lists = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   status = parse_args (current_command, argc - 2, argv + 2, &args);
   if (status == EXIT_SUCCESS)
     status = current_command->run (&args);
 
   g_ptr_array_unref (args.positional);
   g_hash_table_unref (args.options);
+  g_hash_table_unref (args.lists);
   xmlCleanupParser ();
   return status;
 }

@@ -121,6 +121,13 @@ _cw_history_install (CwProject  *self,
   return TRUE;
 }
 
+gboolean
+_cw_history_clear (CwProject  *self,
+                   GError    **error)
+{
+  return _cw_project_exec (self, "DELETE FROM history_steps", error);
+}
+
 static gboolean
 run_int (CwProject   *self,
          const char  *sql,

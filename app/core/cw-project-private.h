@@ -12,6 +12,8 @@ sqlite3  *_cw_project_get_db       (CwProject   *self);
 void      _cw_project_set_db_error (CwProject   *self,
                                     GError     **error,
                                     const char  *what);
+/* Prepared statements are cached per connection: preparing costs more than
+ * running most of our statements. */
 sqlite3_stmt *_cw_project_prepare  (CwProject   *self,
                                     const char  *sql,
                                     GError     **error);
@@ -35,7 +37,11 @@ gboolean  _cw_project_index_new_documents (CwProject  *self,
 gboolean  _cw_search_register      (sqlite3     *db,
                                     GError     **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Gives a statement from _cw_project_prepare back for reuse (reset, its
+ * bindings cleared); any other statement is finalized. g_autoptr does this. */
+void      _cw_statement_release    (sqlite3_stmt *stmt);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, _cw_statement_release)
 
 G_END_DECLS
 
@@ -57,6 +63,11 @@ void      _cw_project_emit_changed (CwProject   *self);
 /* Schema migration 1 -> 2: the history tables and triggers. Runs inside
  * the caller's transaction. */
 gboolean  _cw_history_install      (CwProject   *self,
+                                    GError     **error);
+
+/* Forgets every undo and redo step (inside the caller's transaction), for
+ * tools that build a project that should open with nothing to undo. */
+gboolean  _cw_history_clear        (CwProject   *self,
                                     GError     **error);
 
 /* The current coder's name when none is given. */

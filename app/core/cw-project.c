@@ -21,10 +21,21 @@ struct _CwProject
 {
   GObject  parent_instance;
 
-  sqlite3 *db;
-  char    *path;
-  char    *title;
+  sqlite3    *db;
+  char       *path;
+  char       *title;
+  /* SQL text -> GPtrArray of idle statements for it */
+  GHashTable *statements;
+  guint       n_cached;
 };
+
+/* Which CwProject owns a connection, so that a statement given back through
+ * g_autoptr finds its cache. Connections are used by one thread each, but
+ * the map is shared by all. */
+static GMutex owners_lock;
+static GHashTable *owners;
+
+#define MAX_CACHED_STATEMENTS 256
 
 G_DEFINE_TYPE (CwProject, cw_project, G_TYPE_OBJECT)
 
@@ -209,6 +220,12 @@ static const char schema_v1[] =
   "  INSERT INTO document_index (rowid, text) VALUES (new.id, new.text);"
   "END;";
 
+/* Version 2: undo history (cw-history.c) and indexes for memos. */
+static const char schema_v2[] =
+  "CREATE INDEX memos_by_coding ON memos (coding_id);"
+  "CREATE INDEX memos_by_code ON memos (code_id);"
+  "CREATE INDEX memos_by_document ON memos (document_id);";
+
 static char *
 now_iso8601 (void)
 {
@@ -253,6 +270,13 @@ _cw_project_prepare (CwProject   *self,
                      GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
+  GPtrArray *idle = g_hash_table_lookup (self->statements, sql);
+
+  if (idle != NULL && idle->len > 0)
+    {
+      self->n_cached--;
+      return g_ptr_array_steal_index_fast (idle, idle->len - 1);
+    }
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -261,6 +285,47 @@ _cw_project_prepare (CwProject   *self,
       return NULL;
     }
   return stmt;
+}
+
+void
+_cw_statement_release (sqlite3_stmt *stmt)
+{
+  CwProject *owner;
+  GPtrArray *idle;
+
+  if (stmt == NULL)
+    return;
+
+  g_mutex_lock (&owners_lock);
+  owner = owners != NULL ? g_hash_table_lookup (owners, sqlite3_db_handle (stmt)) : NULL;
+  g_mutex_unlock (&owners_lock);
+
+  if (owner == NULL || owner->n_cached >= MAX_CACHED_STATEMENTS)
+    {
+      sqlite3_finalize (stmt);
+      return;
+    }
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  idle = g_hash_table_lookup (owner->statements, sqlite3_sql (stmt));
+  if (idle == NULL)
+    {
+      idle = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_finalize);
+      g_hash_table_insert (owner->statements, g_strdup (sqlite3_sql (stmt)), idle);
+    }
+  g_ptr_array_add (idle, stmt);
+  owner->n_cached++;
+}
+
+static void
+register_owner (CwProject *self)
+{
+  g_mutex_lock (&owners_lock);
+  if (owners == NULL)
+    owners = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (owners, self->db, self);
+  g_mutex_unlock (&owners_lock);
 }
 
 gboolean
@@ -309,6 +374,14 @@ cw_project_finalize (GObject *object)
 {
   CwProject *self = CW_PROJECT (object);
 
+  if (self->db != NULL)
+    {
+      g_mutex_lock (&owners_lock);
+      if (owners != NULL)
+        g_hash_table_remove (owners, self->db);
+      g_mutex_unlock (&owners_lock);
+    }
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -374,6 +447,8 @@ _cw_project_emit_changed (CwProject *self)
 static void
 cw_project_init (CwProject *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_ptr_array_unref);
 }
 
 /* Pragmas for every connection. synchronous=FULL: a committed coding
@@ -507,6 +582,7 @@ cw_project_create (const char  *path,
       remove_database_files (path);
       return NULL;
     }
+  register_owner (self);
 
   sql = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
                          CW_PROJECT_APPLICATION_ID, CW_PROJECT_SCHEMA_VERSION);
@@ -515,6 +591,7 @@ cw_project_create (const char  *path,
       !configure_connection (self, error) ||
       !_cw_project_begin (self, error) ||
       !_cw_project_exec (self, schema_v1, error) ||
+      !_cw_project_exec (self, schema_v2, error) ||
       !_cw_history_install (self, error) ||
       !_cw_project_exec (self, sql, error) ||
       !set_meta (self, "title", title, error) ||
@@ -545,7 +622,7 @@ migrate (CwProject  *self,
   if (!_cw_project_begin (self, error))
     return FALSE;
   /* 1 -> 2: undo history. */
-  if (version < 2 && !_cw_history_install (self, error))
+  if (version < 2 && (!_cw_project_exec (self, schema_v2, error) || !_cw_history_install (self, error)))
     goto failed;
   if (!_cw_project_exec (self, sql, error) || !_cw_project_commit (self, error))
     goto failed;
@@ -587,6 +664,7 @@ cw_project_open (const char  *path,
       _cw_project_set_db_error (self, error, "cannot open the project");
       return NULL;
     }
+  register_owner (self);
 
   /* Look before touching anything: a file that is not ours is left alone. */
   application_id = pragma_int (self, "PRAGMA application_id", error);

@@ -30,6 +30,24 @@ int         cw_transcript_view_get_current_match (CwTranscriptView *self);
 gboolean    cw_transcript_view_move_to_match     (CwTranscriptView *self,
                                                   gboolean          backward,
                                                   gboolean          include_current);
+/* The document's codings (CwCoding, by start; NULL: none): coloured
+ * backgrounds and the stripes in the margin. Keeps a reference. */
+void        cw_transcript_view_set_codings       (CwTranscriptView *self,
+                                                  GPtrArray        *codings);
+GPtrArray  *cw_transcript_view_get_codings       (CwTranscriptView *self);
+/* The codebook (CwCode, as cw_project_list_codes gives it): the quick keys
+ * 1 to 9 and the code chooser (Ctrl+Space). Keeps a reference. */
+void        cw_transcript_view_set_codes         (CwTranscriptView *self,
+                                                  GPtrArray        *codes);
+/* The selection as a range to code, FALSE when nothing is selected. With
+ * snap, it grows to whole words and loses surrounding white space. */
+gboolean    cw_transcript_view_get_coding_range  (CwTranscriptView *self,
+                                                  gboolean          snap,
+                                                  gint64           *start,
+                                                  gint64           *end);
+/* Selects a coding's text and underlines it (0: no coding selected). */
+void        cw_transcript_view_select_coding     (CwTranscriptView *self,
+                                                  gint64            coding_id);
 /* Selects [start, end) and scrolls it into view. */
 void        cw_transcript_view_select_range      (CwTranscriptView *self,
                                                   gint64            start,

@@ -1,7 +1,9 @@
 /* cw-window-private.h: what the tests look at inside a CwWindow. */
 #pragma once
 
+#include "cw-codebook-panel.h"
 #include "cw-document-list.h"
+#include "cw-retrieval-view.h"
 #include "cw-transcript-view.h"
 #include "cw-window.h"
 
@@ -9,6 +11,10 @@ G_BEGIN_DECLS
 
 CwDocumentList   *_cw_window_get_document_list   (CwWindow  *self);
 CwTranscriptView *_cw_window_get_transcript_view (CwWindow  *self);
+CwCodebookPanel  *_cw_window_get_codebook_panel  (CwWindow  *self);
+CwRetrievalView  *_cw_window_get_retrieval_view  (CwWindow  *self);
+/* The project's views: "documents" and "retrieval". */
+AdwViewStack     *_cw_window_get_view_stack      (CwWindow  *self);
 GtkSearchEntry   *_cw_window_get_search_entry    (CwWindow  *self);
 GtkLabel         *_cw_window_get_search_status   (CwWindow  *self);
 GtkListView      *_cw_window_get_results_list    (CwWindow  *self);

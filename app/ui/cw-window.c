@@ -10,9 +10,14 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "cw-codebook.h"
+#include "cw-codebook-panel.h"
+#include "cw-coding.h"
 #include "cw-document-list.h"
+#include "cw-history.h"
+#include "cw-retrieval-view.h"
 #include "cw-search-result.h"
-#include "cw-transcript-view.h"
+#include "cw-transcript-view-private.h"
 #include "cw-window-private.h"
 
 /* Enough to read through; a narrower query finds the rest. */
@@ -25,7 +30,13 @@ struct _CwWindow
 
   /* template */
   AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *window_title;
+  GtkButton            *undo_button;
+  GtkButton            *redo_button;
+  AdwViewStack         *view_stack;
+  GtkPaned             *content_paned;
+  CwCodebookPanel      *codebook_panel;
+  CwRetrievalView      *retrieval_view;
   GtkRevealer          *import_revealer;
   GtkLabel             *import_label;
   GtkProgressBar       *import_progress;
@@ -57,6 +68,8 @@ struct _CwWindow
   GCancellable         *results_cancellable;
   GCancellable         *import_cancellable;
   char                 *last_toast;
+  AdwToast             *coding_toast; /* weak: the last "Coded" toast */
+  gboolean              codebook_sized;
   gint64                pending_start;
   gint64                pending_end;
 };
@@ -80,6 +93,37 @@ show_toast (CwWindow   *self,
   self->last_toast = g_strdup (message);
 
   adw_toast_set_timeout (toast, timeout);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+coding_toast_dismissed_cb (CwWindow *self,
+                           AdwToast *toast)
+{
+  if (self->coding_toast == toast)
+    self->coding_toast = NULL;
+}
+
+/* A toast with an Undo button; a newer one replaces it rather than queue
+ * behind it, so coding quickly does not pile them up. */
+static void
+show_undo_toast (CwWindow   *self,
+                 const char *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+
+  if (self->coding_toast != NULL)
+    adw_toast_dismiss (self->coding_toast);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (coding_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  self->coding_toast = toast;
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -180,6 +224,251 @@ remember_recent (CwWindow   *self,
 
 /* The project and its documents */
 
+/* The buttons say what they would undo or redo. */
+static void
+update_undo (CwWindow *self)
+{
+  gboolean can_undo = self->project != NULL && cw_project_can_undo (self->project);
+  gboolean can_redo = self->project != NULL && cw_project_can_redo (self->project);
+  g_autofree char *undo_label = can_undo ? cw_project_get_undo_label (self->project) : NULL;
+  g_autofree char *redo_label = can_redo ? cw_project_get_redo_label (self->project) : NULL;
+  g_autofree char *undo_tooltip = NULL;
+  g_autofree char *redo_tooltip = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", can_undo);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", can_redo);
+
+  if (undo_label != NULL)
+    /* Translators: the edit that would be undone, as "Add code “Stage”". */
+    undo_tooltip = g_strdup_printf (_("Undo: %s (Ctrl+Z)"), undo_label);
+  else
+    undo_tooltip = g_strdup (_("Undo (Ctrl+Z)"));
+  if (redo_label != NULL)
+    /* Translators: the edit that would be redone, as "Add code “Stage”". */
+    redo_tooltip = g_strdup_printf (_("Redo: %s (Shift+Ctrl+Z)"), redo_label);
+  else
+    redo_tooltip = g_strdup (_("Redo (Shift+Ctrl+Z)"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->undo_button), undo_tooltip);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->redo_button), redo_tooltip);
+}
+
+/* The codings of the document shown: one short query. */
+static void
+refresh_codings (CwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codings = NULL;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+
+  if (self->project == NULL || id == 0)
+    return;
+
+  codings = cw_project_list_document_codings (self->project, id, &error);
+  if (codings == NULL)
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  cw_transcript_view_set_codings (self->transcript_view, codings);
+}
+
+static void
+refresh_codes (CwWindow *self)
+{
+  /* The panel has just read them on the same ::changed. */
+  GPtrArray *codes = cw_codebook_panel_get_codes (self->codebook_panel);
+
+  cw_transcript_view_set_codes (self->transcript_view, codes);
+}
+
+/* Every edit, undo and redo through the project: the codebook panel
+ * follows on its own, the rest here. */
+static void
+project_changed_cb (CwWindow *self)
+{
+  refresh_codes (self);
+  refresh_codings (self);
+  update_undo (self);
+}
+
+static void
+code_requested_cb (CwWindow *self,
+                   gint64    code_id,
+                   gboolean  snap)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwCode) code = NULL;
+  g_autofree char *coder = NULL;
+  g_autofree char *message = NULL;
+  gint64 document_id = cw_transcript_view_get_document_id (self->transcript_view);
+  gint64 start, end;
+
+  if (self->project == NULL || document_id == 0)
+    return;
+
+  if (!cw_transcript_view_get_coding_range (self->transcript_view, snap, &start, &end))
+    {
+      cw_window_show_toast (self, _("Select the text to code first"));
+      return;
+    }
+
+  code = cw_project_get_code (self->project, code_id, &error);
+  if (code == NULL)
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+
+  coder = g_settings_get_string (self->settings, "coder");
+  if (cw_project_add_coding (self->project, document_id, code_id, start, end,
+                             coder[0] != '\0' ? coder : NULL, NULL, &error) == 0)
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+
+  /* Keep the selection, snapped, without scrolling: the same text often
+   * gets a second code. */
+  if (snap)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->transcript_view));
+      GtkTextIter start_iter, end_iter;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start_iter, (int) start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end_iter, (int) end);
+      gtk_text_buffer_select_range (buffer, &start_iter, &end_iter);
+    }
+
+  /* Translators: the code just applied to the selected text. */
+  message = g_strdup_printf (_("Coded “%s”"), code->name);
+  show_undo_toast (self, message);
+}
+
+/* A click on a code in the codebook codes the selection, if there is one:
+ * without one the click only selects the code, with no complaint. */
+static void
+code_chosen_cb (CwWindow *self,
+                gint64    code_id,
+                gboolean  snap)
+{
+  gint64 start, end;
+
+  if (!cw_transcript_view_get_coding_range (self->transcript_view, snap, &start, &end))
+    return;
+  code_requested_cb (self, code_id, snap);
+}
+
+static void
+remove_coding_cb (CwWindow *self,
+                  gint64    coding_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  if (!cw_project_remove_coding (self->project, coding_id, &error))
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  show_undo_toast (self, _("Coding removed"));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL || !cw_project_can_undo (self->project))
+    return;
+  if (!cw_project_undo (self->project, &error))
+    cw_window_show_error (self, error->message);
+  /* ::changed refreshes the views; this covers a failed step too. */
+  update_undo (self);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL || !cw_project_can_redo (self->project))
+    return;
+  if (!cw_project_redo (self->project, &error))
+    cw_window_show_error (self, error->message);
+  update_undo (self);
+}
+
+static void
+coder_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   CwWindow         *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  g_autofree char *name = NULL;
+
+  if (g_strcmp0 (response, "save") != 0)
+    return;
+
+  name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (name[0] != '\0')
+    g_settings_set_string (self->settings, "coder", name);
+}
+
+static void
+coder_name_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autofree char *coder = g_settings_get_string (self->settings, "coder");
+  GtkWidget *dialog;
+  GtkWidget *entry = gtk_entry_new ();
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Coder Name"),
+                                   _("Your codings are recorded under this name, so that the codings of several coders can be told apart and compared."));
+  gtk_editable_set_text (GTK_EDITABLE (entry), coder);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (coder_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The codebook keeps its width when the window grows: place the divider
+ * once the paned knows its size. */
+static void
+content_paned_sized_cb (CwWindow *self)
+{
+  int width = g_settings_get_int (self->settings, "codebook-width");
+  int max;
+
+  int total = gtk_widget_get_width (GTK_WIDGET (self->content_paned));
+
+  g_object_get (self->content_paned, "max-position", &max, NULL);
+  if (self->codebook_sized || max <= 0 || total <= 0)
+    return;
+
+  /* The first allocations may be smaller than the window will be: keep
+   * placing it until there is room for both. */
+  gtk_paned_set_position (self->content_paned, CLAMP (total - width, 300, max));
+  self->codebook_sized = total >= width + 300;
+}
+
 static void
 update_actions (CwWindow *self)
 {
@@ -193,6 +482,11 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-next", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-previous", has_project);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), has_project);
+  /* No views to switch between without a project. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_project);
+  gtk_widget_set_visible (GTK_WIDGET (self->undo_button), has_project);
+  gtk_widget_set_visible (GTK_WIDGET (self->redo_button), has_project);
+  update_undo (self);
 }
 
 static void document_selected_cb (CwWindow *self,
@@ -290,14 +584,21 @@ cw_window_set_project (CwWindow  *self,
   cancel_and_clear (&self->import_cancellable);
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
 
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
   g_set_object (&self->project, project);
+  g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
   cw_transcript_view_set_document (self->transcript_view, NULL);
+  cw_codebook_panel_set_project (self->codebook_panel, project);
+  cw_retrieval_view_set_project (self->retrieval_view, project);
+  refresh_codes (self);
   g_list_store_remove_all (self->results);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 
   basename = g_path_get_basename (cw_project_get_path (project));
-  adw_window_title_set_title (self->window_title, cw_project_get_title (project));
-  adw_window_title_set_subtitle (self->window_title, basename);
+  adw_view_switcher_title_set_title (self->window_title, cw_project_get_title (project));
+  adw_view_switcher_title_set_subtitle (self->window_title, basename);
+  adw_view_stack_set_visible_child_name (self->view_stack, "documents");
   gtk_window_set_title (GTK_WINDOW (self), cw_project_get_title (project));
 
   first = refresh_documents (self);
@@ -376,6 +677,7 @@ load_document_cb (GObject      *object,
 
   g_clear_object (&self->load_cancellable);
   cw_transcript_view_set_document (self->transcript_view, document);
+  refresh_codings (self);
   gtk_stack_set_visible_child_name (self->content_stack, "document");
 
   if (self->pending_start >= 0)
@@ -426,6 +728,25 @@ show_document_range (CwWindow *self,
   self->pending_start = start;
   self->pending_end = end;
   load_document (self, id);
+}
+
+/* The retrieval view */
+
+static void
+segment_activated_cb (CwWindow *self,
+                      gint64    document_id,
+                      gint64    start,
+                      gint64    end)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "documents");
+  show_document_range (self, document_id, start, end);
+}
+
+static void
+retrieval_message_cb (CwWindow   *self,
+                      const char *message)
+{
+  cw_window_show_toast (self, message);
 }
 
 /* Search */
@@ -1032,6 +1353,13 @@ cw_window_close_request (GtkWindow *window)
   if (self->project != NULL)
     g_settings_set_int (self->settings, "sidebar-width",
                         CLAMP (gtk_paned_get_position (self->paned), 160, 1200));
+  if (self->project != NULL && self->codebook_sized)
+    {
+      int total = gtk_widget_get_width (GTK_WIDGET (self->content_paned));
+
+      g_settings_set_int (self->settings, "codebook-width",
+                          CLAMP (total - gtk_paned_get_position (self->content_paned), 160, 1200));
+    }
 
   return FALSE;
 }
@@ -1048,6 +1376,13 @@ cw_window_dispose (GObject *object)
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, update_recent, self);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
+  if (self->coding_toast != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->coding_toast, coding_toast_dismissed_cb, self);
+      self->coding_toast = NULL;
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
 
@@ -1081,10 +1416,16 @@ cw_window_class_init (CwWindowClass *klass)
 
   g_type_ensure (CW_TYPE_DOCUMENT_LIST);
   g_type_ensure (CW_TYPE_TRANSCRIPT_VIEW);
+  g_type_ensure (CW_TYPE_CODEBOOK_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, redo_button);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, content_paned);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, codebook_panel);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, import_label);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, import_progress);
@@ -1115,6 +1456,10 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_scope_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, result_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, code_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, code_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_coding_cb);
+  gtk_widget_class_bind_template_callback (widget_class, content_paned_sized_cb);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
@@ -1122,6 +1467,9 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search-all", NULL, search_all_action);
   gtk_widget_class_install_action (widget_class, "win.search-next", NULL, search_next_action);
   gtk_widget_class_install_action (widget_class, "win.search-previous", NULL, search_previous_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.coder-name", NULL, coder_name_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -1131,6 +1479,9 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
 }
 
 static void
@@ -1140,8 +1491,17 @@ cw_window_init (CwWindow *self)
   g_autoptr(GtkSingleSelection) selection = NULL;
   GtkEventController *controller;
   GtkShortcut *shortcut;
+  AdwViewStackPage *page;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The second view of a project: coded segments back out. */
+  self->retrieval_view = cw_retrieval_view_new ();
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->retrieval_view),
+                                    "retrieval", _("Retrieval"));
+  adw_view_stack_page_set_icon_name (page, "edit-find-symbolic");
+  g_signal_connect_swapped (self->retrieval_view, "segment-activated", G_CALLBACK (segment_activated_cb), self);
+  g_signal_connect_swapped (self->retrieval_view, "message", G_CALLBACK (retrieval_message_cb), self);
 
   self->pending_start = self->pending_end = -1;
   self->settings = g_settings_new (APP_ID);
@@ -1204,6 +1564,24 @@ CwTranscriptView *
 _cw_window_get_transcript_view (CwWindow *self)
 {
   return self->transcript_view;
+}
+
+CwCodebookPanel *
+_cw_window_get_codebook_panel (CwWindow *self)
+{
+  return self->codebook_panel;
+}
+
+CwRetrievalView *
+_cw_window_get_retrieval_view (CwWindow *self)
+{
+  return self->retrieval_view;
+}
+
+AdwViewStack *
+_cw_window_get_view_stack (CwWindow *self)
+{
+  return self->view_stack;
 }
 
 GtkSearchEntry *

@@ -1,0 +1,42 @@
+/* cw-retrieval-view-private.h: the retrieval view's insides, for the tests. */
+#pragma once
+
+#include "cw-coding.h"
+#include "cw-retrieval-view.h"
+
+G_BEGIN_DECLS
+
+/* One row of the results: a segment and the text around it. */
+#define CW_TYPE_SEGMENT_ITEM (cw_segment_item_get_type ())
+G_DECLARE_FINAL_TYPE (CwSegmentItem, cw_segment_item, CW, SEGMENT_ITEM, GObject)
+
+const CwCoding *_cw_segment_item_get_segment (CwSegmentItem *self);
+/* Context in the same turn (or line), "…" where it was cut short. */
+const char     *_cw_segment_item_get_before  (CwSegmentItem *self);
+const char     *_cw_segment_item_get_after   (CwSegmentItem *self);
+
+/* CwSegmentItem, in the order shown. */
+GListModel  *_cw_retrieval_view_get_segments        (CwRetrievalView *self);
+GtkListView *_cw_retrieval_view_get_list_view       (CwRetrievalView *self);
+/* A retrieval or an export is scheduled or running. */
+gboolean     _cw_retrieval_view_is_busy             (CwRetrievalView *self);
+const char  *_cw_retrieval_view_get_count_text      (CwRetrievalView *self);
+const char  *_cw_retrieval_view_get_last_message    (CwRetrievalView *self);
+GtkDropDown *_cw_retrieval_view_get_combine_dropdown (CwRetrievalView *self);
+GtkDropDown *_cw_retrieval_view_get_coder_dropdown  (CwRetrievalView *self);
+GtkDropDown *_cw_retrieval_view_get_speaker_dropdown (CwRetrievalView *self);
+GtkDropDown *_cw_retrieval_view_get_kind_dropdown   (CwRetrievalView *self);
+GtkSwitch   *_cw_retrieval_view_get_subcodes_switch (CwRetrievalView *self);
+GtkMenuButton *_cw_retrieval_view_get_codes_button (CwRetrievalView *self);
+/* The code chooser's check button for a code, or NULL. */
+GtkCheckButton *_cw_retrieval_view_get_code_check   (CwRetrievalView *self,
+                                                     gint64           code_id);
+/* The query in words, as the report's subtitle has it. */
+char        *_cw_retrieval_view_describe_query      (CwRetrievalView *self);
+/* What the Export buttons do after their file dialog. */
+void         _cw_retrieval_view_export_csv          (CwRetrievalView *self,
+                                                     GFile           *file);
+void         _cw_retrieval_view_export_report       (CwRetrievalView *self,
+                                                     GFile           *file);
+
+G_END_DECLS

@@ -1,0 +1,1535 @@
+/* cw-retrieval-view.c: coded segments back out, filtered and combined.
+ *
+ * Every filter change cancels the running retrieval and starts a new one
+ * in a worker, which opens its own connection to the project, retrieves
+ * the segments and reads each document's text once for the context around
+ * them. The rows are built on the main thread from the finished result.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "cw-codebook.h"
+#include "cw-document-item.h"
+#include "cw-report.h"
+#include "cw-retrieval.h"
+#include "cw-retrieval-view-private.h"
+
+/* Characters of context on either side of a segment. */
+#define CONTEXT_CHARS 90
+
+/* CwSegmentItem: immutable once made, so rows and exports can share it
+ * across threads. */
+
+struct _CwSegmentItem
+{
+  GObject   parent_instance;
+
+  CwCoding *segment;
+  char     *before;
+  char     *after;
+};
+
+G_DEFINE_FINAL_TYPE (CwSegmentItem, cw_segment_item, G_TYPE_OBJECT)
+
+static void
+cw_segment_item_finalize (GObject *object)
+{
+  CwSegmentItem *self = CW_SEGMENT_ITEM (object);
+
+  g_clear_pointer (&self->segment, cw_coding_free);
+  g_free (self->before);
+  g_free (self->after);
+
+  G_OBJECT_CLASS (cw_segment_item_parent_class)->finalize (object);
+}
+
+static void
+cw_segment_item_class_init (CwSegmentItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cw_segment_item_finalize;
+}
+
+static void
+cw_segment_item_init (CwSegmentItem *self)
+{
+}
+
+/* Takes segment. */
+static CwSegmentItem *
+cw_segment_item_new (CwCoding *segment,
+                     char     *before,
+                     char     *after)
+{
+  CwSegmentItem *self = g_object_new (CW_TYPE_SEGMENT_ITEM, NULL);
+
+  self->segment = segment;
+  self->before = before;
+  self->after = after;
+  return self;
+}
+
+const CwCoding *
+_cw_segment_item_get_segment (CwSegmentItem *self)
+{
+  g_return_val_if_fail (CW_IS_SEGMENT_ITEM (self), NULL);
+  return self->segment;
+}
+
+const char *
+_cw_segment_item_get_before (CwSegmentItem *self)
+{
+  g_return_val_if_fail (CW_IS_SEGMENT_ITEM (self), NULL);
+  return self->before;
+}
+
+const char *
+_cw_segment_item_get_after (CwSegmentItem *self)
+{
+  g_return_val_if_fail (CW_IS_SEGMENT_ITEM (self), NULL);
+  return self->after;
+}
+
+/* The view */
+
+struct _CwRetrievalView
+{
+  GtkWidget        parent_instance;
+
+  /* template */
+  GtkWidget       *main_box;
+  GtkMenuButton   *codes_button;
+  GtkPopover      *codes_popover;
+  GtkSearchEntry  *codes_search;
+  GtkBox          *codes_box;
+  GtkLabel        *codes_empty;
+  GtkButton       *codes_clear;
+  GtkLabel        *codes_label;
+  GtkDropDown     *combine_dropdown;
+  GtkSwitch       *subcodes_switch;
+  GtkDropDown     *kind_dropdown;
+  GtkDropDown     *group_dropdown;
+  GtkDropDown     *coder_dropdown;
+  GtkDropDown     *speaker_dropdown;
+  GtkStack        *results_stack;
+  GtkListView     *list_view;
+  AdwStatusPage   *empty_page;
+  GtkSpinner      *spinner;
+  GtkLabel        *count_label;
+
+  /* owned */
+  CwProject       *project;
+  gulong           changed_id;
+  GListStore      *segments;      /* CwSegmentItem */
+  GPtrArray       *codes;         /* CwCode: the codebook */
+  GHashTable      *code_checks;   /* code id -> GtkCheckButton (in codes_box) */
+  GArray          *code_ids;      /* gint64: the chosen codes, in the order chosen */
+  GArray          *group_ids;     /* gint64: the group dropdown's entries after "any" */
+  GCancellable    *retrieve_cancellable;
+  GCancellable    *export_cancellable;
+  guint            refresh_id;
+  guint            n_documents;
+  gboolean         retrieving;
+  gboolean         exporting;
+  gboolean         loading;       /* filling the filters: no retrieval yet */
+  gboolean         stale;         /* results to redo once the view is shown */
+  gboolean         filters_stale; /* codes, coders, ... to reload first */
+  char            *last_message;
+};
+
+enum {
+  SEGMENT_ACTIVATED,
+  MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CwRetrievalView, cw_retrieval_view, GTK_TYPE_WIDGET)
+
+/* The kind dropdown's entries after "any". */
+static const CwDocumentKind kind_order[] = {
+  CW_DOCUMENT_KIND_ARENA,
+  CW_DOCUMENT_KIND_FOCUS_GROUP,
+  CW_DOCUMENT_KIND_EMPLOYER_INTERVIEW,
+  CW_DOCUMENT_KIND_INTERVIEW,
+  CW_DOCUMENT_KIND_OTHER,
+};
+
+static void schedule_refresh        (CwRetrievalView *self);
+static void codes_search_changed_cb (CwRetrievalView *self);
+
+static void
+cancel_and_clear (GCancellable **cancellable)
+{
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+}
+
+static void
+show_message (CwRetrievalView *self,
+              const char      *message)
+{
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  g_signal_emit (self, signals[MESSAGE], 0, message);
+}
+
+static void
+update_actions (CwRetrievalView *self)
+{
+  gboolean can_export = self->project != NULL && !self->exporting &&
+                        g_list_model_get_n_items (G_LIST_MODEL (self->segments)) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "retrieval.export-csv", can_export);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "retrieval.export-report", can_export);
+}
+
+static void
+update_busy (CwRetrievalView *self)
+{
+  gboolean busy = self->retrieving || self->refresh_id != 0 || self->exporting;
+
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+}
+
+static const CwCode *
+lookup_code (CwRetrievalView *self,
+             gint64           id)
+{
+  for (guint i = 0; self->codes != NULL && i < self->codes->len; i++)
+    {
+      const CwCode *code = g_ptr_array_index (self->codes, i);
+
+      if (code->id == id)
+        return code;
+    }
+  return NULL;
+}
+
+/* A dropdown's choice after its first entry ("any"), or NULL. */
+static const char *
+dropdown_choice (GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || model == NULL)
+    return NULL;
+  return gtk_string_list_get_string (GTK_STRING_LIST (model), selected);
+}
+
+/* The code chooser */
+
+static void
+update_codes_label (CwRetrievalView *self)
+{
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  g_autofree char *label = NULL;
+  const CwCode *first = NULL;
+  guint n = self->code_ids->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const CwCode *code = lookup_code (self, g_array_index (self->code_ids, gint64, i));
+
+      if (code == NULL)
+        continue;
+      if (first == NULL)
+        first = code;
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append (tooltip, code->path);
+    }
+
+  if (first == NULL)
+    label = g_strdup (_("All codes"));
+  else if (n == 1)
+    label = g_strdup (first->name);
+  else
+    /* Translators: the first chosen code and how many more are chosen. */
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more", n - 1),
+                             first->name, n - 1);
+
+  gtk_label_set_text (self->codes_label, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->codes_button),
+                               tooltip->len > 0 ? tooltip->str : _("Codes to Retrieve"));
+  /* Combining needs two codes at least. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->combine_dropdown), n >= 2);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->codes_clear), n > 0);
+}
+
+static gboolean
+has_code_id (GArray *ids,
+             gint64  id,
+             guint  *index)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      {
+        if (index != NULL)
+          *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+code_toggled_cb (GtkCheckButton  *check,
+                 CwRetrievalView *self)
+{
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (check), "code-id");
+  gboolean active = gtk_check_button_get_active (check);
+  guint index;
+  gboolean present = has_code_id (self->code_ids, id, &index);
+
+  /* Idempotent: set_codes sets the buttons after the list. */
+  if (active && !present)
+    g_array_append_val (self->code_ids, id);
+  else if (!active && present)
+    g_array_remove_index (self->code_ids, index);
+  else
+    return;
+
+  update_codes_label (self);
+  schedule_refresh (self);
+}
+
+static void
+draw_swatch (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  const GdkRGBA *color = g_object_get_data (G_OBJECT (area), "color");
+  double radius = MIN (width, height) / 2.0;
+
+  if (color == NULL)
+    return;
+  cairo_arc (cr, width / 2.0, height / 2.0, radius, 0, 2 * G_PI);
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_fill (cr);
+}
+
+/* Draws a code's colour: a dot in the chooser, a bar beside a segment. */
+static void
+draw_bar (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  const GdkRGBA *color = g_object_get_data (G_OBJECT (area), "color");
+  GdkRGBA grey = { 0.6, 0.6, 0.6, 1 };
+
+  cairo_rectangle (cr, 0, 0, width, height);
+  gdk_cairo_set_source_rgba (cr, color != NULL ? color : &grey);
+  cairo_fill (cr);
+}
+
+static void
+set_area_color (GtkWidget  *area,
+                const char *color)
+{
+  GdkRGBA rgba;
+
+  if (color != NULL && gdk_rgba_parse (&rgba, color))
+    g_object_set_data_full (G_OBJECT (area), "color", gdk_rgba_copy (&rgba), (GDestroyNotify) gdk_rgba_free);
+  else
+    g_object_set_data (G_OBJECT (area), "color", NULL);
+  gtk_widget_queue_draw (area);
+}
+
+static void
+rebuild_code_chooser (CwRetrievalView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->codes_box))) != NULL)
+    gtk_box_remove (self->codes_box, child);
+  g_hash_table_remove_all (self->code_checks);
+
+  for (guint i = 0; self->codes != NULL && i < self->codes->len; i++)
+    {
+      const CwCode *code = g_ptr_array_index (self->codes, i);
+      GtkWidget *check = gtk_check_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *swatch = gtk_drawing_area_new ();
+      GtkWidget *label = gtk_label_new (code->name);
+
+      gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 10);
+      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 10);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, NULL, NULL);
+      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+      set_area_color (swatch, code->color);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      if (!code->codable)
+        gtk_widget_add_css_class (label, "heading");
+      gtk_box_append (GTK_BOX (box), swatch);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_check_button_set_child (GTK_CHECK_BUTTON (check), box);
+      gtk_widget_set_margin_start (check, 18 * (int) code->depth);
+      if (code->description != NULL && code->description[0] != '\0')
+        gtk_widget_set_tooltip_text (check, code->description);
+
+      g_object_set_data_full (G_OBJECT (check), "code-id", g_memdup2 (&code->id, sizeof code->id), g_free);
+      g_object_set_data_full (G_OBJECT (check), "path", g_utf8_casefold (code->path, -1), g_free);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), has_code_id (self->code_ids, code->id, NULL));
+      g_signal_connect (check, "toggled", G_CALLBACK (code_toggled_cb), self);
+      gtk_box_append (self->codes_box, check);
+      g_hash_table_insert (self->code_checks, g_memdup2 (&code->id, sizeof code->id), check);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->codes_empty), self->codes == NULL || self->codes->len == 0);
+  codes_search_changed_cb (self);
+}
+
+static void
+codes_search_changed_cb (CwRetrievalView *self)
+{
+  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->codes_search)), -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->codes_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *path = g_object_get_data (G_OBJECT (child), "path");
+
+      gtk_widget_set_visible (child, needle[0] == '\0' || (path != NULL && strstr (path, needle) != NULL));
+    }
+}
+
+static void
+codes_clear_cb (CwRetrievalView *self)
+{
+  cw_retrieval_view_set_codes (self, NULL, 0);
+}
+
+/* The filters */
+
+static void
+set_strings (GtkDropDown        *dropdown,
+             const char         *any,
+             const char * const *strings)
+{
+  const char *previous = dropdown_choice (dropdown);
+  g_autofree char *keep = g_strdup (previous);
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  gtk_string_list_append (list, any);
+  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
+    {
+      gtk_string_list_append (list, strings[i]);
+      if (keep != NULL && strcmp (keep, strings[i]) == 0)
+        selected = i + 1;
+    }
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (dropdown, selected);
+  /* A choice of one ("any") is no choice. */
+  gtk_widget_set_sensitive (GTK_WIDGET (dropdown), g_list_model_get_n_items (G_LIST_MODEL (list)) > 1);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_utf8_collate (*(const char **) a, *(const char **) b);
+}
+
+static void
+load_filters (CwRetrievalView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) group_names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) speakers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) coders = NULL;
+  GArray *kept = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 group_id = 0;
+  guint group_index = gtk_drop_down_get_selected (self->group_dropdown);
+
+  self->loading = TRUE;
+  self->filters_stale = FALSE;
+
+  if (group_index != GTK_INVALID_LIST_POSITION && group_index > 0 && group_index <= self->group_ids->len)
+    group_id = g_array_index (self->group_ids, gint64, group_index - 1);
+
+  g_clear_pointer (&self->codes, g_ptr_array_unref);
+  g_array_set_size (self->group_ids, 0);
+
+  if (self->project != NULL)
+    {
+      self->codes = cw_project_list_codes (self->project, &error);
+      if (self->codes == NULL)
+        {
+          g_warning ("Could not list the codes: %s", error->message);
+          g_clear_error (&error);
+        }
+      coders = cw_project_list_coders (self->project, &error);
+      if (error != NULL)
+        {
+          g_warning ("Could not list the coders: %s", error->message);
+          g_clear_error (&error);
+        }
+      groups = cw_project_list_groups (self->project, &error);
+      if (error != NULL)
+        {
+          g_warning ("Could not list the groups: %s", error->message);
+          g_clear_error (&error);
+        }
+      documents = cw_project_list_documents (self->project, &error);
+      if (error != NULL)
+        {
+          g_warning ("Could not list the documents: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+
+  /* Chosen codes that are gone (deleted, merged) drop out. */
+  for (guint i = 0; i < self->code_ids->len; i++)
+    {
+      gint64 id = g_array_index (self->code_ids, gint64, i);
+
+      if (lookup_code (self, id) != NULL)
+        g_array_append_val (kept, id);
+    }
+  g_array_unref (self->code_ids);
+  self->code_ids = kept;
+  rebuild_code_chooser (self);
+  update_codes_label (self);
+
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      const CwDocumentGroup *group = g_ptr_array_index (groups, i);
+
+      g_array_append_val (self->group_ids, group->id);
+      g_ptr_array_add (group_names, group->name);
+    }
+  g_ptr_array_add (group_names, NULL);
+  set_strings (self->group_dropdown, _("Any group"), (const char * const *) group_names->pdata);
+  /* Groups may share a name with another after a rename: keep by id. */
+  for (guint i = 0; i < self->group_ids->len; i++)
+    if (g_array_index (self->group_ids, gint64, i) == group_id)
+      gtk_drop_down_set_selected (self->group_dropdown, i + 1);
+
+  set_strings (self->coder_dropdown, _("Any coder"), (const char * const *) coders);
+
+  /* Every speaker of every document: a role such as "Interviewer" once. */
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
+    {
+      const CwDocumentInfo *info = g_ptr_array_index (documents, i);
+
+      for (guint j = 0; info->speakers != NULL && info->speakers[j] != NULL; j++)
+        if (g_hash_table_add (seen, info->speakers[j]))
+          g_ptr_array_add (speakers, g_strdup (info->speakers[j]));
+    }
+  g_ptr_array_sort (speakers, compare_strings);
+  g_ptr_array_add (speakers, NULL);
+  set_strings (self->speaker_dropdown, _("Any speaker"), (const char * const *) speakers->pdata);
+
+  self->loading = FALSE;
+}
+
+static CwRetrievalQuery *
+build_query (CwRetrievalView *self)
+{
+  CwRetrievalQuery *query = cw_retrieval_query_new ();
+  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+  guint group = gtk_drop_down_get_selected (self->group_dropdown);
+  guint combine = gtk_drop_down_get_selected (self->combine_dropdown);
+
+  if (self->code_ids->len > 0)
+    {
+      query->code_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->code_ids->len);
+      g_array_append_vals (query->code_ids, self->code_ids->data, self->code_ids->len);
+    }
+  query->include_subcodes = gtk_switch_get_active (self->subcodes_switch);
+  /* With one code the (insensitive) choice does not apply: AND would merge
+   * its overlapping codings into regions. */
+  if (self->code_ids->len >= 2)
+    query->combine = combine == 1 ? CW_COMBINE_AND : combine == 2 ? CW_COMBINE_NOT : CW_COMBINE_OR;
+  else
+    query->combine = CW_COMBINE_OR;
+  query->kind = kind > 0 && kind <= G_N_ELEMENTS (kind_order) ? (int) kind_order[kind - 1] : -1;
+  query->group_id = group > 0 && group <= self->group_ids->len ? g_array_index (self->group_ids, gint64, group - 1) : 0;
+  query->coder = g_strdup (dropdown_choice (self->coder_dropdown));
+  query->speaker = g_strdup (dropdown_choice (self->speaker_dropdown));
+  query->with_text = TRUE;
+  return query;
+}
+
+/* Retrieval in a worker */
+
+typedef struct
+{
+  char             *path;
+  CwRetrievalQuery *query;
+} RetrieveData;
+
+static void
+retrieve_data_free (RetrieveData *data)
+{
+  g_free (data->path);
+  cw_retrieval_query_free (data->query);
+  g_free (data);
+}
+
+/* Moves through one document's text by character offset; segments come
+ * by start, so each step is short. */
+typedef struct
+{
+  const char *text;
+  gint64      length;
+  const char *pointer;
+  gint64      offset;
+} Cursor;
+
+static const char *
+cursor_at (Cursor *cursor,
+           gint64  offset)
+{
+  offset = CLAMP (offset, 0, cursor->length);
+  cursor->pointer = g_utf8_offset_to_pointer (cursor->pointer, (glong) (offset - cursor->offset));
+  cursor->offset = offset;
+  return cursor->pointer;
+}
+
+/* The turn around offset, or NULL. turns are by start. */
+static const CwTurn *
+find_turn (GPtrArray *turns,
+           gint64     offset)
+{
+  guint low = 0, high = turns != NULL ? turns->len : 0;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      const CwTurn *turn = g_ptr_array_index (turns, middle);
+
+      if (offset < turn->start)
+        high = middle;
+      else if (offset >= turn->end)
+        low = middle + 1;
+      else
+        return turn;
+    }
+  return NULL;
+}
+
+/* Up to CONTEXT_CHARS before and after the segment, within its turn (or
+ * line), cut at a word with "…" where the text goes on. */
+static void
+make_context (Cursor     *cursor,
+              GPtrArray  *turns,
+              gint64      start,
+              gint64      end,
+              char      **before,
+              char      **after)
+{
+  const CwTurn *first = find_turn (turns, start);
+  const CwTurn *last = find_turn (turns, MAX (start, end - 1));
+  gint64 from = MAX (start - CONTEXT_CHARS, first != NULL ? first->start : 0);
+  gint64 to = MIN (end + CONTEXT_CHARS, last != NULL ? last->end : cursor->length);
+  const char *p_from = cursor_at (cursor, from);
+  const char *p_start = cursor_at (cursor, start);
+  const char *p_end = cursor_at (cursor, end);
+  const char *p_to = cursor_at (cursor, to);
+  const char *p;
+  gboolean cut;
+
+  /* Before: from the start of the line, or from a word. */
+  cut = first == NULL || from > first->start;
+  for (p = p_start; p > p_from; p--)
+    if (p[-1] == '\n')
+      {
+        p_from = p;
+        cut = FALSE;
+        break;
+      }
+  if (cut && from > 0)
+    {
+      const char *space = p_from;
+
+      while (space < p_start && *space != ' ')
+        space++;
+      p_from = space < p_start ? space + 1 : p_start;
+    }
+  {
+    g_autofree char *text = g_strndup (p_from, p_start - p_from);
+
+    *before = g_strconcat (cut && from > 0 && p_from < p_start ? "…" : "", text, NULL);
+  }
+
+  /* After: to the end of the line, or to a word. */
+  cut = last == NULL || to < last->end;
+  for (p = p_end; p < p_to; p++)
+    if (*p == '\n')
+      {
+        p_to = p;
+        cut = FALSE;
+        break;
+      }
+  if (cut && to < cursor->length)
+    {
+      const char *space = p_to;
+
+      while (space > p_end && space[-1] != ' ')
+        space--;
+      if (space > p_end)
+        p_to = space - 1;
+      else
+        p_to = p_end;
+    }
+  {
+    g_autofree char *text = g_strndup (p_end, p_to - p_end);
+
+    *after = g_strconcat (text, cut && to < cursor->length && p_to > p_end ? "…" : "", NULL);
+  }
+  /* Leave the cursor at the segment's start for the next one. */
+  cursor_at (cursor, start);
+}
+
+static void
+retrieve_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  RetrieveData *data = task_data;
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) segments = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+  gint64 document_id = 0;
+  Cursor cursor = { NULL };
+
+  project = cw_project_open (data->path, &error);
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  segments = cw_project_retrieve (project, data->query, cancellable, &error);
+  if (segments == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      CwCoding *segment = cw_coding_copy (g_ptr_array_index (segments, i));
+      char *before = NULL;
+      char *after = NULL;
+
+      if (segment->document_id != document_id)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+            {
+              cw_coding_free (segment);
+              g_task_return_error (task, error);
+              return;
+            }
+          document_id = segment->document_id;
+          g_clear_pointer (&text, g_free);
+          g_clear_pointer (&turns, g_ptr_array_unref);
+          /* Without the text there is no context, but still a segment. */
+          text = cw_project_get_text (project, document_id, NULL);
+          turns = cw_project_get_turns (project, document_id, NULL);
+          cursor.text = cursor.pointer = text;
+          cursor.length = text != NULL ? g_utf8_strlen (text, -1) : 0;
+          cursor.offset = 0;
+        }
+
+      if (text != NULL && segment->start >= 0 && segment->end <= cursor.length && segment->start <= segment->end)
+        {
+          make_context (&cursor, turns, segment->start, segment->end, &before, &after);
+          if (segment->text == NULL)
+            segment->text = g_utf8_substring (text, (glong) segment->start, (glong) segment->end);
+        }
+      g_ptr_array_add (items, cw_segment_item_new (segment, before, after));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+set_count (CwRetrievalView *self,
+           guint            n_segments,
+           guint            n_documents)
+{
+  g_autofree char *segments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u segment", "%u segments", n_segments),
+                                               n_segments);
+  g_autofree char *documents = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u document", "in %u documents",
+                                                             n_documents),
+                                                n_documents);
+  /* Translators: "42 segments" "in 7 documents" */
+  g_autofree char *text = g_strdup_printf (C_("segments in documents", "%s %s"), segments, documents);
+
+  gtk_label_set_text (self->count_label, n_segments > 0 ? text : segments);
+}
+
+static void
+retrieve_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (source);
+  GTask *task = G_TASK (result);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) documents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A newer run replaced this one (or the view is going). */
+  if (g_task_get_cancellable (task) != self->retrieve_cancellable)
+    return;
+
+  self->retrieving = FALSE;
+  g_clear_object (&self->retrieve_cancellable);
+  update_busy (self);
+
+  items = g_task_propagate_pointer (task, &error);
+  if (items == NULL)
+    {
+      g_list_store_remove_all (self->segments);
+      gtk_label_set_text (self->count_label, "");
+      adw_status_page_set_title (self->empty_page, _("Could Not Retrieve the Segments"));
+      adw_status_page_set_description (self->empty_page, error->message);
+      gtk_stack_set_visible_child_name (self->results_stack, "empty");
+      update_actions (self);
+      return;
+    }
+
+  documents = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CwSegmentItem *item = g_ptr_array_index (items, i);
+
+      g_hash_table_add (documents, &item->segment->document_id);
+    }
+  self->n_documents = g_hash_table_size (documents);
+
+  g_list_store_splice (self->segments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->segments)),
+                       items->pdata, items->len);
+  set_count (self, items->len, self->n_documents);
+  adw_status_page_set_title (self->empty_page, _("No Coded Segments"));
+  adw_status_page_set_description (self->empty_page, self->codes == NULL || self->codes->len == 0
+                                   ? _("The codebook is empty: add codes and code some text first.")
+                                   : _("No segment matches these codes and filters."));
+  gtk_stack_set_visible_child_name (self->results_stack, items->len > 0 ? "results" : "empty");
+  if (items->len > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  update_actions (self);
+}
+
+static gboolean
+refresh_idle (gpointer user_data)
+{
+  CwRetrievalView *self = user_data;
+  g_autoptr(GTask) task = NULL;
+  RetrieveData *data;
+
+  self->refresh_id = 0;
+  cancel_and_clear (&self->retrieve_cancellable);
+  if (self->filters_stale)
+    load_filters (self);
+
+  if (self->project == NULL)
+    {
+      self->retrieving = FALSE;
+      g_list_store_remove_all (self->segments);
+      gtk_label_set_text (self->count_label, "");
+      update_busy (self);
+      update_actions (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  data = g_new0 (RetrieveData, 1);
+  data->path = g_strdup (cw_project_get_path (self->project));
+  data->query = build_query (self);
+
+  self->retrieve_cancellable = g_cancellable_new ();
+  self->retrieving = TRUE;
+  update_busy (self);
+
+  task = g_task_new (self, self->retrieve_cancellable, retrieve_cb, NULL);
+  g_task_set_source_tag (task, refresh_idle);
+  g_task_set_task_data (task, data, (GDestroyNotify) retrieve_data_free);
+  g_task_run_in_thread (task, retrieve_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* Coalesces the changes of one turn of the main loop into one retrieval,
+ * and stops the one running: its result would be stale. */
+static void
+schedule_refresh (CwRetrievalView *self)
+{
+  if (self->loading)
+    return;
+  cancel_and_clear (&self->retrieve_cancellable);
+  self->retrieving = FALSE;
+  /* Hidden, the view waits: every coding made in the transcript would
+   * otherwise read the whole project again. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
+      update_busy (self);
+      return;
+    }
+  self->stale = FALSE;
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refresh_idle, self, NULL);
+  update_busy (self);
+}
+
+static void
+filter_changed_cb (CwRetrievalView *self)
+{
+  schedule_refresh (self);
+}
+
+static void
+project_changed_cb (CwRetrievalView *self)
+{
+  self->filters_stale = TRUE;
+  schedule_refresh (self);
+}
+
+/* The rows */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *bar = gtk_drawing_area_new ();
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *header = gtk_label_new (NULL);
+  GtkWidget *text = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (bar), 4);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (bar), draw_bar, NULL, NULL);
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (header), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (header, "caption");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+  /* Long segments stop after a few lines; the document shows the rest. */
+  gtk_label_set_lines (GTK_LABEL (text), 6);
+  gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (text), 20);
+  gtk_widget_set_hexpand (labels, TRUE);
+
+  gtk_box_append (GTK_BOX (labels), header);
+  gtk_box_append (GTK_BOX (labels), text);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_list_item_set_child (list_item, box);
+
+  g_object_set_data (G_OBJECT (list_item), "bar", bar);
+  g_object_set_data (G_OBJECT (list_item), "header", header);
+  g_object_set_data (G_OBJECT (list_item), "text", text);
+}
+
+static char *
+row_header (const CwCoding *segment)
+{
+  const char *fields[] = { segment->document, segment->speaker, segment->coder, segment->code };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i] != NULL && fields[i][0] != '\0')
+      g_ptr_array_add (parts, (gpointer) fields[i]);
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  CwSegmentItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *bar = g_object_get_data (G_OBJECT (list_item), "bar");
+  GtkLabel *header = g_object_get_data (G_OBJECT (list_item), "header");
+  GtkLabel *text = g_object_get_data (G_OBJECT (list_item), "text");
+  g_autofree char *header_text = row_header (item->segment);
+  g_autofree char *before = g_markup_escape_text (item->before != NULL ? item->before : "", -1);
+  g_autofree char *segment = g_markup_escape_text (item->segment->text != NULL ? item->segment->text : "", -1);
+  g_autofree char *after = g_markup_escape_text (item->after != NULL ? item->after : "", -1);
+  g_autofree char *markup = NULL;
+  GdkRGBA color;
+
+  /* The context dim; the segment on its code's colour, as in the
+   * transcript. */
+  if (item->segment->color != NULL && gdk_rgba_parse (&color, item->segment->color))
+    markup = g_strdup_printf ("<span alpha=\"55%%\">%s</span>"
+                              "<span background=\"#%02x%02x%02x\" bgalpha=\"22%%\">%s</span>"
+                              "<span alpha=\"55%%\">%s</span>",
+                              before, (int) (color.red * 255), (int) (color.green * 255), (int) (color.blue * 255),
+                              segment, after);
+  else
+    markup = g_strdup_printf ("<span alpha=\"55%%\">%s</span>%s<span alpha=\"55%%\">%s</span>",
+                              before, segment, after);
+
+  set_area_color (bar, item->segment->color);
+  gtk_label_set_text (header, header_text);
+  gtk_label_set_markup (text, markup);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (header), header_text);
+}
+
+static void
+segment_activate_cb (CwRetrievalView *self,
+                     guint            position)
+{
+  g_autoptr(CwSegmentItem) item = g_list_model_get_item (G_LIST_MODEL (self->segments), position);
+
+  if (item == NULL)
+    return;
+  g_signal_emit (self, signals[SEGMENT_ACTIVATED], 0,
+                 item->segment->document_id, item->segment->start, item->segment->end);
+}
+
+/* Export */
+
+typedef enum
+{
+  EXPORT_CSV,
+  EXPORT_REPORT,
+} ExportKind;
+
+typedef struct
+{
+  ExportKind  kind;
+  GPtrArray  *items;   /* CwSegmentItem */
+  GFile      *file;
+  char       *title;
+  char       *subtitle;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  g_ptr_array_unref (data->items);
+  g_object_unref (data->file);
+  g_free (data->title);
+  g_free (data->subtitle);
+  g_free (data);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *data = task_data;
+  g_autoptr(GPtrArray) segments = g_ptr_array_sized_new (data->items->len);
+  GError *error = NULL;
+  gboolean ok;
+
+  /* Borrowed: the items (and their segments) live as long as the task. */
+  for (guint i = 0; i < data->items->len; i++)
+    g_ptr_array_add (segments, ((CwSegmentItem *) g_ptr_array_index (data->items, i))->segment);
+
+  if (data->kind == EXPORT_CSV)
+    ok = cw_report_write_csv (segments, data->file, cancellable, &error);
+  else
+    ok = cw_report_write_odt (segments, data->title, data->subtitle, data->file, cancellable, &error);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (source);
+  ExportData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (data->file);
+  g_autofree char *message = NULL;
+
+  if (g_task_get_cancellable (G_TASK (result)) != self->export_cancellable)
+    return;
+  self->exporting = FALSE;
+  g_clear_object (&self->export_cancellable);
+  update_busy (self);
+  update_actions (self);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    /* Translators: the file's name, then why. */
+    message = g_strdup_printf (_("Could not export to “%s”: %s"), name, error->message);
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u segment to “%s”",
+                                            "Exported %u segments to “%s”", data->items->len),
+                               data->items->len, name);
+  show_message (self, message);
+}
+
+static void
+start_export (CwRetrievalView *self,
+              ExportKind       kind,
+              GFile           *file)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportData *data;
+  GListModel *model = G_LIST_MODEL (self->segments);
+  guint n = g_list_model_get_n_items (model);
+
+  if (self->exporting)
+    return;
+
+  data = g_new0 (ExportData, 1);
+  data->kind = kind;
+  data->file = g_object_ref (file);
+  data->items = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (data->items, g_list_model_get_item (model, i));
+  data->title = g_strdup (_("Coded Segments"));
+  data->subtitle = _cw_retrieval_view_describe_query (self);
+
+  self->exporting = TRUE;
+  self->export_cancellable = g_cancellable_new ();
+  update_busy (self);
+  update_actions (self);
+
+  task = g_task_new (self, self->export_cancellable, export_cb, NULL);
+  g_task_set_source_tag (task, start_export);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  CwRetrievalView *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      ExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
+
+      if (file != NULL)
+        start_export (self, kind, file);
+    }
+
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (widget);
+  gboolean csv = g_str_equal (action_name, "retrieval.export-csv");
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (csv ? _("Export Segments as CSV") : _("Export Segments as a Report"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, csv ? _("CSV table") : _("OpenDocument text"));
+  gtk_file_filter_add_suffix (filter, csv ? "csv" : "odt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     csv ? _("coded-segments.csv") : _("coded-segments.odt"));
+  g_object_set_data (G_OBJECT (chooser), "kind", GINT_TO_POINTER (csv ? EXPORT_CSV : EXPORT_REPORT));
+
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Public */
+
+void
+cw_retrieval_view_set_project (CwRetrievalView *self,
+                               CwProject       *project)
+{
+  g_return_if_fail (CW_IS_RETRIEVAL_VIEW (self));
+  g_return_if_fail (project == NULL || CW_IS_PROJECT (project));
+
+  if (project != self->project)
+    {
+      if (self->project != NULL)
+        g_clear_signal_handler (&self->changed_id, self->project);
+      g_set_object (&self->project, project);
+      g_array_set_size (self->code_ids, 0);
+      g_list_store_remove_all (self->segments);
+      if (project != NULL)
+        self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
+    }
+
+  load_filters (self);
+  schedule_refresh (self);
+}
+
+CwProject *
+cw_retrieval_view_get_project (CwRetrievalView *self)
+{
+  g_return_val_if_fail (CW_IS_RETRIEVAL_VIEW (self), NULL);
+  return self->project;
+}
+
+void
+cw_retrieval_view_set_codes (CwRetrievalView *self,
+                             const gint64    *code_ids,
+                             guint            n)
+{
+  g_return_if_fail (CW_IS_RETRIEVAL_VIEW (self));
+  g_return_if_fail (code_ids != NULL || n == 0);
+
+  g_array_set_size (self->code_ids, 0);
+  for (guint i = 0; i < n; i++)
+    if (!has_code_id (self->code_ids, code_ids[i], NULL))
+      g_array_append_val (self->code_ids, code_ids[i]);
+
+  /* Toggling the buttons is idempotent now that the list is set. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, self->code_checks);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      gtk_check_button_set_active (value, has_code_id (self->code_ids, *(gint64 *) key, NULL));
+  }
+
+  update_codes_label (self);
+  schedule_refresh (self);
+}
+
+CwRetrievalView *
+cw_retrieval_view_new (void)
+{
+  return g_object_new (CW_TYPE_RETRIEVAL_VIEW, NULL);
+}
+
+/* Internals for the tests */
+
+GListModel *
+_cw_retrieval_view_get_segments (CwRetrievalView *self)
+{
+  return G_LIST_MODEL (self->segments);
+}
+
+GtkListView *
+_cw_retrieval_view_get_list_view (CwRetrievalView *self)
+{
+  return self->list_view;
+}
+
+gboolean
+_cw_retrieval_view_is_busy (CwRetrievalView *self)
+{
+  return self->retrieving || self->refresh_id != 0 || self->exporting;
+}
+
+const char *
+_cw_retrieval_view_get_count_text (CwRetrievalView *self)
+{
+  return gtk_label_get_text (self->count_label);
+}
+
+const char *
+_cw_retrieval_view_get_last_message (CwRetrievalView *self)
+{
+  return self->last_message;
+}
+
+GtkDropDown *
+_cw_retrieval_view_get_combine_dropdown (CwRetrievalView *self)
+{
+  return self->combine_dropdown;
+}
+
+GtkDropDown *
+_cw_retrieval_view_get_coder_dropdown (CwRetrievalView *self)
+{
+  return self->coder_dropdown;
+}
+
+GtkDropDown *
+_cw_retrieval_view_get_speaker_dropdown (CwRetrievalView *self)
+{
+  return self->speaker_dropdown;
+}
+
+GtkDropDown *
+_cw_retrieval_view_get_kind_dropdown (CwRetrievalView *self)
+{
+  return self->kind_dropdown;
+}
+
+GtkSwitch *
+_cw_retrieval_view_get_subcodes_switch (CwRetrievalView *self)
+{
+  return self->subcodes_switch;
+}
+
+GtkMenuButton *
+_cw_retrieval_view_get_codes_button (CwRetrievalView *self)
+{
+  return self->codes_button;
+}
+
+GtkCheckButton *
+_cw_retrieval_view_get_code_check (CwRetrievalView *self,
+                                   gint64           code_id)
+{
+  return g_hash_table_lookup (self->code_checks, &code_id);
+}
+
+char *
+_cw_retrieval_view_describe_query (CwRetrievalView *self)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) codes = g_string_new (NULL);
+  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+  const char *group = dropdown_choice (self->group_dropdown);
+  const char *coder = dropdown_choice (self->coder_dropdown);
+  const char *speaker = dropdown_choice (self->speaker_dropdown);
+
+  for (guint i = 0; i < self->code_ids->len; i++)
+    {
+      const CwCode *code = lookup_code (self, g_array_index (self->code_ids, gint64, i));
+
+      if (code == NULL)
+        continue;
+      if (codes->len > 0)
+        g_string_append (codes, ", ");
+      g_string_append (codes, code->path);
+    }
+
+  if (codes->len == 0)
+    g_ptr_array_add (parts, g_strdup (_("All codes")));
+  else
+    g_ptr_array_add (parts, g_strdup_printf (_("Codes: %s"), codes->str));
+  if (self->code_ids->len >= 2)
+    {
+      GtkStringObject *combine = gtk_drop_down_get_selected_item (self->combine_dropdown);
+
+      if (combine != NULL)
+        g_ptr_array_add (parts, g_strdup (gtk_string_object_get_string (combine)));
+    }
+  if (codes->len > 0 && gtk_switch_get_active (self->subcodes_switch))
+    g_ptr_array_add (parts, g_strdup (_("with subcodes")));
+  if (kind > 0 && kind <= G_N_ELEMENTS (kind_order))
+    g_ptr_array_add (parts, g_strdup (cw_document_item_kind_heading (kind_order[kind - 1])));
+  if (group != NULL)
+    g_ptr_array_add (parts, g_strdup_printf (_("Group: %s"), group));
+  if (coder != NULL)
+    g_ptr_array_add (parts, g_strdup_printf (_("Coder: %s"), coder));
+  if (speaker != NULL)
+    g_ptr_array_add (parts, g_strdup_printf (_("Speaker: %s"), speaker));
+  if (gtk_label_get_text (self->count_label)[0] != '\0')
+    g_ptr_array_add (parts, g_strdup (gtk_label_get_text (self->count_label)));
+
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+void
+_cw_retrieval_view_export_csv (CwRetrievalView *self,
+                               GFile           *file)
+{
+  start_export (self, EXPORT_CSV, file);
+}
+
+void
+_cw_retrieval_view_export_report (CwRetrievalView *self,
+                                  GFile           *file)
+{
+  start_export (self, EXPORT_REPORT, file);
+}
+
+/* GObject */
+
+static void
+cw_retrieval_view_map (GtkWidget *widget)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (widget);
+
+  GTK_WIDGET_CLASS (cw_retrieval_view_parent_class)->map (widget);
+  if (self->stale)
+    schedule_refresh (self);
+}
+
+static void
+cw_retrieval_view_dispose (GObject *object)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (object);
+  GtkWidget *child;
+
+  cancel_and_clear (&self->retrieve_cancellable);
+  cancel_and_clear (&self->export_cancellable);
+  self->retrieving = FALSE;
+  self->exporting = FALSE;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
+  g_clear_pointer (&self->code_checks, g_hash_table_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_RETRIEVAL_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->project);
+  g_clear_object (&self->segments);
+  g_clear_pointer (&self->codes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (cw_retrieval_view_parent_class)->dispose (object);
+}
+
+static void
+cw_retrieval_view_finalize (GObject *object)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (object);
+
+  g_array_unref (self->code_ids);
+  g_array_unref (self->group_ids);
+  g_free (self->last_message);
+
+  G_OBJECT_CLASS (cw_retrieval_view_parent_class)->finalize (object);
+}
+
+static void
+cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_retrieval_view_dispose;
+  object_class->finalize = cw_retrieval_view_finalize;
+  widget_class->map = cw_retrieval_view_map;
+
+  /**
+   * CwRetrievalView::segment-activated:
+   * @document_id: the segment's document
+   * @start: its first character
+   * @end: the character after it
+   *
+   * The user chose a segment to read in its document.
+   */
+  signals[SEGMENT_ACTIVATED] =
+    g_signal_new ("segment-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
+
+  /**
+   * CwRetrievalView::message:
+   * @text: what to tell the user
+   *
+   * An export finished or failed; the window shows it as a toast.
+   */
+  signals[MESSAGE] =
+    g_signal_new ("message",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cw-retrieval-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, main_box);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_popover);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_search);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_box);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_empty);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_clear);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, combine_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, subcodes_switch);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, group_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, coder_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, speaker_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, codes_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, codes_clear_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, segment_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "retrieval.export-csv", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "retrieval.export-report", NULL, export_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "cw-retrieval-view");
+}
+
+static void
+cw_retrieval_view_init (CwRetrievalView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
+  GtkNoSelection *selection;
+
+  self->segments = g_list_store_new (CW_TYPE_SEGMENT_ITEM);
+  self->code_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->group_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->code_checks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  /* The template's notify handlers fire while it is built: hold them. */
+  self->loading = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_string_list_append (kinds, _("Any kind"));
+  for (guint i = 0; i < G_N_ELEMENTS (kind_order); i++)
+    gtk_string_list_append (kinds, cw_document_item_kind_heading (kind_order[i]));
+  gtk_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kinds));
+  set_strings (self->group_dropdown, _("Any group"), NULL);
+  set_strings (self->coder_dropdown, _("Any coder"), NULL);
+  set_strings (self->speaker_dropdown, _("Any speaker"), NULL);
+  {
+    g_autoptr(GtkExpression) expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+
+    gtk_drop_down_set_expression (self->speaker_dropdown, expression);
+  }
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->segments)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
+  update_codes_label (self);
+  update_busy (self);
+  gtk_stack_set_visible_child_name (self->results_stack, "empty");
+  self->loading = FALSE;
+  update_actions (self);
+}

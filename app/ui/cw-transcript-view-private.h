@@ -1,0 +1,27 @@
+/* cw-transcript-view-private.h: what the window and the tests reach inside
+ * a CwTranscriptView. */
+#pragma once
+
+#include "cw-coding-stripes.h"
+#include "cw-transcript-view.h"
+
+G_BEGIN_DECLS
+
+/* What a quick key, the code chooser or a drop does: asks (through
+ * ::code-requested) for the selection to be coded with code_id. */
+void             _cw_transcript_view_code_selection   (CwTranscriptView *self,
+                                                       gint64            code_id,
+                                                       gboolean          snap);
+CwCodingStripes *_cw_transcript_view_get_stripes      (CwTranscriptView *self);
+GtkDropTarget   *_cw_transcript_view_get_drop_target  (CwTranscriptView *self);
+/* The code chooser (Ctrl+Space) and its search entry. */
+void             _cw_transcript_view_open_code_chooser (CwTranscriptView *self);
+GtkPopover      *_cw_transcript_view_get_code_chooser (CwTranscriptView *self);
+GtkEditable     *_cw_transcript_view_get_chooser_entry (CwTranscriptView *self);
+/* The number of distinct backgrounds (sets of overlapping codes) in use. */
+guint            _cw_transcript_view_get_n_coding_tags (CwTranscriptView *self);
+/* The tag that shows the codings over offset (NULL: not coded). */
+GtkTextTag      *_cw_transcript_view_get_coding_tag_at (CwTranscriptView *self,
+                                                        gint64            offset);
+
+G_END_DECLS
