@@ -87,23 +87,22 @@ compare_keys (const Key *a,
   return 0;
 }
 
+/* Lanes are assigned by paragraph, not by display line: two codings in one
+ * paragraph never share a lane even when they sit on different display
+ * lines. That costs a lane now and then, but asking for display lines lays
+ * out the whole document at once, which made opening a document with
+ * 2,000 codings several times slower. */
 static Key
 key_at (GtkTextView *view,
         gint64       offset)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter iter, line_start;
-  GdkRectangle location;
-  int top;
+  GtkTextIter iter;
   Key key;
 
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) offset);
-  line_start = iter;
-  gtk_text_iter_set_line_offset (&line_start, 0);
-  gtk_text_view_get_line_yrange (view, &line_start, &top, NULL);
-  gtk_text_view_get_iter_location (view, &iter, &location);
   key.line = gtk_text_iter_get_line (&iter);
-  key.y = location.y - top;
+  key.y = 0;
   return key;
 }
 

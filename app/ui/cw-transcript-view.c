@@ -118,6 +118,17 @@ update_colors (CwTranscriptView *self)
                     NULL);
     }
 
+  /* The codings' blends depend on light or dark: make them anew (rare). */
+  if (g_hash_table_size (self->coding_tags) > 0)
+    {
+      GtkTextTagTable *table = gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)));
+
+      g_hash_table_iter_init (&iter, self->coding_tags);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        gtk_text_tag_table_remove (table, value);
+      g_hash_table_remove_all (self->coding_tags);
+    }
+
   apply_codings (self);
 }
 
@@ -514,32 +525,49 @@ get_coding_tag (CwTranscriptView *self,
       GdkRGBA color;
 
       blend_colors (ids, colors, is_dark () ? CODING_ALPHA_DARK : CODING_ALPHA_LIGHT, &color);
+      /* Priorities are put right once all tags exist (raise_overlay_tags):
+       * setting each new tag's priority here would shuffle the whole table
+       * every time. */
       tag = gtk_text_buffer_create_tag (buffer, NULL, "background-rgba", &color, NULL);
-      /* Under the search highlights and the selected coding's underline. */
-      gtk_text_tag_set_priority (tag, 0);
       g_hash_table_insert (self->coding_tags, g_strdup (key->str), tag);
     }
 
   return tag;
 }
 
-/* Colours the coded text: one tag per set of overlapping codes. */
+/* The search highlights and the selected coding's underline stay above the
+ * codings' backgrounds. */
+static void
+raise_overlay_tags (CwTranscriptView *self,
+                    GtkTextBuffer    *buffer)
+{
+  int top = gtk_text_tag_table_get_size (gtk_text_buffer_get_tag_table (buffer)) - 1;
+
+  gtk_text_tag_set_priority (self->match_tag, top);
+  gtk_text_tag_set_priority (self->current_tag, top);
+  gtk_text_tag_set_priority (self->selected_tag, top);
+}
+
+/* Colours the coded text: one tag per set of overlapping codes. Tags are
+ * kept for the document's lifetime and only their ranges change: taking a
+ * tag out of the table walks the whole buffer. */
 static void
 apply_codings (CwTranscriptView *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   g_autoptr(GArray) events = NULL;
   g_autoptr(GHashTable) active = NULL;
   g_autoptr(GHashTable) colors = NULL;
+  GtkTextIter text_start, text_end;
   GHashTableIter iter;
   gpointer tag;
   gint64 length, previous;
+  guint n_tags = g_hash_table_size (self->coding_tags);
 
+  gtk_text_buffer_get_bounds (buffer, &text_start, &text_end);
   g_hash_table_iter_init (&iter, self->coding_tags);
   while (g_hash_table_iter_next (&iter, NULL, &tag))
-    gtk_text_tag_table_remove (table, tag);
-  g_hash_table_remove_all (self->coding_tags);
+    gtk_text_buffer_remove_tag (buffer, tag, &text_start, &text_end);
 
   if (self->codings == NULL || self->codings->len == 0 || self->document == NULL)
     return;
@@ -589,6 +617,9 @@ apply_codings (CwTranscriptView *self)
         }
       previous = offset;
     }
+
+  if (g_hash_table_size (self->coding_tags) != n_tags)
+    raise_overlay_tags (self, buffer);
 }
 
 void
