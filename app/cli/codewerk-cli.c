@@ -57,10 +57,21 @@ print_error (const char *message)
   g_printerr ("codewerk-cli: error: %s\n", message);
 }
 
+/* The project file of the command, once opened: errors of the project
+ * itself name it when the core's message does not. */
+static char *current_project_path;
+
 static int
 fail (GError *error)
 {
-  print_error (error->message);
+  if (current_project_path != NULL && error->domain == CW_PROJECT_ERROR &&
+      !g_str_has_prefix (error->message, current_project_path))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: %s", current_project_path, error->message);
+      print_error (message);
+    }
+  else
+    print_error (error->message);
   g_error_free (error);
   return EXIT_FAILURE;
 }
@@ -115,7 +126,14 @@ static CwProject *
 open_project (Args    *args,
               GError **error)
 {
-  return cw_project_open (g_ptr_array_index (args->positional, 0), error);
+  CwProject *project = cw_project_open (g_ptr_array_index (args->positional, 0), error);
+
+  if (project != NULL)
+    {
+      g_free (current_project_path);
+      current_project_path = g_strdup (cw_project_get_path (project));
+    }
+  return project;
 }
 
 static void
@@ -1372,6 +1390,7 @@ main (int   argc,
     status = current_command->run (&args);
 
   g_ptr_array_unref (args.positional);
+  g_clear_pointer (&current_project_path, g_free);
   g_hash_table_unref (args.options);
   g_hash_table_unref (args.lists);
   xmlCleanupParser ();
