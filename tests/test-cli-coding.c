@@ -799,6 +799,62 @@ test_undo_redo (Fixture       *f,
   }
 }
 
+static void
+test_groups (Fixture       *f,
+             gconstpointer  data)
+{
+  Range r = find (f->interview, "Mijn moeder helpt.", 1);
+  g_autoptr(GVariant) created = NULL, groups = NULL, group = NULL, documents = NULL;
+  g_autoptr(GVariant) all = NULL, in_group = NULL;
+  g_autofree char *before = NULL;
+
+  add_code (f, "Thuis");
+  {
+    g_autoptr(GVariant) coded = run_json ("code", f->path, "interview-a.txt", r.start, r.end, "Thuis", NULL);
+  }
+
+  created = run_json ("group", f->path, "Wave 2016", "interview-a.txt", NULL);
+  groups = run_json ("groups", f->path, NULL);
+  g_assert_cmpuint (g_variant_n_children (groups), ==, 1);
+  group = cw_test_json_at (groups, 0);
+  g_assert_cmpint (cw_test_json_int (group, "id"), ==, cw_test_json_int (created, "id"));
+  g_assert_cmpstr (cw_test_json_str (group, "name"), ==, "Wave 2016");
+  documents = cw_test_json_get (group, "documents");
+  g_assert_cmpuint (g_variant_n_children (documents), ==, 1);
+
+  /* The group filters the codings. */
+  all = run_json ("codings", f->path, NULL);
+  in_group = run_json ("codings", f->path, "--group", "Wave 2016", NULL);
+  g_assert_cmpuint (g_variant_n_children (in_group), ==, 1);
+  g_assert_cmpuint (g_variant_n_children (all), >=, g_variant_n_children (in_group));
+
+  /* A wrong document changes nothing, not even the group's creation. */
+  before = cw_test_dump (f->path);
+  {
+    g_auto(Result) wrong = run ("group", f->path, "Wave 2017", "focusgroep-b.txt", "nope.txt", NULL);
+    g_auto(Result) missing = run ("group", f->path, "Nope", "interview-a.txt", "--remove", NULL);
+    g_auto(Result) deleted = run ("group-delete", f->path, "Nope", NULL);
+    g_autofree char *after = NULL;
+
+    assert_failure (&wrong, "nope.txt");
+    assert_failure (&missing, "Nope");
+    assert_failure (&deleted, "Nope");
+    after = cw_test_dump (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  {
+    g_auto(Result) removed = run ("group", f->path, "Wave 2016", "interview-a.txt", "--remove", NULL);
+    g_auto(Result) deleted = run ("group-delete", f->path, "Wave 2016", NULL);
+    g_autoptr(GVariant) none = NULL;
+
+    g_assert_cmpint (removed.status, ==, 0);
+    g_assert_cmpint (deleted.status, ==, 0);
+    none = run_json ("groups", f->path, NULL);
+    g_assert_cmpuint (g_variant_n_children (none), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -813,5 +869,6 @@ main (int   argc,
   g_test_add ("/cli-coding/autocode", Fixture, NULL, fixture_set_up, test_autocode, fixture_tear_down);
   g_test_add ("/cli-coding/memos", Fixture, NULL, fixture_set_up, test_memos, fixture_tear_down);
   g_test_add ("/cli-coding/undo-redo", Fixture, NULL, fixture_set_up, test_undo_redo, fixture_tear_down);
+  g_test_add ("/cli-coding/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   return g_test_run ();
 }

@@ -1129,6 +1129,147 @@ cmd_redo (Args *args)
   return undo_or_redo (args, TRUE);
 }
 
+/* Document groups: `group` creates the group if needed and adds (or with
+ * --remove takes out) the documents; every DOC is found first, so a wrong
+ * one changes nothing. */
+static int
+cmd_group (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *name = g_ptr_array_index (args->positional, 1);
+  gboolean remove = g_hash_table_contains (args->options, "remove");
+  GError *error = NULL;
+  gint64 group;
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+  for (guint i = 2; i < args->positional->len; i++)
+    {
+      gint64 id = cw_project_lookup_document (project, g_ptr_array_index (args->positional, i), &error);
+
+      if (id == 0)
+        return fail (error);
+      g_array_append_val (ids, id);
+    }
+
+  group = cw_project_lookup_group (project, name, NULL);
+  if (group == 0)
+    {
+      if (remove)
+        {
+          g_set_error (&error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND, "no group '%s'", name);
+          return fail (error);
+        }
+      if ((group = cw_project_add_group (project, name, &error)) == 0)
+        return fail (error);
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (!(remove ? cw_project_group_remove_document (project, group, id, &error)
+                   : cw_project_group_add_document (project, group, id, &error)))
+        return fail (error);
+    }
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "id");
+      cw_json_int (json, group);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_groups (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GPtrArray) documents = NULL;
+  GError *error = NULL;
+  CwJson *json = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !(groups = cw_project_list_groups (project, &error)) ||
+      !(documents = cw_project_list_documents (project, &error)))
+    return fail (error);
+  for (guint i = 0; i < documents->len; i++)
+    {
+      const CwDocumentInfo *info = g_ptr_array_index (documents, i);
+      g_hash_table_insert (names, g_memdup2 (&info->id, sizeof info->id), g_strdup (info->name));
+    }
+
+  if (args->json)
+    {
+      json = cw_json_new ();
+      cw_json_begin_array (json);
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CwDocumentGroup *group = g_ptr_array_index (groups, i);
+
+      if (json != NULL)
+        {
+          cw_json_begin_object (json);
+          cw_json_key (json, "id");
+          cw_json_int (json, group->id);
+          cw_json_key (json, "name");
+          cw_json_string (json, group->name);
+          cw_json_key (json, "documents");
+          cw_json_begin_array (json);
+        }
+      else
+        g_print ("%" G_GINT64_FORMAT "\t%s", group->id, group->name);
+      for (guint d = 0; d < group->document_ids->len; d++)
+        {
+          gint64 id = g_array_index (group->document_ids, gint64, d);
+          const char *document = g_hash_table_lookup (names, &id);
+
+          if (json != NULL)
+            cw_json_string (json, document);
+          else
+            g_print ("%s%s", d == 0 ? "\t" : ", ", document);
+        }
+      if (json != NULL)
+        {
+          cw_json_end_array (json);
+          cw_json_end_object (json);
+        }
+      else
+        g_print ("\n");
+    }
+  if (json != NULL)
+    {
+      cw_json_end_array (json);
+      print_json (json);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_group_delete (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  GError *error = NULL;
+  gint64 group;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      (group = cw_project_lookup_group (project, g_ptr_array_index (args->positional, 1), &error)) == 0 ||
+      !cw_project_delete_group (project, group, &error))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
 /* The table */
 
 static const OptionSpec json_only[] = { { "json", FALSE }, { NULL } };
@@ -1152,6 +1293,7 @@ static const OptionSpec memo_options[] = {
   { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "coding", TRUE }, { "project", FALSE },
   { "title", TRUE }, { "author", TRUE }, { NULL }
 };
+static const OptionSpec group_options[] = { { "json", FALSE }, { "remove", FALSE }, { NULL } };
 static const OptionSpec memos_options[] = {
   { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "coding", TRUE }, { "project", FALSE }, { NULL }
 };
@@ -1202,6 +1344,15 @@ static const Command commands[] = {
   { "redo", "PROJECT [--json]",
     N_("Redo the last undone edit and print what it was."),
     1, 1, json_only, cmd_redo },
+  { "group", "PROJECT NAME [DOC...] [--remove] [--json]",
+    N_("Add documents to a document group (a school, region or wave), creating the group if needed; with --remove take them out. Groups filter the codings like document kinds do."),
+    2, G_MAXUINT, group_options, cmd_group },
+  { "groups", "PROJECT [--json]",
+    N_("List the document groups with their documents."),
+    1, 1, json_only, cmd_groups },
+  { "group-delete", "PROJECT NAME",
+    N_("Delete a document group (its documents stay)."),
+    2, 2, json_only, cmd_group_delete },
 };
 
 /* Prints text wrapped at 78 columns: the first line indented by first,

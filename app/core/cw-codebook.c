@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cw-codebook.h"
@@ -753,7 +755,7 @@ cw_project_add_code (CwProject   *self,
     return 0;
   n = g_strv_length (names);
 
-  label = g_strdup_printf ("Add code “%s”", names[n - 1]);
+  label = g_strdup_printf (_("Add code “%s”"), names[n - 1]);
   if (!_cw_project_begin_step (self, label, error))
     return 0;
   for (guint i = 0; i < n; i++)
@@ -810,7 +812,7 @@ cw_project_create_code (CwProject   *self,
   if (color != NULL && (normal = check_color (color, error)) == NULL)
     return 0;
 
-  label = g_strdup_printf ("Add code “%s”", clean);
+  label = g_strdup_printf (_("Add code “%s”"), clean);
   if (!_cw_project_begin_step (self, label, error))
     return 0;
   if (parent_id > 0)
@@ -862,7 +864,7 @@ cw_project_rename_code (CwProject   *self,
   if (g_strcmp0 (row.name, clean) == 0)
     return TRUE;
 
-  label = g_strdup_printf ("Rename code “%s” to “%s”", row.name, clean);
+  label = g_strdup_printf (_("Rename code “%s” to “%s”"), row.name, clean);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   clash = find_child (self, row.parent_id, clean, id, error);
@@ -941,7 +943,7 @@ cw_project_set_code_color (CwProject   *self,
     return FALSE;
   if (g_strcmp0 (code->color, normal) == 0)
     return TRUE;
-  label = g_strdup_printf ("Change the colour of “%s”", code->name);
+  label = g_strdup_printf (_("Change the colour of “%s”"), code->name);
   return update_code_column (self, id, "UPDATE codes SET color = ?2 WHERE id = ?1",
                              label, normal, -1, error);
 }
@@ -968,7 +970,7 @@ cw_project_set_code_description (CwProject   *self,
     return FALSE;
   if (g_strcmp0 (code->description, description) == 0)
     return TRUE;
-  label = g_strdup_printf ("Change the description of “%s”", code->name);
+  label = g_strdup_printf (_("Change the description of “%s”"), code->name);
   return update_code_column (self, id, "UPDATE codes SET description = ?2 WHERE id = ?1",
                              label, description, -1, error);
 }
@@ -1063,7 +1065,7 @@ cw_project_move_code (CwProject   *self,
         return TRUE;
     }
 
-  label = g_strdup_printf ("Move code “%s”", row.name);
+  label = g_strdup_printf (_("Move code “%s”"), row.name);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
 
@@ -1274,7 +1276,7 @@ cw_project_merge_codes (CwProject   *self,
       !get_code_row (self, target_id, &target, error))
     return FALSE;
 
-  label = g_strdup_printf ("Merge “%s” into “%s”", source.name, target.name);
+  label = g_strdup_printf (_("Merge “%s” into “%s”"), source.name, target.name);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   if (!merge_into (self, source_id, target_id, error) ||
@@ -1307,7 +1309,7 @@ cw_project_delete_code (CwProject   *self,
 
   if (!get_code_row (self, id, &row, error))
     return FALSE;
-  label = g_strdup_printf ("Delete code “%s”", row.name);
+  label = g_strdup_printf (_("Delete code “%s”"), row.name);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
 

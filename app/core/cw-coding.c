@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cw-coding.h"
@@ -155,7 +157,7 @@ cw_project_ensure_coder (CwProject   *self,
   if (found != 0)
     return found > 0 ? id : 0;
 
-  label = g_strdup_printf ("Add coder “%s”", clean);
+  label = g_strdup_printf (_("Add coder “%s”"), clean);
   if (!_cw_project_begin_step (self, label, error))
     return 0;
   if ((id = ensure_coder_row (self, clean, error)) == 0 ||
@@ -450,7 +452,7 @@ cw_project_add_coding (CwProject   *self,
         return 0;
       if (found > 0)
         return existing;
-      label = g_strdup_printf ("Add a memo to “%s”", path);
+      label = g_strdup_printf (_("Add a memo to “%s”"), path);
       if (!_cw_project_begin_step (self, label, error))
         return 0;
       if (insert_memo (self, CW_MEMO_CODING, existing, NULL, memo, coder_id, error) == 0 ||
@@ -459,7 +461,7 @@ cw_project_add_coding (CwProject   *self,
       return existing;
     }
 
-  label = g_strdup_printf ("Apply code “%s”", path);
+  label = g_strdup_printf (_("Apply code “%s”"), path);
   if (!_cw_project_begin_step (self, label, error))
     return 0;
   /* Checked again inside the transaction: another program may have
@@ -520,7 +522,7 @@ cw_project_remove_coding (CwProject   *self,
       return FALSE;
     }
   path = _cw_project_code_path (self, code_id, NULL);
-  label = g_strdup_printf ("Remove a coding of “%s”", path ? path : "");
+  label = g_strdup_printf (_("Remove a coding of “%s”"), path ? path : "");
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   if (!exec_ids (self, "DELETE FROM memos WHERE coding_id = ?1", id, 0, error) ||
@@ -909,7 +911,7 @@ cw_project_update_memo (CwProject   *self,
   if (g_strcmp0 (new_title, memo->title) == 0 && g_strcmp0 (new_text, memo->text) == 0)
     return TRUE;
 
-  if (!_cw_project_begin_step (self, "Edit memo", error))
+  if (!_cw_project_begin_step (self, _("Edit memo"), error))
     return FALSE;
   stmt = _cw_project_prepare (self, "UPDATE memos SET title = ?2, text = ?3, modified_at = ?4 WHERE id = ?1", error);
   if (stmt == NULL)
@@ -948,7 +950,7 @@ cw_project_delete_memo (CwProject   *self,
                    "no memo with id %" G_GINT64_FORMAT, id);
       return FALSE;
     }
-  if (!_cw_project_begin_step (self, "Delete memo", error))
+  if (!_cw_project_begin_step (self, _("Delete memo"), error))
     return FALSE;
   if (!exec_ids (self, "DELETE FROM memos WHERE id = ?1", id, 0, error) ||
       !_cw_project_end_step (self, error))
@@ -1086,7 +1088,7 @@ cw_project_add_group (CwProject   *self,
 
   if ((clean = _cw_clean_name (name, "group", TRUE, error)) == NULL)
     return 0;
-  label = g_strdup_printf ("Add group “%s”", clean);
+  label = g_strdup_printf (_("Add group “%s”"), clean);
   if (!_cw_project_begin_step (self, label, error))
     return 0;
   if ((clash = find_group (self, clean, 0, error)) < 0)
@@ -1135,7 +1137,7 @@ cw_project_rename_group (CwProject   *self,
     return FALSE;
   if (g_strcmp0 (old, clean) == 0)
     return TRUE;
-  label = g_strdup_printf ("Rename group “%s” to “%s”", old, clean);
+  label = g_strdup_printf (_("Rename group “%s” to “%s”"), old, clean);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   if ((clash = find_group (self, clean, id, error)) < 0)
@@ -1173,7 +1175,7 @@ cw_project_delete_group (CwProject   *self,
 
   if (get_group (self, id, &name, error) <= 0)
     return FALSE;
-  label = g_strdup_printf ("Delete group “%s”", name);
+  label = g_strdup_printf (_("Delete group “%s”"), name);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   if (!exec_ids (self, "DELETE FROM document_group_members WHERE group_id = ?1", id, 0, error) ||

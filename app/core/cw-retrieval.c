@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "cw-retrieval.h"
@@ -1665,7 +1667,7 @@ cw_project_autocode_speaker (CwProject     *self,
       return -1;
     }
 
-  label = g_strdup_printf ("Autocode speaker “%s”", speaker);
+  label = g_strdup_printf (_("Autocode speaker “%s”"), speaker);
   if (!_cw_project_begin_step (self, label, error))
     return -1;
   if (!inserter_init (&ins, self, code_id, coder, error))
@@ -1816,7 +1818,7 @@ cw_project_autocode_search (CwProject        *self,
   if (ranges->len == 0)
     return 0;
 
-  label = g_strdup_printf ("Autocode “%s”", query);
+  label = g_strdup_printf (_("Autocode “%s”"), query);
   if (!_cw_project_begin_step (self, label, error))
     return -1;
   if (!inserter_init (&ins, self, code_id, coder, error))
