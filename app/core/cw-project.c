@@ -1218,6 +1218,105 @@ store_document (CwProject        *self,
   return document_id;
 }
 
+/* Parsing the next files on the other core while SQLite stores this one.
+ * The parser runs at most PARSE_AHEAD documents ahead, which bounds the
+ * memory a large import takes. */
+#define PARSE_AHEAD 3
+
+typedef struct
+{
+  CwParsedDocument *parsed;
+  GError           *error;
+} ParseResult;
+
+typedef struct
+{
+  GPtrArray    *files;   /* GFile, owned */
+  GCancellable *outer;   /* the caller's, may be NULL */
+  GAsyncQueue  *results; /* ParseResult, in file order */
+  GAsyncQueue  *credits; /* one per document the parser may still get ahead */
+  gint          stop;    /* atomic */
+  GThread      *thread;
+} Parser;
+
+static gpointer
+parser_thread (gpointer data)
+{
+  Parser *parser = data;
+
+  for (guint i = 0; i < parser->files->len; i++)
+    {
+      ParseResult *result;
+
+      g_async_queue_pop (parser->credits);
+      if (g_atomic_int_get (&parser->stop))
+        break;
+      result = g_new0 (ParseResult, 1);
+      result->parsed = cw_import_file (g_ptr_array_index (parser->files, i), parser->outer, &result->error);
+      g_async_queue_push (parser->results, result);
+      if (result->parsed == NULL)
+        break; /* the import stops at the first bad file */
+    }
+  return NULL;
+}
+
+static Parser *
+parser_start (GPtrArray    *files,
+              GCancellable *cancellable)
+{
+  Parser *parser = g_new0 (Parser, 1);
+
+  parser->files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (parser->files, g_object_ref (g_ptr_array_index (files, i)));
+  parser->outer = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  parser->results = g_async_queue_new ();
+  parser->credits = g_async_queue_new ();
+  for (guint i = 0; i < PARSE_AHEAD; i++)
+    g_async_queue_push (parser->credits, GINT_TO_POINTER (1));
+  parser->thread = g_thread_new ("cw-import-parse", parser_thread, parser);
+  return parser;
+}
+
+/* The next file's document, in order. */
+static CwParsedDocument *
+parser_next (Parser  *parser,
+             GError **error)
+{
+  ParseResult *result = g_async_queue_pop (parser->results);
+  CwParsedDocument *parsed = result->parsed;
+
+  g_async_queue_push (parser->credits, GINT_TO_POINTER (1));
+  if (parsed == NULL)
+    g_propagate_error (error, result->error);
+  g_free (result);
+  return parsed;
+}
+
+static void
+parser_stop (Parser *parser)
+{
+  ParseResult *result;
+
+  g_atomic_int_set (&parser->stop, 1);
+  /* Wake it wherever it waits; it sees stop and returns. */
+  for (guint i = 0; i <= parser->files->len; i++)
+    g_async_queue_push (parser->credits, GINT_TO_POINTER (1));
+  g_thread_join (parser->thread);
+
+  while ((result = g_async_queue_try_pop (parser->results)) != NULL)
+    {
+      cw_parsed_document_free (result->parsed);
+      g_clear_error (&result->error);
+      g_free (result);
+    }
+  g_async_queue_unref (parser->results);
+  g_async_queue_unref (parser->credits);
+  g_clear_object (&parser->outer);
+  g_ptr_array_unref (parser->files);
+  g_free (parser);
+}
+
 GArray *
 cw_project_import (CwProject       *self,
                    GPtrArray       *files,
@@ -1229,6 +1328,7 @@ cw_project_import (CwProject       *self,
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   ImportStatements st = { 0 };
+  Parser *parser = NULL;
 
   g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
   g_return_val_if_fail (files != NULL, NULL);
@@ -1248,6 +1348,7 @@ cw_project_import (CwProject       *self,
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error)))
     goto failed;
 
+  parser = parser_start (files, cancellable);
   for (guint i = 0; i < files->len; i++)
     {
       GFile *file = g_ptr_array_index (files, i);
@@ -1260,7 +1361,7 @@ cw_project_import (CwProject       *self,
       if (progress != NULL)
         progress (i, files->len, basename, progress_data);
 
-      parsed = cw_import_file (file, cancellable, error);
+      parsed = parser_next (parser, error);
       if (parsed == NULL)
         goto failed;
       id = store_document (self, &st, basename, parsed, kind, error);
@@ -1268,6 +1369,7 @@ cw_project_import (CwProject       *self,
         goto failed;
       g_array_append_val (ids, id);
     }
+  g_clear_pointer (&parser, parser_stop);
 
   import_statements_clear (&st);
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
@@ -1282,6 +1384,7 @@ cw_project_import (CwProject       *self,
   return g_steal_pointer (&ids);
 
 failed:
+  g_clear_pointer (&parser, parser_stop);
   import_statements_clear (&st);
   _cw_project_rollback (self);
   return NULL;
