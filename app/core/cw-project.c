@@ -1247,14 +1247,17 @@ parser_thread (gpointer data)
   for (guint i = 0; i < parser->files->len; i++)
     {
       ParseResult *result;
+      gboolean failed;
 
       g_async_queue_pop (parser->credits);
       if (g_atomic_int_get (&parser->stop))
         break;
       result = g_new0 (ParseResult, 1);
       result->parsed = cw_import_file (g_ptr_array_index (parser->files, i), parser->outer, &result->error);
+      /* Once pushed, the result belongs to the other thread. */
+      failed = result->parsed == NULL;
       g_async_queue_push (parser->results, result);
-      if (result->parsed == NULL)
+      if (failed)
         break; /* the import stops at the first bad file */
     }
   return NULL;
