@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -14,6 +17,7 @@
 #include "cw-import.h"
 #include "cw-json.h"
 #include "cw-project.h"
+#include "cw-refi.h"
 #include "cw-retrieval.h"
 
 #define EXIT_USAGE 2
@@ -1270,6 +1274,153 @@ cmd_group_delete (Args *args)
   return EXIT_SUCCESS;
 }
 
+/* REFI-QDA exchange (cw-refi.h). Import warnings are not failures: they go
+ * to stderr as "codewerk-cli: warning: ..." lines, or with --json into the
+ * "warnings" array of the JSON, and the exit status stays 0. */
+
+static void
+print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr ("codewerk-cli: warning: %s\n", (const char *) warnings->pdata[i]);
+}
+
+static void
+json_warnings (CwJson    *json,
+               GPtrArray *warnings)
+{
+  cw_json_key (json, "warnings");
+  cw_json_begin_array (json);
+  for (guint i = 0; i < warnings->len; i++)
+    cw_json_string (json, warnings->pdata[i]);
+  cw_json_end_array (json);
+}
+
+static int
+cmd_codebook_export (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL || !cw_refi_export_codebook (project, g_ptr_array_index (args->positional, 1), &error))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_export (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !cw_refi_export_project (project, g_ptr_array_index (args->positional, 1), NULL, NULL, NULL, &error))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_codebook_import (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  guint added = 0, matched = 0;
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !cw_refi_import_codebook (project, g_ptr_array_index (args->positional, 1), &added, &matched, warnings,
+                                &error))
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "added");
+      cw_json_int (json, added);
+      cw_json_key (json, "matched");
+      cw_json_int (json, matched);
+      json_warnings (json, warnings);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    {
+      print_warnings (warnings);
+      g_print (ngettext ("%u code added", "%u codes added", added), added);
+      g_print (", ");
+      g_print (ngettext ("%u matched an existing code\n", "%u matched existing codes\n", matched), matched);
+    }
+  return EXIT_SUCCESS;
+}
+
+/* What the new project holds, for import-project's report. */
+static gboolean
+count_project (CwProject  *project,
+               gint64     *documents,
+               gint64     *codes,
+               gint64     *codings,
+               GError    **error)
+{
+  g_autoptr(GPtrArray) document_list = cw_project_list_documents (project, error);
+  g_autoptr(GPtrArray) code_list = document_list != NULL ? cw_project_list_codes (project, error) : NULL;
+
+  if (code_list == NULL)
+    return FALSE;
+  *documents = document_list->len;
+  *codes = code_list->len;
+  *codings = 0;
+  for (guint i = 0; i < code_list->len; i++)
+    *codings += ((CwCode *) code_list->pdata[i])->n_codings;
+  return TRUE;
+}
+
+static int
+cmd_import_project (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  gint64 documents, codes, codings;
+  GError *error = NULL;
+
+  project = cw_refi_import_project (g_ptr_array_index (args->positional, 1), g_ptr_array_index (args->positional, 0),
+                                    warnings, NULL, NULL, NULL, &error);
+  if (project == NULL)
+    return fail (error);
+
+  if (!count_project (project, &documents, &codes, &codings, &error))
+    return fail (error);
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "documents");
+      cw_json_int (json, documents);
+      cw_json_key (json, "codes");
+      cw_json_int (json, codes);
+      cw_json_key (json, "codings");
+      cw_json_int (json, codings);
+      json_warnings (json, warnings);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    {
+      print_warnings (warnings);
+      g_print (ngettext ("%lu document", "%lu documents", (gulong) documents), (gulong) documents);
+      g_print (", ");
+      g_print (ngettext ("%lu code", "%lu codes", (gulong) codes), (gulong) codes);
+      g_print (", ");
+      g_print (ngettext ("%lu coding imported\n", "%lu codings imported\n", (gulong) codings), (gulong) codings);
+    }
+  return EXIT_SUCCESS;
+}
+
 /* The table */
 
 static const OptionSpec json_only[] = { { "json", FALSE }, { NULL } };
@@ -1353,6 +1504,18 @@ static const Command commands[] = {
   { "group-delete", "PROJECT NAME",
     N_("Delete a document group (its documents stay)."),
     2, 2, json_only, cmd_group_delete },
+  { "codebook-export", "PROJECT OUT.qdc",
+    N_("Write the codebook as a REFI-QDA codebook (.qdc) for MAXQDA, ATLAS.ti, NVivo, QualCoder and others: the code tree with colours and descriptions."),
+    2, 2, json_only, cmd_codebook_export },
+  { "codebook-import", "PROJECT IN.qdc [--json]",
+    N_("Add the codes of a REFI-QDA codebook (.qdc). A code that exists already (the same GUID, else the same path) is matched, not added. Prints how many codes were added and matched. What could not be kept is reported as warnings: lines 'codewerk-cli: warning: ...' on stderr, or with --json the \"warnings\" array; warnings do not fail the command."),
+    2, 2, json_only, cmd_codebook_import },
+  { "export", "PROJECT OUT.qdpx",
+    N_("Write the whole project as a REFI-QDA project (.qdpx): texts, codebook, codings with their coders, memos, cases with their variables, document groups."),
+    2, 2, json_only, cmd_export },
+  { "import-project", "PROJECT IN.qdpx [--json]",
+    N_("Create PROJECT (a new file) from a REFI-QDA project (.qdpx) written by Codewerk or another program, and print how many documents, codes and codings it holds. What could not be kept (PDFs, pictures, audio, video, links, positions that do not fit the text) is reported as warnings, as with codebook-import."),
+    2, 2, json_only, cmd_import_project },
 };
 
 /* Prints text wrapped at 78 columns: the first line indented by first,
@@ -1493,6 +1656,13 @@ main (int   argc,
   Args args = { 0 };
   int status;
 
+#ifdef __GLIBC__
+  /* libarchive sets up a new deflate stream (about 270 KB) for every zip
+   * entry of an export; with glibc's default 128 KB trim threshold each one
+   * goes back to the kernel and is faulted in again, which took a third of
+   * the time of exporting 200 documents. */
+  mallopt (M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+#endif
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

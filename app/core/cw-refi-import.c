@@ -1,19 +1,3520 @@
-/* cw-refi-import.c: being written (issue 5). */
+/* cw-refi-import.c: reading REFI-QDA codebooks (.qdc) and projects (.qdpx).
+ *
+ * Tolerant of what real exporters write (../shared/refi-qda/NOTES.md §4–§6):
+ * elements are matched by local name in any urn:QDA-XML:* namespace or
+ * none; deviations the schema would reject are read anyway and reported as
+ * warnings. Strict about hostile input: no DOCTYPE (so no entities, XXE or
+ * entity bombs), capped zip reads, no entry or path that leaves the archive.
+ *
+ * Positions: each text source's selections are tried under the units real
+ * tools count in ({code points, UTF-16 code units} × {CRLF as 2, as 1}),
+ * starting from the origin's guess, and the unit whose selection boundaries
+ * fall best on word boundaries wins. Then the text is normalised (LF, NFC)
+ * and every boundary converted to Codewerk's code points in the same pass.
+ *
+ * Reading a .qdpx: one SAX pass over project.qde (well-formed, no DOCTYPE,
+ * which files it names), one pass over the archive for those files, then
+ * a streaming pass that expands one source at a time; the other sections
+ * are small and read after the sources. Files whose sections come out of
+ * the schema's order are read from a whole tree instead. Everything goes
+ * into a new project in one transaction; on failure the file is removed.
+ *
+ * Decisions worth knowing:
+ *  - A CodeRef to a code the codebook lacks keeps its coding: the code is
+ *    created as "Missing code (GUID)" under a category "Imported: missing
+ *    codes" (with the GUID kept, so a re-export still points at it).
+ *  - A selection with a Description but no Coding becomes a document memo
+ *    titled with the quoted text; with codings, a memo on its first coding.
+ *  - NVivo's Note-to-selection Links are read as NoteRefs; other links are
+ *    dropped with a warning.
+ *  - VariableValues on a source, and MAXQDA's nameless Cases with one
+ *    SourceRef, become a case named after the document.
+ *  - GUIDs are stored lowercase without braces (as Codewerk makes its own);
+ *    the exporter writes them uppercase.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+
 #include "cw-refi.h"
+#include "cw-codebook.h"
+#include "cw-codebook-private.h"
+#include "cw-coding.h"
 #include "cw-import.h"
+#include "cw-project-private.h"
+#include "cw-xml.h"
+#include "cw-zip.h"
+
+/* The same palette as cw-codebook.c: new codes without a usable colour get
+ * the first one no code has yet. */
+static const char * const palette[] = {
+  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+  "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#499894", "#d37295",
+};
+
+/* Everything a .qdpx may inflate to, whatever the ratio allows. */
+#define MAX_TOTAL_BYTES   ((guint64) 1 << 30)
+/* Below this share of selection boundaries on word boundaries a source
+ * does not "align cleanly". */
+#define CLEAN_FRACTION    0.9
+#define MISSING_CATEGORY  "Imported: missing codes"
+/* Sources named in misalignment warnings; the rest are counted. */
+#define MAX_MISALIGNED_WARNINGS 5
+#define UNKNOWN_CODER     "Unknown coder"
+
+/* ---- small helpers ---- */
+
+static void warn (GPtrArray  *warnings,
+                  const char *format,
+                  ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (GPtrArray  *warnings,
+      const char *format,
+      ...)
+{
+  va_list args;
+
+  if (warnings == NULL)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static gboolean
+qda_ns (const xmlNs *ns)
+{
+  return ns == NULL || ns->href == NULL || g_str_has_prefix ((const char *) ns->href, "urn:QDA-XML:");
+}
+
+static gboolean
+is_el (const xmlNode *node,
+       const char    *name)
+{
+  return node->type == XML_ELEMENT_NODE &&
+         strcmp ((const char *) node->name, name) == 0 &&
+         qda_ns (node->ns);
+}
+
+static xmlNode *
+next_el (xmlNode    *node,
+         const char *name)
+{
+  for (node = node->next; node != NULL; node = node->next)
+    if (is_el (node, name))
+      return node;
+  return NULL;
+}
+
+static xmlNode *
+first_el (xmlNode    *parent,
+          const char *name)
+{
+  if (parent == NULL)
+    return NULL;
+  for (xmlNode *node = parent->children; node != NULL; node = node->next)
+    if (is_el (node, name))
+      return node;
+  return NULL;
+}
+
+#define FOR_EACH_EL(child, parent, name) \
+  for (xmlNode *child = first_el ((parent), (name)); child != NULL; child = next_el (child, (name)))
+
+static guint
+count_el (xmlNode    *parent,
+          const char *name)
+{
+  guint n = 0;
+
+  FOR_EACH_EL (child, parent, name)
+    n++;
+  return n;
+}
+
+/* Attributes are unqualified in QDA-XML. */
+static char *
+attr (xmlNode    *node,
+      const char *name)
+{
+  xmlChar *value = xmlGetNoNsProp (node, (const xmlChar *) name);
+  char *copy;
+
+  if (value == NULL)
+    return NULL;
+  copy = g_strdup ((const char *) value);
+  xmlFree (value);
+  return copy;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+element_text (xmlNode *node)
+{
+  xmlChar *content = xmlNodeGetContent (node);
+  char *copy = g_strdup (content != NULL ? (const char *) content : "");
+
+  xmlFree (content);
+  return copy;
+}
+
+/* The Description child's text, NULL when missing or blank (NVivo writes
+ * empty ones everywhere). */
+static char *
+description_of (xmlNode *node)
+{
+  xmlNode *description = first_el (node, "Description");
+  char *text;
+
+  if (description == NULL)
+    return NULL;
+  text = element_text (description);
+  if (is_blank (text))
+    g_clear_pointer (&text, g_free);
+  return text;
+}
+
+/* "{6F9619FF-8B86-...}" -> "6f9619ff-8b86-..."; NULL if not a GUID. */
+static char *
+guid_key (const char *guid)
+{
+  g_autofree char *s = NULL;
+  gsize len;
+
+  if (guid == NULL)
+    return NULL;
+  s = g_strstrip (g_strdup (guid));
+  len = strlen (s);
+  if (len >= 2 && s[0] == '{' && s[len - 1] == '}')
+    {
+      memmove (s, s + 1, len - 2);
+      len -= 2;
+      s[len] = '\0';
+    }
+  if (len != 36)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (s[i] != '-')
+            return NULL;
+        }
+      else if (!g_ascii_isxdigit (s[i]))
+        return NULL;
+    }
+  return g_ascii_strdown (s, -1);
+}
+
+/* What references resolve by: the GUID's key, or for a hand-made "code-1"
+ * the string itself, so that its references still find it. */
+static char *
+ref_key (const char *guid)
+{
+  char *key = guid_key (guid);
+
+  if (key == NULL && guid != NULL && !is_blank (guid))
+    key = g_strconcat ("~", guid, NULL);
+  return key;
+}
+
+/* The GUID to store for an object: its own when valid and still free in
+ * used, else a new one (counted in *bad). Adds it to used. */
+static char *
+take_guid (GHashTable *used,
+           const char *guid,
+           guint      *bad)
+{
+  char *key = guid_key (guid);
+
+  if (key == NULL || g_hash_table_contains (used, key))
+    {
+      g_free (key);
+      key = g_uuid_string_random ();
+      if (bad != NULL)
+        (*bad)++;
+    }
+  g_hash_table_add (used, g_strdup (key));
+  return key;
+}
+
+/* A name for storing: control characters (line breaks) become spaces,
+ * trimmed, NFC. NULL if nothing is left. */
+static char *
+clean_text_name (const char *raw)
+{
+  g_autoptr(GString) s = NULL;
+  char *normal;
+
+  if (raw == NULL || !g_utf8_validate (raw, -1, NULL))
+    return NULL;
+  s = g_string_sized_new (strlen (raw));
+  for (const char *p = raw; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_unichar (s, c);
+    }
+  g_strstrip (s->str);
+  if (s->str[0] == '\0')
+    return NULL;
+  normal = g_utf8_normalize (s->str, -1, G_NORMALIZE_NFC);
+  return normal;
+}
+
+/* "name (2)", "name (3)", ... until it is not in taken (with
+ * keep_extension, "interview (2).txt" like the document importer). */
+static char *
+unique_name (GHashTable *taken,
+             const char *base,
+             gboolean    keep_extension)
+{
+  const char *dot = keep_extension ? strrchr (base, '.') : NULL;
+  g_autofree char *stem = NULL;
+  const char *extension = "";
+
+  if (!g_hash_table_contains (taken, base))
+    return g_strdup (base);
+
+  /* Only a short alphanumeric tail is an extension ("Mr. Smith" has none). */
+  if (dot != NULL && dot != base && strlen (dot + 1) >= 1 && strlen (dot + 1) <= 5)
+    {
+      gboolean alnum = TRUE;
+
+      for (const char *p = dot + 1; *p != '\0'; p++)
+        alnum = alnum && g_ascii_isalnum (*p);
+      if (alnum)
+        extension = dot;
+    }
+  stem = g_strndup (base, strlen (base) - strlen (extension));
+
+  for (guint n = 2;; n++)
+    {
+      char *candidate = g_strdup_printf ("%s (%u)%s", stem, n, extension);
+
+      if (!g_hash_table_contains (taken, candidate))
+        return candidate;
+      g_free (candidate);
+    }
+}
+
+static gboolean
+parse_int64 (const char *text,
+             gint64     *value)
+{
+  g_autofree char *s = NULL;
+  char *end = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  s = g_strstrip (g_strdup (text));
+  if (*s == '\0')
+    return FALSE;
+  *value = g_ascii_strtoll (s, &end, 10);
+  return end != NULL && *end == '\0';
+}
+
+/* An xsd:dateTime as Codewerk stores times ("2024-05-01T12:00:00Z", UTC);
+ * NULL if it is not one. Without a zone it is taken as UTC. */
+static char *
+date_or_null (const char *text)
+{
+  g_autoptr(GTimeZone) utc = NULL;
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(GDateTime) in_utc = NULL;
+  g_autofree char *stripped = NULL;
+
+  if (text == NULL || is_blank (text))
+    return NULL;
+
+  /* The usual form, as exporters (and we) write it: taken as it is, since
+   * GDateTime looks at /etc/localtime on every call (20,000 codings). */
+  if (strlen (text) == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
+      text[13] == ':' && text[16] == ':' && text[19] == 'Z')
+    {
+      gboolean digits = TRUE;
+
+      for (int i = 0; i < 19 && digits; i++)
+        if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16)
+          digits = g_ascii_isdigit (text[i]);
+      if (digits && text[5] <= '1' && text[8] <= '3' && text[11] <= '2' && text[14] <= '5' && text[17] <= '5')
+        return g_strdup (text);
+    }
+
+  stripped = g_strstrip (g_strdup (text));
+  utc = g_time_zone_new_utc ();
+  parsed = g_date_time_new_from_iso8601 (stripped, utc);
+  if (parsed == NULL)
+    return NULL;
+  in_utc = g_date_time_to_utc (parsed);
+  return g_date_time_format (in_utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static gboolean
+run_done (CwProject     *project,
+          sqlite3_stmt  *stmt,
+          GError       **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (project, error, "cannot store the imported data");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           column,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static void
+bind_id_or_null (sqlite3_stmt *stmt,
+                 int           column,
+                 gint64        id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, column, id);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static gint64
+last_id (CwProject *project)
+{
+  return sqlite3_last_insert_rowid (_cw_project_get_db (project));
+}
+
+static gint64
+lookup_id (GHashTable *table,
+           const char *key)
+{
+  return key != NULL ? (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (table, key)) : 0;
+}
+
+static void
+insert_id (GHashTable *table,
+           const char *key,
+           gint64      id)
+{
+  g_hash_table_insert (table, g_strdup (key), GSIZE_TO_POINTER ((gsize) id));
+}
+
+static GHashTable *
+string_set_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* ---- the codebook, shared by both imports ---- */
+
+/* A memo to attach once the Notes are read: NoteRef targetGUID -> what. */
+typedef struct
+{
+  char         *note;      /* ref_key of the Note */
+  CwMemoTarget  target;
+  gint64        target_id;
+} NoteRef;
+
+static void
+note_ref_free (NoteRef *ref)
+{
+  g_free (ref->note);
+  g_free (ref);
+}
+
+static void
+add_note_ref (GPtrArray    *refs,
+              const char   *note_guid,
+              CwMemoTarget  target,
+              gint64        target_id)
+{
+  NoteRef *ref;
+  char *key = ref_key (note_guid);
+
+  if (key == NULL)
+    return;
+  ref = g_new0 (NoteRef, 1);
+  ref->note = key;
+  ref->target = target;
+  ref->target_id = target_id;
+  g_ptr_array_add (refs, ref);
+}
+
+static void
+add_note_refs_of (GPtrArray    *refs,
+                  xmlNode      *node,
+                  CwMemoTarget  target,
+                  gint64        target_id)
+{
+  if (refs == NULL)
+    return;
+  FOR_EACH_EL (child, node, "NoteRef")
+    {
+      g_autofree char *guid = attr (child, "targetGUID");
+
+      add_note_ref (refs, guid, target, target_id);
+    }
+}
+
+typedef struct
+{
+  GHashTable *names; /* name -> id of the existing and added children */
+  GHashTable *taken; /* names given to codes of this file */
+  int         count; /* children so far: the next position */
+} Siblings;
+
+static void
+siblings_free (Siblings *s)
+{
+  g_hash_table_unref (s->names);
+  g_hash_table_unref (s->taken);
+  g_free (s);
+}
+
+typedef struct
+{
+  CwProject  *project;
+  GPtrArray  *warnings;
+  GPtrArray  *note_refs;  /* project import: the codes' NoteRefs; else NULL */
+  char       *now;
+  GHashTable *by_guid;    /* stored GUID -> id */
+  GHashTable *by_ref;     /* ref_key of a code in the file -> id */
+  GHashTable *siblings;   /* parent id (0: top) -> Siblings */
+  GHashTable *colors;     /* colours in use, lowercase */
+  guint       n_colors;
+  guint       added;
+  guint       matched;
+  guint       bad_guids;
+} Codes;
+
+static void
+codes_clear (Codes *c)
+{
+  g_clear_pointer (&c->now, g_free);
+  g_clear_pointer (&c->by_guid, g_hash_table_unref);
+  g_clear_pointer (&c->by_ref, g_hash_table_unref);
+  g_clear_pointer (&c->siblings, g_hash_table_unref);
+  g_clear_pointer (&c->colors, g_hash_table_unref);
+}
+
+static Siblings *
+get_siblings (Codes  *c,
+              gint64  parent_id)
+{
+  Siblings *s = g_hash_table_lookup (c->siblings, GSIZE_TO_POINTER ((gsize) parent_id));
+
+  if (s == NULL)
+    {
+      s = g_new0 (Siblings, 1);
+      s->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      s->taken = string_set_new ();
+      g_hash_table_insert (c->siblings, GSIZE_TO_POINTER ((gsize) parent_id), s);
+    }
+  return s;
+}
+
+/* Reads the project's codes so that the file's can be matched to them. */
+static gboolean
+codes_init (Codes       *c,
+            CwProject   *project,
+            GPtrArray   *warnings,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  memset (c, 0, sizeof *c);
+  c->project = project;
+  c->warnings = warnings;
+  c->now = _cw_now_iso8601 ();
+  c->by_guid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->by_ref = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->siblings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) siblings_free);
+  c->colors = string_set_new ();
+
+  stmt = _cw_project_prepare (project,
+                              "SELECT id, lower(guid), coalesce(parent_id, 0), name, lower(color) FROM codes",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_autofree char *key = guid_key ((const char *) sqlite3_column_text (stmt, 1));
+      Siblings *s = get_siblings (c, sqlite3_column_int64 (stmt, 2));
+      const char *color = (const char *) sqlite3_column_text (stmt, 4);
+
+      insert_id (c->by_guid, key != NULL ? key : (const char *) sqlite3_column_text (stmt, 1), id);
+      insert_id (s->names, (const char *) sqlite3_column_text (stmt, 3), id);
+      s->count++;
+      if (color != NULL)
+        g_hash_table_add (c->colors, g_strdup (color));
+      c->n_colors++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (project, error, "cannot read the codebook");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+pick_color (Codes *c)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
+    if (!g_hash_table_contains (c->colors, palette[i]))
+      return palette[i];
+  return palette[c->n_colors % G_N_ELEMENTS (palette)];
+}
+
+static gint64
+insert_code (Codes       *c,
+             gint64       parent_id,
+             const char  *guid,
+             const char  *name,
+             const char  *color,
+             const char  *description,
+             gboolean     codable,
+             GError     **error)
+{
+  Siblings *s = get_siblings (c, parent_id);
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (c->project,
+                         "INSERT INTO codes (guid, parent_id, name, color, description, position, codable, created_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         error);
+  gint64 id;
+
+  if (stmt == NULL)
+    return 0;
+  if (color == NULL)
+    color = pick_color (c);
+  sqlite3_bind_text (stmt, 1, guid, -1, SQLITE_STATIC);
+  bind_id_or_null (stmt, 2, parent_id);
+  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, color, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 5, description);
+  sqlite3_bind_int (stmt, 6, s->count);
+  sqlite3_bind_int (stmt, 7, codable ? 1 : 0);
+  sqlite3_bind_text (stmt, 8, c->now, -1, SQLITE_STATIC);
+  if (!run_done (c->project, stmt, error))
+    return 0;
+  id = last_id (c->project);
+
+  s->count++;
+  insert_id (s->names, name, id);
+  insert_id (c->by_guid, guid, id);
+  g_hash_table_add (c->colors, g_ascii_strdown (color, -1));
+  c->n_colors++;
+  return id;
+}
+
+/* The name a code from the file gets: cleaned, no '/', unique among the
+ * file's codes under the same parent. */
+static char *
+code_name (Codes      *c,
+           Siblings   *s,
+           const char *raw,
+           const char *guid)
+{
+  g_autofree char *clean = clean_text_name (raw);
+  g_autofree char *unique = NULL;
+
+  if (clean == NULL)
+    {
+      warn (c->warnings, _("a code without a name (GUID %s) was named “%s”"),
+            guid != NULL ? guid : "-", _("Unnamed code"));
+      clean = g_strdup (_("Unnamed code"));
+    }
+  if (strchr (clean, '/') != NULL)
+    {
+      /* '/' separates the levels of a code's path in Codewerk. */
+      g_auto(GStrv) parts = g_strsplit (clean, "/", -1);
+      g_autofree char *renamed = g_strjoinv ("\xe2\x88\x95", parts);
+
+      warn (c->warnings, _("code “%s”: a '/' cannot be part of a code name; renamed “%s”"), clean, renamed);
+      g_free (clean);
+      clean = g_steal_pointer (&renamed);
+    }
+  unique = unique_name (s->taken, clean, FALSE);
+  if (strcmp (unique, clean) != 0)
+    warn (c->warnings, _("two codes named “%s” under the same parent: the second is now “%s”"), clean, unique);
+  g_hash_table_add (s->taken, g_strdup (unique));
+  return g_steal_pointer (&unique);
+}
+
+static gboolean
+import_code (Codes       *c,
+             xmlNode     *node,
+             gint64       parent_id,
+             GError     **error)
+{
+  g_autofree char *raw_guid = attr (node, "guid");
+  g_autofree char *ref = ref_key (raw_guid);
+  g_autofree char *key = guid_key (raw_guid);
+  gint64 id = 0;
+
+  if (ref != NULL && g_hash_table_contains (c->by_ref, ref))
+    {
+      warn (c->warnings, _("the GUID %s is used by two codes; the second was given a new one"), raw_guid);
+      g_clear_pointer (&ref, g_free);
+      g_clear_pointer (&key, g_free);
+    }
+
+  if (key != NULL && (id = lookup_id (c->by_guid, key)) > 0)
+    c->matched++;
+  else
+    {
+      Siblings *s = get_siblings (c, parent_id);
+      g_autofree char *raw_name = attr (node, "name");
+      g_autofree char *name = code_name (c, s, raw_name, raw_guid);
+
+      id = lookup_id (s->names, name);
+      if (id > 0)
+        c->matched++;
+      else
+        {
+          g_autofree char *raw_color = attr (node, "color");
+          g_autofree char *color = cw_code_normalize_color (raw_color);
+          g_autofree char *description = description_of (node);
+          g_autofree char *codable_text = attr (node, "isCodable");
+          g_autofree char *guid = NULL;
+          gboolean codable = TRUE;
+
+          if (key == NULL)
+            {
+              guid = g_uuid_string_random ();
+              c->bad_guids++;
+            }
+          else
+            guid = g_strdup (key);
+          if (raw_color != NULL && color == NULL)
+            warn (c->warnings, _("code “%s”: “%s” is not a colour (#RRGGBB); a default colour was used"),
+                  name, raw_color);
+          if (codable_text != NULL)
+            {
+              g_strstrip (codable_text);
+              codable = !(g_ascii_strcasecmp (codable_text, "false") == 0 || strcmp (codable_text, "0") == 0);
+            }
+          id = insert_code (c, parent_id, guid, name, color, description, codable, error);
+          if (id == 0)
+            return FALSE;
+          c->added++;
+        }
+    }
+
+  if (ref != NULL)
+    insert_id (c->by_ref, ref, id);
+  add_note_refs_of (c->note_refs, node, CW_MEMO_CODE, id);
+
+  FOR_EACH_EL (child, node, "Code")
+    if (!import_code (c, child, id, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+import_codes (Codes       *c,
+              xmlNode     *codebook,
+              GError     **error)
+{
+  xmlNode *codes = first_el (codebook, "Codes");
+
+  FOR_EACH_EL (code, codes, "Code")
+    if (!import_code (c, code, 0, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Warns about a root whose namespace is not the standard's. */
+static void
+check_namespace (xmlNode    *root,
+                 const char *expected,
+                 const char *what,
+                 GPtrArray  *warnings)
+{
+  if (root->ns == NULL || root->ns->href == NULL)
+    warn (warnings, _("the %s has no namespace (expected %s); read anyway"), what, expected);
+  else if (strcmp ((const char *) root->ns->href, expected) != 0)
+    warn (warnings, _("the %s uses the namespace %s instead of %s; read anyway"),
+          what, (const char *) root->ns->href, expected);
+}
+
+/* ---- .qdc ---- */
+
+static GBytes *
+read_file_capped (const char  *path,
+                  gsize        cap,
+                  GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local);
+  if (info == NULL)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, "cannot read the file: %s", local->message);
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, "not a regular file");
+      return NULL;
+    }
+  if ((guint64) g_file_info_get_size (info) > cap)
+    {
+      g_autofree char *limit = g_format_size (cap);
+
+      cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, path, 0, "the file is larger than %s", limit);
+      return NULL;
+    }
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local))
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, "cannot read the file: %s", local->message);
+      return NULL;
+    }
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+warn_code_sets (xmlNode   *sets,
+                gboolean   codebook,
+                GPtrArray *warnings)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint n = 0;
+
+  if (sets == NULL)
+    return;
+  if (first_el (sets, "Set") == NULL)
+    {
+      warn (warnings, _("an empty <Sets> element (not valid against the schema) was ignored"));
+      return;
+    }
+  FOR_EACH_EL (set, sets, "Set")
+    {
+      g_autofree char *name = NULL;
+
+      if (first_el (set, "MemberCode") == NULL || (!codebook && first_el (set, "MemberSource") != NULL))
+        continue;
+      name = attr (set, "name");
+      if (n++ < 5)
+        g_string_append_printf (names, "%s“%s”", names->len ? ", " : "", name != NULL ? name : "");
+    }
+  if (n > 0)
+    warn (warnings, g_dngettext (GETTEXT_PACKAGE, "%u code group is not kept (Codewerk has none): %s%s",
+                                 "%u code groups are not kept (Codewerk has none): %s%s", n),
+          n, names->str, n > 5 ? ", …" : "");
+}
 
 gboolean
-cw_refi_import_codebook (CwProject *project, const char *path, guint *added, guint *matched,
-                         GPtrArray *warnings, GError **error)
+cw_refi_import_codebook (CwProject   *project,
+                         const char  *path,
+                         guint       *added,
+                         guint       *matched,
+                         GPtrArray   *warnings,
+                         GError     **error)
 {
-  g_set_error (error, CW_IMPORT_ERROR, CW_IMPORT_ERROR_UNSUPPORTED, "%s: REFI-QDA import is being written", path);
-  return FALSE;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *label = NULL;
+  xmlNode *root, *codebook;
+  Codes c;
+  gsize size;
+  const char *data;
+
+  g_return_val_if_fail (CW_IS_PROJECT (project), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (added != NULL)
+    *added = 0;
+  if (matched != NULL)
+    *matched = 0;
+
+  if ((bytes = read_file_capped (path, CW_IMPORT_MAX_FILE_BYTES, error)) == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  if ((doc = cw_xml_parse_safe (data, size, NULL, path, error)) == NULL)
+    return FALSE;
+
+  root = xmlDocGetRootElement (doc);
+  /* A project.qde handed in as a codebook: its CodeBook is one. */
+  if (root != NULL && is_el (root, "Project") && first_el (root, "CodeBook") != NULL)
+    codebook = first_el (root, "CodeBook");
+  else if (root != NULL && is_el (root, "CodeBook"))
+    codebook = root;
+  else
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, path, 0,
+                           "not a REFI-QDA codebook (the root element is <%s>, not <CodeBook>)",
+                           root != NULL ? (const char *) root->name : "");
+      return FALSE;
+    }
+  if (first_el (codebook, "Codes") == NULL)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, path, 0,
+                           "not a REFI-QDA codebook (no <Codes> element)");
+      return FALSE;
+    }
+  if (codebook == root)
+    check_namespace (root, "urn:QDA-XML:codebook:1.0", _("codebook"), warnings);
+
+  basename = g_path_get_basename (path);
+  label = g_strdup_printf (_("Import codebook “%s”"), basename);
+  if (!_cw_project_begin_step (project, label, error))
+    return FALSE;
+  if (!codes_init (&c, project, warnings, error))
+    {
+      _cw_project_abort_step (project);
+      codes_clear (&c);
+      return FALSE;
+    }
+  if (!import_codes (&c, codebook, error) || !_cw_project_end_step (project, error))
+    {
+      _cw_project_abort_step (project);
+      codes_clear (&c);
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+  if (c.bad_guids > 0)
+    warn (warnings, g_dngettext (GETTEXT_PACKAGE, "%u code had no valid GUID and was given a new one",
+                                 "%u codes had no valid GUID and were given new ones", c.bad_guids),
+          c.bad_guids);
+  warn_code_sets (codebook == root ? first_el (root, "Sets") : NULL, TRUE, warnings);
+
+  if (added != NULL)
+    *added = c.added;
+  if (matched != NULL)
+    *matched = c.matched;
+  codes_clear (&c);
+  return TRUE;
+}
+
+/* ---- text: units, alignment, normalisation ---- */
+
+typedef struct
+{
+  gboolean utf16;       /* UTF-16 code units (astral characters count 2) */
+  gboolean crlf_as_two; /* CRLF counts as two (else one) */
+} Unit;
+
+static char *
+unit_describe (Unit unit)
+{
+  return g_strdup_printf ("%s, %s",
+                          unit.utf16 ? _("UTF-16 code units") : _("code points"),
+                          unit.crlf_as_two ? _("CRLF as two") : _("CRLF as one"));
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return c != 0 && (g_unichar_isalnum (c) || g_unichar_ismark (c));
+}
+
+/* Resolves the sorted positions pos[0..n) (in unit) to indexes of code
+ * points in raw: raw_index[k] (-1 past the end) and whether that spot is
+ * between words (clean[k]). Stops reading once all are found. */
+static void
+resolve_positions (const char   *raw,
+                   gsize         len,
+                   Unit          unit,
+                   const gint64 *pos,
+                   guint         n,
+                   gint64       *raw_index,
+                   gboolean     *clean)
+{
+  const char *p = raw, *end = raw + len;
+  gint64 units = 0, index = 0;
+  gunichar prev = 0;
+  guint k = 0;
+
+  while (p < end && k < n)
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+      gint64 width = 1, chars = 1;
+
+      if (c == '\r' && next < end && *next == '\n' && !unit.crlf_as_two)
+        {
+          next++;
+          chars = 2;
+        }
+      else if (unit.utf16 && c > 0xFFFF)
+        width = 2;
+
+      for (; k < n && pos[k] == units; k++)
+        {
+          raw_index[k] = index;
+          clean[k] = !(is_word_char (prev) && is_word_char (c));
+        }
+      /* Inside a surrogate pair: no character boundary at all. */
+      for (; k < n && pos[k] < units + width; k++)
+        {
+          raw_index[k] = index;
+          clean[k] = FALSE;
+        }
+
+      units += width;
+      index += chars;
+      prev = chars == 2 ? '\n' : c;
+      p = next;
+    }
+  for (; k < n && pos[k] == units; k++)
+    {
+      raw_index[k] = index;
+      clean[k] = TRUE;
+    }
+  for (; k < n; k++)
+    {
+      raw_index[k] = -1;
+      clean[k] = FALSE;
+    }
+}
+
+/* Code points NFC leaves alone whatever surrounds them (as in
+ * cw-document-builder.c). */
+static inline gboolean
+nfc_inert (gunichar c)
+{
+  return c < 0x300 ||
+         (c >= 0x2010 && c <= 0x205E) ||
+         (c >= 0x20A0 && c <= 0x20C0) ||
+         c == 0xFEFF || c == 0xFFFD ||
+         (c >= 0x1F000 && c <= 0x1FAFF);
+}
+
+static inline void
+append_clean_char (GString    *out,
+                   const char *p,
+                   gsize       n,
+                   gunichar    c)
+{
+  /* Control characters become a space (one for one, so no offset moves);
+   * form feeds and vertical tabs are line breaks, as in the importers. */
+  if (c >= 0x20 && c < 0x7F)
+    g_string_append_c (out, (char) c);
+  else if (c == '\f' || c == '\v')
+    g_string_append_c (out, '\n');
+  else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F || (c >= 0x80 && c < 0xA0))
+    g_string_append_c (out, ' ');
+  else
+    g_string_append_len (out, p, n);
+}
+
+/* The stored text: CRLF and CR become LF, NFC (per starter and its
+ * combining marks: composition across starters, Hangul jamo, is not done),
+ * control characters spaces. need[0..n) are sorted code point indexes in
+ * raw; out_pos[k] receives where need[k] lands in the result. */
+static char *
+normalize_text (const char   *raw,
+                gsize         len,
+                const gint64 *need,
+                guint         n,
+                gint64       *out_pos,
+                gint64       *characters)
+{
+  GString *out = g_string_sized_new (len + 1);
+  const char *p = raw, *end = raw + len;
+  gint64 index = 0, o = 0;
+  guint k = 0;
+
+  while (p < end)
+    {
+      gunichar c;
+      const char *q;
+      gint64 chars = 1, made;
+      gboolean inert;
+
+      for (; k < n && need[k] == index; k++)
+        out_pos[k] = o;
+
+      if (*p == '\r')
+        {
+          g_string_append_c (out, '\n');
+          o++;
+          index++;
+          p++;
+          if (p < end && *p == '\n')
+            {
+              /* Between CR and LF: after the line break. */
+              for (; k < n && need[k] == index; k++)
+                out_pos[k] = o;
+              index++;
+              p++;
+            }
+          continue;
+        }
+
+      /* ASCII not followed by a combining mark: as it is. */
+      if ((guchar) *p < 0x80 && (p + 1 == end || (guchar) p[1] < 0x80))
+        {
+          append_clean_char (out, p, 1, (guchar) *p);
+          for (; k < n && need[k] == index; k++)
+            out_pos[k] = o;
+          o++;
+          index++;
+          p++;
+          continue;
+        }
+
+      c = g_utf8_get_char (p);
+      q = g_utf8_next_char (p);
+      inert = nfc_inert (c);
+      while (q < end && (guchar) *q >= 0x80)
+        {
+          gunichar d = g_utf8_get_char (q);
+
+          if (g_unichar_combining_class (d) == 0)
+            break;
+          inert = FALSE;
+          chars++;
+          q = g_utf8_next_char (q);
+        }
+
+      if (inert)
+        {
+          append_clean_char (out, p, q - p, c);
+          made = 1;
+        }
+      else
+        {
+          g_autofree char *normal = g_utf8_normalize (p, q - p, G_NORMALIZE_NFC);
+
+          if (normal == NULL)
+            normal = g_strndup (p, q - p);
+          made = g_utf8_strlen (normal, -1);
+          for (const char *r = normal; *r != '\0'; r = g_utf8_next_char (r))
+            append_clean_char (out, r, g_utf8_next_char (r) - r, g_utf8_get_char (r));
+        }
+
+      /* Inside a sequence NFC changed in length, boundaries snap to its
+       * start. */
+      for (; k < n && need[k] < index + chars; k++)
+        out_pos[k] = made == chars ? o + (need[k] - index) : o;
+
+      o += made;
+      index += chars;
+      p = q;
+    }
+  for (; k < n && need[k] <= index; k++)
+    out_pos[k] = o;
+  for (; k < n; k++)
+    out_pos[k] = -1;
+
+  *characters = o;
+  return g_string_free (out, FALSE);
+}
+
+/* Speaker turns of the stored text, as the importers would find them
+ * without removing anything: a line starting with "Name:" starts a turn,
+ * other lines continue it. */
+static GPtrArray *
+detect_turns (const char *text)
+{
+  GPtrArray *turns = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_turn_free);
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  CwTurn *turn = NULL;
+  gboolean has_content = FALSE;
+  const char *line = text;
+  gint64 line_start = 0;
+  guint first_recurring, drop = 0;
+
+  for (;;)
+    {
+      const char *nl = strchr (line, '\n');
+      const char *line_end = nl != NULL ? nl : line + strlen (line);
+      g_autofree char *speaker = NULL;
+      gsize utterance = 0;
+      gint64 cp = 0, content_start = -1, content_end = -1, utterance_cp = 0;
+      gboolean starts = cw_detect_speaker_label (line, &speaker, &utterance);
+
+      for (const char *p = line; p < line_end; p = g_utf8_next_char (p), cp++)
+        {
+          /* ASCII first: this loop sees every character of the project. */
+          gunichar c = (guchar) *p < 0x80 ? (gunichar) (guchar) *p : g_utf8_get_char (p);
+          gboolean space = c < 0x80 ? (c == ' ' || (c >= '\t' && c <= '\r')) : g_unichar_isspace (c);
+
+          if ((gsize) (p - line) == utterance)
+            utterance_cp = cp;
+          if (!space && c != 0xFEFF && c != 0x200B)
+            {
+              if (content_start < 0 && (gsize) (p - line) >= utterance)
+                content_start = cp;
+              content_end = cp + 1;
+            }
+        }
+      if ((gsize) (line_end - line) == utterance)
+        utterance_cp = cp;
+
+      if (starts)
+        {
+          turn = cw_turn_new (speaker, line_start + utterance_cp, line_start + utterance_cp, -1);
+          g_ptr_array_add (turns, turn);
+          has_content = FALSE;
+        }
+      if (turn != NULL && content_start >= 0)
+        {
+          if (!has_content)
+            turn->start = line_start + content_start;
+          has_content = TRUE;
+          turn->end = line_start + content_end;
+        }
+
+      if (nl == NULL)
+        break;
+      line_start += cp + 1;
+      line = nl + 1;
+    }
+
+  /* Header lines shaped like labels ("Locatie: Almere") before anyone
+   * speaks twice are no turns (as in cw-document-builder.c). */
+  for (guint i = 0; i < turns->len; i++)
+    {
+      CwTurn *t = turns->pdata[i];
+
+      g_hash_table_insert (counts, t->speaker,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, t->speaker)) + 1));
+    }
+  first_recurring = turns->len;
+  for (guint i = 0; i < turns->len && first_recurring == turns->len; i++)
+    if (GPOINTER_TO_UINT (g_hash_table_lookup (counts, ((CwTurn *) turns->pdata[i])->speaker)) > 1)
+      first_recurring = i;
+  if (first_recurring < turns->len)
+    {
+      for (guint i = 0; i < first_recurring; i++)
+        {
+          if (GPOINTER_TO_UINT (g_hash_table_lookup (counts, ((CwTurn *) turns->pdata[i])->speaker)) != 1)
+            break;
+          drop = i + 1;
+        }
+      if (drop > 0)
+        g_ptr_array_remove_range (turns, 0, drop);
+    }
+  return turns;
+}
+
+/* ---- .qdpx ---- */
+
+typedef struct
+{
+  gint64  id;
+  gint64  characters;
+  char   *name;
+} Doc;
+
+static void
+doc_free (Doc *doc)
+{
+  g_free (doc->name);
+  g_free (doc);
+}
+
+typedef struct
+{
+  gint64 document_id;
+  gint64 coding_id;   /* the first coding, 0 if none */
+} SelectionTarget;
+
+typedef struct
+{
+  gint64 id;
+  char   type;        /* 'n'umeric, 't'ext, 'd'ate */
+} Variable;
+
+typedef struct
+{
+  CwProject      *project;
+  const char     *filename;
+  GPtrArray      *warnings;
+  GBytes         *zip;
+  GPtrArray      *entries;
+  GHashTable     *prefetched;   /* entry name -> GBytes, read in one pass */
+  guint64         budget;       /* bytes the archive may still inflate to */
+  char           *now;
+  Unit            guess;
+  gboolean        known_unit;   /* our own export: no need to guess */
+  Codes           codes;
+  GPtrArray      *note_refs;    /* NoteRef */
+
+  GHashTable     *used_coders;  /* GUIDs per table */
+  GHashTable     *used_documents;
+  GHashTable     *used_codings;
+  GHashTable     *used_memos;
+  GHashTable     *used_groups;
+  GHashTable     *used_cases;
+  GHashTable     *used_variables;
+
+  GHashTable     *users;        /* ref_key -> coder id */
+  GHashTable     *coder_names;
+  gint64          unknown_coder;
+  GHashTable     *documents;    /* ref_key -> Doc */
+  GHashTable     *document_names;
+  GHashTable     *selections;   /* ref_key -> SelectionTarget */
+  GHashTable     *codings;      /* ref_key -> coding id */
+  GHashTable     *notes;        /* ref_key of every Note */
+  GHashTable     *variables;    /* ref_key -> Variable */
+  GHashTable     *variable_names;
+  GHashTable     *case_names;   /* identifier -> case id */
+  GHashTable     *document_cases; /* document id (as string) -> case id made from a document */
+  GHashTable     *case_links;   /* "case:document" */
+  GHashTable     *missing;      /* ref_key -> id of a "Missing code" */
+  gint64          missing_category;
+  gint64          first_document;
+
+  guint           n_sources;
+  guint           n_missing_refs;
+  guint           n_bad_ranges;
+  guint           n_no_coderef;
+  guint           n_bad_guids;
+  guint           n_misaligned;
+  guint           n_unnamed_sources;
+  guint           n_unknown_variables;
+  guint           n_unknown_sources;
+  guint           n_dangling_notes;
+  guint           n_case_refs;
+  guint           n_skipped[4];     /* per skipped_kinds */
+  GString        *skipped_names[4];
+
+  /* Streaming */
+  CwProgressFunc  progress;
+  gpointer        progress_data;
+  GCancellable   *cancellable;
+  guint           n_done;
+  gboolean        head_done;
+} Import;
+
+static void
+import_clear (Import *im)
+{
+  codes_clear (&im->codes);
+  g_clear_pointer (&im->now, g_free);
+  g_clear_pointer (&im->entries, g_ptr_array_unref);
+  g_clear_pointer (&im->prefetched, g_hash_table_unref);
+  g_clear_pointer (&im->note_refs, g_ptr_array_unref);
+  g_clear_pointer (&im->used_coders, g_hash_table_unref);
+  g_clear_pointer (&im->used_documents, g_hash_table_unref);
+  g_clear_pointer (&im->used_codings, g_hash_table_unref);
+  g_clear_pointer (&im->used_memos, g_hash_table_unref);
+  g_clear_pointer (&im->used_groups, g_hash_table_unref);
+  g_clear_pointer (&im->used_cases, g_hash_table_unref);
+  g_clear_pointer (&im->used_variables, g_hash_table_unref);
+  g_clear_pointer (&im->users, g_hash_table_unref);
+  g_clear_pointer (&im->coder_names, g_hash_table_unref);
+  g_clear_pointer (&im->documents, g_hash_table_unref);
+  g_clear_pointer (&im->document_names, g_hash_table_unref);
+  g_clear_pointer (&im->selections, g_hash_table_unref);
+  g_clear_pointer (&im->codings, g_hash_table_unref);
+  g_clear_pointer (&im->notes, g_hash_table_unref);
+  g_clear_pointer (&im->variables, g_hash_table_unref);
+  g_clear_pointer (&im->variable_names, g_hash_table_unref);
+  g_clear_pointer (&im->case_names, g_hash_table_unref);
+  g_clear_pointer (&im->document_cases, g_hash_table_unref);
+  g_clear_pointer (&im->case_links, g_hash_table_unref);
+  g_clear_pointer (&im->missing, g_hash_table_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (im->skipped_names); i++)
+    if (im->skipped_names[i] != NULL)
+      g_string_free (g_steal_pointer (&im->skipped_names[i]), TRUE);
+}
+
+static GHashTable *
+id_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* -- the archive -- */
+
+/* Refuses archives with entries that would leave the extraction folder or
+ * are links, whether or not the project refers to them: such a file is
+ * not an export, it is an attack. */
+static gboolean
+check_entry_names (GBytes      *zip,
+                   const char  *filename,
+                   GError     **error)
+{
+  struct archive *archive = archive_read_new ();
+  struct archive_entry *entry;
+  gsize size;
+  const void *data = g_bytes_get_data (zip, &size);
+  gboolean ok = TRUE;
+  int rc;
+
+  archive_read_support_format_zip_seekable (archive);
+  if (archive_read_open_memory (archive, data, size) != ARCHIVE_OK)
+    {
+      archive_read_free (archive);
+      return TRUE; /* cw_zip_list_entries has already judged it */
+    }
+  while ((rc = archive_read_next_header (archive, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN)
+    {
+      const char *name = archive_entry_pathname_utf8 (entry);
+
+      if (name == NULL)
+        name = archive_entry_pathname (entry);
+      if (!cw_zip_entry_name_is_safe (name))
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
+                               "the archive entry %s has an unsafe name (it would land outside the folder)",
+                               name != NULL ? name : "");
+          ok = FALSE;
+          break;
+        }
+      if (archive_entry_filetype (entry) == AE_IFLNK)
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
+                               "the archive entry %s is a symbolic link", name);
+          ok = FALSE;
+          break;
+        }
+    }
+  archive_read_free (archive);
+  return ok;
+}
+
+static void
+set_budget_error (Import  *im,
+                  GError **error)
+{
+  cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, im->filename, 0,
+                       "the archive unpacks to more than is sane for its size; "
+                       "it is damaged or a decompression bomb");
+}
+
+static GBytes *
+read_entry (Import      *im,
+            const char  *name,
+            GError     **error)
+{
+  GBytes *bytes;
+  guint64 cap = MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget);
+
+  if (im->prefetched != NULL)
+    {
+      g_autofree char *key = NULL;
+
+      if (g_hash_table_steal_extended (im->prefetched, name, (gpointer *) &key, (gpointer *) &bytes))
+        return bytes; /* counted when it was read */
+    }
+
+  bytes = cw_zip_read_entry (im->zip, name, (gsize) cap, im->filename, error);
+  if (bytes == NULL)
+    {
+      /* The total budget ran out rather than the entry's own cap. */
+      if (cap < CW_IMPORT_MAX_ENTRY_BYTES && error != NULL && *error != NULL &&
+          g_error_matches (*error, CW_IMPORT_ERROR, CW_IMPORT_ERROR_TOO_LARGE))
+        {
+          g_clear_error (error);
+          set_budget_error (im, error);
+        }
+      return NULL;
+    }
+  im->budget -= MIN (im->budget, g_bytes_get_size (bytes));
+  return bytes;
+}
+
+/* Finds the archive entry a plainTextPath names. Returns FALSE with error
+ * for a path that tries to leave the archive; TRUE with *entry NULL and
+ * *why set when there is no such file inside the archive. */
+static gboolean
+locate_text (Import      *im,
+             const char  *path,
+             const char  *label,
+             const char **entry,
+             char       **why,
+             GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *unescaped = NULL;
+  const char *scheme_end = strstr (path, "://");
+  const char *candidates[2];
+
+  *entry = NULL;
+  *why = NULL;
+
+  if (scheme_end != NULL)
+    {
+      if (g_ascii_strncasecmp (path, "internal", scheme_end - path) != 0 || scheme_end - path != 8)
+        {
+          *why = g_strdup_printf (_("source “%s” refers to a file outside the archive (%s): skipped"), label, path);
+          return TRUE;
+        }
+      name = g_strdup (scheme_end + 3);
+    }
+  else
+    name = g_strdup (path); /* qc writes a bare file name */
+
+  unescaped = g_uri_unescape_string (name, NULL);
+  candidates[0] = name;
+  candidates[1] = unescaped;
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *in_sources = NULL;
+      const char *c = candidates[i];
+
+      if (c == NULL)
+        continue;
+      in_sources = g_strconcat ("sources/", c, NULL);
+      if (*c == '\0' || !cw_zip_entry_name_is_safe (in_sources))
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, im->filename, 0,
+                               "source “%s”: the path %s would leave the archive's sources folder",
+                               label, path);
+          return FALSE;
+        }
+      /* cw_zip_find_entry ignores case: NVivo for Windows writes Sources/. */
+      if ((*entry = cw_zip_find_entry (im->entries, in_sources)) != NULL ||
+          (*entry = cw_zip_find_entry (im->entries, c)) != NULL)
+        return TRUE;
+    }
+  *why = g_strdup_printf (_("source “%s”: its text file %s is missing from the archive: skipped"), label, path);
+  return TRUE;
+}
+
+/* Reads the entries named in wanted in one pass over the archive, with
+ * the caps cw_zip_read_entry() applies (per entry, and the budget for all):
+ * looking each one up on its own would read the archive's directory once
+ * per source. */
+static gboolean
+prefetch_entries (Import      *im,
+                  GHashTable  *wanted,
+                  GError     **error)
+{
+  struct archive *archive;
+  struct archive_entry *entry;
+  gsize size;
+  const void *data = g_bytes_get_data (im->zip, &size);
+  gboolean ok = TRUE;
+  int rc;
+
+  im->prefetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  if (g_hash_table_size (wanted) == 0)
+    return TRUE;
+
+  archive = archive_read_new ();
+  archive_read_support_format_zip_seekable (archive);
+  if (archive_read_open_memory (archive, data, size) != ARCHIVE_OK)
+    {
+      archive_read_free (archive);
+      return TRUE; /* each read then fails with cw-zip's own message */
+    }
+  while (ok && ((rc = archive_read_next_header (archive, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN))
+    {
+      const char *name = archive_entry_pathname_utf8 (entry);
+      g_autoptr(GByteArray) buffer = NULL;
+      guint64 cap = MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget);
+      guchar chunk[64 * 1024];
+
+      if (name == NULL)
+        name = archive_entry_pathname (entry);
+      /* The first of two same-named entries, as cw_zip_read_entry() does. */
+      if (name == NULL || !g_hash_table_contains (wanted, name) || g_hash_table_contains (im->prefetched, name) ||
+          archive_entry_filetype (entry) != AE_IFREG || archive_entry_is_encrypted (entry))
+        continue;
+
+      buffer = g_byte_array_sized_new (archive_entry_size_is_set (entry) &&
+                                       archive_entry_size (entry) > 0 && (guint64) archive_entry_size (entry) <= cap
+                                       ? (guint) archive_entry_size (entry) : 0);
+      for (;;)
+        {
+          la_ssize_t n = archive_read_data (archive, chunk, sizeof chunk);
+
+          if (n == 0)
+            break;
+          if (n < 0)
+            {
+              const char *reason = archive_error_string (archive);
+
+              cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, im->filename, 0,
+                                   "damaged zip archive: cannot unpack %s (%s)", name, reason ? reason : "read error");
+              ok = FALSE;
+              break;
+            }
+          /* Counted as it comes: the sizes in the headers may lie. */
+          if ((guint64) buffer->len + (guint64) n > cap)
+            {
+              set_budget_error (im, error);
+              ok = FALSE;
+              break;
+            }
+          g_byte_array_append (buffer, chunk, (guint) n);
+        }
+      if (!ok)
+        break;
+      im->budget -= MIN (im->budget, buffer->len);
+      g_hash_table_insert (im->prefetched, g_strdup (name), g_byte_array_free_to_bytes (g_steal_pointer (&buffer)));
+    }
+  archive_read_free (archive);
+  return ok;
+}
+
+/* The text of a source file: a leading BOM stripped, line ends kept (they
+ * are counted). NULL with a warning if it cannot be read as text. */
+static char *
+decode_source (GBytes      *bytes,
+               const char  *label,
+               GPtrArray   *warnings)
+{
+  gsize len;
+  const guchar *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *decoded = NULL;
+
+  if (len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
+    {
+      decoded = g_convert ((const char *) data + 2, len - 2, "UTF-8",
+                           data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", NULL, NULL, NULL);
+      if (decoded != NULL && strlen (decoded) > 0)
+        return g_steal_pointer (&decoded);
+    }
+  else
+    {
+      if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+        {
+          data += 3;
+          len -= 3;
+        }
+      if (g_utf8_validate_len ((const char *) data, len, NULL))
+        return g_strndup ((const char *) data, len);
+    }
+
+  /* Not UTF-8 (or broken UTF-16): the importers' decoder, which reads
+   * Windows-1252. It normalises line ends, so CRLF can no longer be told
+   * apart; the alignment check still runs. */
+  decoded = cw_import_decode_text (bytes, label, &local);
+  if (decoded == NULL)
+    {
+      warn (warnings, _("source “%s” cannot be read as text (%s): skipped"), label, local->message);
+      return NULL;
+    }
+  warn (warnings, _("source “%s” is not UTF-8; it was read as Windows-1252"), label);
+  return g_steal_pointer (&decoded);
+}
+
+/* -- users -- */
+
+static gint64
+insert_coder (Import      *im,
+              const char  *guid,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (im->project, "INSERT INTO coders (guid, name, created_at) VALUES (?1, ?2, ?3)", error);
+  g_autofree char *stored = take_guid (im->used_coders, guid, guid != NULL ? &im->n_bad_guids : NULL);
+  g_autofree char *unique = unique_name (im->coder_names, name, FALSE);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, unique, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, im->now, -1, SQLITE_STATIC);
+  if (!run_done (im->project, stmt, error))
+    return 0;
+  g_hash_table_add (im->coder_names, g_steal_pointer (&unique));
+  return last_id (im->project);
+}
+
+static gboolean
+import_users (Import      *im,
+              xmlNode     *root,
+              GError     **error)
+{
+  guint n = 0;
+
+  FOR_EACH_EL (user, first_el (root, "Users"), "User")
+    {
+      g_autofree char *guid = attr (user, "guid");
+      g_autofree char *raw_name = attr (user, "name");
+      g_autofree char *raw_id = attr (user, "id");
+      g_autofree char *name = clean_text_name (raw_name);
+      g_autofree char *key = ref_key (guid);
+      gint64 id;
+
+      n++;
+      if (name == NULL)
+        name = clean_text_name (raw_id);
+      if (name == NULL)
+        name = g_strdup_printf (_("User %u"), n);
+      if ((id = insert_coder (im, guid, name, error)) == 0)
+        return FALSE;
+      if (key != NULL && !g_hash_table_contains (im->users, key))
+        insert_id (im->users, key, id);
+    }
+  return TRUE;
+}
+
+/* The coder of a coding: its creatingUser, else its selection's, else
+ * "Unknown coder". A user the file does not list becomes a coder too. */
+static gint64
+coder_for (Import      *im,
+           const char  *user,
+           const char  *fallback,
+           GError     **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *name = NULL;
+  gint64 id;
+
+  if (is_blank (user))
+    user = fallback;
+  if (is_blank (user))
+    {
+      if (im->unknown_coder == 0)
+        im->unknown_coder = insert_coder (im, NULL, _(UNKNOWN_CODER), error);
+      return im->unknown_coder;
+    }
+  key = ref_key (user);
+  if ((id = lookup_id (im->users, key)) > 0)
+    return id;
+  {
+    g_autofree char *start = g_utf8_validate (user, -1, NULL) ? g_utf8_substring (user, 0, 8) : g_strdup ("?");
+
+    name = g_strdup_printf (_("User %s"), start);
+  }
+  if ((id = insert_coder (im, user, name, error)) == 0)
+    return 0;
+  insert_id (im->users, key, id);
+  return id;
+}
+
+/* -- memos, codings -- */
+
+static gint64
+insert_memo (Import        *im,
+             const char    *guid,
+             const char    *title,
+             const char    *text,
+             gint64         author_id,
+             const char    *created,
+             const char    *modified,
+             CwMemoTarget   target,
+             gint64         target_id,
+             GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (im->project,
+                         "INSERT INTO memos (guid, title, text, author_id, created_at, modified_at,"
+                         " document_id, code_id, coding_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         error);
+  g_autofree char *stored = take_guid (im->used_memos, guid, NULL);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, title);
+  sqlite3_bind_text (stmt, 3, text != NULL ? text : "", -1, SQLITE_STATIC);
+  bind_id_or_null (stmt, 4, author_id);
+  sqlite3_bind_text (stmt, 5, created != NULL ? created : im->now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, modified != NULL ? modified : created != NULL ? created : im->now, -1, SQLITE_STATIC);
+  bind_id_or_null (stmt, 7, target == CW_MEMO_DOCUMENT ? target_id : 0);
+  bind_id_or_null (stmt, 8, target == CW_MEMO_CODE ? target_id : 0);
+  bind_id_or_null (stmt, 9, target == CW_MEMO_CODING ? target_id : 0);
+  if (!run_done (im->project, stmt, error))
+    return 0;
+  return last_id (im->project);
+}
+
+/* The code a CodeRef names; a missing one is made under MISSING_CATEGORY. */
+static gint64
+code_for (Import      *im,
+          const char  *target,
+          GError     **error)
+{
+  g_autofree char *key = ref_key (target);
+  g_autofree char *stored = NULL;
+  g_autofree char *name = NULL;
+  Siblings *s;
+  gint64 id;
+
+  if ((id = lookup_id (im->codes.by_ref, key)) > 0 || (id = lookup_id (im->missing, key)) > 0)
+    return id;
+
+  if (im->missing_category == 0)
+    {
+      g_autofree char *category = NULL;
+
+      s = get_siblings (&im->codes, 0);
+      category = unique_name (s->taken, _(MISSING_CATEGORY), FALSE);
+      g_hash_table_add (s->taken, g_strdup (category));
+      stored = g_uuid_string_random ();
+      im->missing_category = insert_code (&im->codes, 0, stored, category, "#bab0ac", NULL, FALSE, error);
+      if (im->missing_category == 0)
+        return 0;
+      g_clear_pointer (&stored, g_free);
+    }
+
+  s = get_siblings (&im->codes, im->missing_category);
+  {
+    g_autofree char *base = g_strdup_printf (_("Missing code (%s)"), target);
+    g_autofree char *clean = clean_text_name (base);
+    g_auto(GStrv) parts = g_strsplit (clean, "/", -1);
+    g_autofree char *joined = g_strjoinv ("\xe2\x88\x95", parts);
+
+    name = unique_name (s->taken, joined, FALSE);
+    g_hash_table_add (s->taken, g_strdup (name));
+  }
+  stored = guid_key (target);
+  if (stored == NULL || g_hash_table_contains (im->codes.by_guid, stored))
+    {
+      g_free (stored);
+      stored = g_uuid_string_random ();
+    }
+  id = insert_code (&im->codes, im->missing_category, stored, name, "#bab0ac", NULL, TRUE, error);
+  if (id == 0)
+    return 0;
+  insert_id (im->missing, key, id);
+  return id;
+}
+
+/* Stores one Coding element on [start, end) of document_id. Returns the
+ * coding's id, 0 on error, -1 when the coding was skipped. */
+static gint64
+import_coding (Import      *im,
+               xmlNode     *coding,
+               gint64       document_id,
+               gint64       start,
+               gint64       end,
+               const char  *selection_user,
+               const char  *selection_date,
+               GError     **error)
+{
+  xmlNode *code_ref = first_el (coding, "CodeRef");
+  g_autofree char *target = code_ref != NULL ? attr (code_ref, "targetGUID") : NULL;
+  g_autofree char *guid = attr (coding, "guid");
+  g_autofree char *user = attr (coding, "creatingUser");
+  g_autofree char *raw_date = attr (coding, "creationDateTime");
+  g_autofree char *date = date_or_null (raw_date);
+  g_autofree char *stored = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 code_id, coder_id, id;
+  gboolean was_missing;
+
+  if (is_blank (target))
+    {
+      im->n_no_coderef++;
+      return -1;
+    }
+  key = ref_key (target);
+  was_missing = lookup_id (im->codes.by_ref, key) == 0;
+  if ((code_id = code_for (im, target, error)) == 0)
+    return 0;
+  if (was_missing)
+    im->n_missing_refs++;
+  if ((coder_id = coder_for (im, user, selection_user, error)) == 0)
+    return 0;
+  if (date == NULL)
+    date = date_or_null (selection_date);
+
+  stmt = _cw_project_prepare (im->project,
+                              "INSERT INTO codings (guid, document_id, code_id, coder_id, start, end, created_at)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                              error);
+  if (stmt == NULL)
+    return 0;
+  stored = take_guid (im->used_codings, guid, &im->n_bad_guids);
+  sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, document_id);
+  sqlite3_bind_int64 (stmt, 3, code_id);
+  sqlite3_bind_int64 (stmt, 4, coder_id);
+  sqlite3_bind_int64 (stmt, 5, start);
+  sqlite3_bind_int64 (stmt, 6, end);
+  sqlite3_bind_text (stmt, 7, date != NULL ? date : im->now, -1, SQLITE_STATIC);
+  if (!run_done (im->project, stmt, error))
+    return 0;
+
+  if (sqlite3_changes (_cw_project_get_db (im->project)) > 0)
+    id = last_id (im->project);
+  else
+    {
+      /* The same code, coder and range twice (NVivo repeats selections):
+       * one coding. */
+      g_autoptr(sqlite3_stmt) find =
+        _cw_project_prepare (im->project,
+                             "SELECT id FROM codings WHERE document_id = ?1 AND code_id = ?2"
+                             " AND coder_id = ?3 AND start = ?4 AND end = ?5",
+                             error);
+
+      if (find == NULL)
+        return 0;
+      sqlite3_bind_int64 (find, 1, document_id);
+      sqlite3_bind_int64 (find, 2, code_id);
+      sqlite3_bind_int64 (find, 3, coder_id);
+      sqlite3_bind_int64 (find, 4, start);
+      sqlite3_bind_int64 (find, 5, end);
+      if (sqlite3_step (find) != SQLITE_ROW)
+        {
+          _cw_project_set_db_error (im->project, error, "cannot store the imported data");
+          return 0;
+        }
+      id = sqlite3_column_int64 (find, 0);
+    }
+
+  {
+    g_autofree char *coding_key = ref_key (guid);
+
+    if (coding_key != NULL && !g_hash_table_contains (im->codings, coding_key))
+      insert_id (im->codings, coding_key, id);
+  }
+  add_note_refs_of (im->note_refs, coding, CW_MEMO_CODING, id);
+  return id;
+}
+
+/* -- sources -- */
+
+typedef struct
+{
+  xmlNode *node;
+  gint64   start;     /* as in the file */
+  gint64   end;
+  gint64   out_start; /* Codewerk's offsets; -1 if unusable */
+  gint64   out_end;
+} Selection;
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static guint
+find_position (const gint64 *positions,
+               guint         n,
+               gint64        value)
+{
+  const gint64 *found = bsearch (&value, positions, n, sizeof (gint64), compare_int64);
+
+  g_assert (found != NULL);
+  return found - positions;
+}
+
+/* Chooses the unit the selections of this source count in, converts them
+ * and normalises the text. Returns the stored text. */
+static char *
+convert_positions (Import     *im,
+                   const char *raw,
+                   const char *label,
+                   GArray     *selections,
+                   gint64     *characters)
+{
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree gint64 *best_index = NULL;
+  g_autofree gint64 *raw_index = NULL;
+  g_autofree gboolean *clean = NULL;
+  g_autofree gint64 *out_pos = NULL;
+  gsize len = strlen (raw);
+  gboolean astral = FALSE, crlf = memchr (raw, '\r', len) != NULL;
+  Unit candidates[4], best = im->guess;
+  guint n_candidates = 0, n, best_in_range = 0, best_clean = 0;
+  char *text;
+
+  for (gsize i = 0; i < len && !astral; i++)
+    astral = (guchar) raw[i] >= 0xF0;
+
+  for (guint i = 0; i < selections->len; i++)
+    {
+      Selection *sel = &g_array_index (selections, Selection, i);
+
+      g_array_append_val (positions, sel->start);
+      g_array_append_val (positions, sel->end);
+    }
+  g_array_sort (positions, compare_int64);
+  n = 0;
+  for (guint i = 0; i < positions->len; i++)
+    if (n == 0 || g_array_index (positions, gint64, i) != g_array_index (positions, gint64, n - 1))
+      g_array_index (positions, gint64, n++) = g_array_index (positions, gint64, i);
+  g_array_set_size (positions, n);
+
+  /* The origin's guess first: it wins ties. Units that cannot differ on
+   * this text (no emoji, no CRLF) are not tried. */
+  candidates[n_candidates++] = im->guess;
+  for (int u = 0; u < 2 && !im->known_unit; u++)
+    for (int c = 0; c < 2; c++)
+      {
+        Unit unit = { u == 1, c == 0 };
+
+        if ((unit.utf16 != im->guess.utf16 && !astral) ||
+            (unit.crlf_as_two != im->guess.crlf_as_two && !crlf) ||
+            (unit.utf16 == im->guess.utf16 && unit.crlf_as_two == im->guess.crlf_as_two))
+          continue;
+        candidates[n_candidates++] = unit;
+      }
+
+  best_index = g_new0 (gint64, MAX (n, 1));
+  raw_index = g_new0 (gint64, MAX (n, 1));
+  clean = g_new0 (gboolean, MAX (n, 1));
+  for (guint i = 0; i < n_candidates && n > 0; i++)
+    {
+      guint in_range = 0, n_clean = 0;
+
+      resolve_positions (raw, len, candidates[i], (const gint64 *) positions->data, n, raw_index, clean);
+      for (guint k = 0; k < n; k++)
+        {
+          in_range += raw_index[k] >= 0;
+          n_clean += clean[k];
+        }
+      if (i == 0 || in_range > best_in_range || (in_range == best_in_range && n_clean > best_clean))
+        {
+          best = candidates[i];
+          best_in_range = in_range;
+          best_clean = n_clean;
+          memcpy (best_index, raw_index, sizeof (gint64) * n);
+        }
+      if (in_range == n && n_clean == n)
+        break; /* cannot do better */
+    }
+
+  /* Codewerk's own codings need not follow words: no alarm for them. */
+  if (n > 0 && (best_in_range < n || (!im->known_unit && best_clean < CLEAN_FRACTION * n)) &&
+      ++im->n_misaligned <= MAX_MISALIGNED_WARNINGS)
+    {
+      g_autofree char *unit = unit_describe (best);
+
+      warn (im->warnings,
+            _("the selections in source “%s” do not line up cleanly with its text "
+              "(%u of %u selection boundaries fall inside words or past the end, counted in %s); "
+              "some codings may be shifted"),
+            label, n - best_clean, n, unit);
+    }
+
+  /* best_index is sorted (positions are, and the walk is monotonic), with
+   * -1 only at the end. */
+  out_pos = g_new0 (gint64, MAX (n, 1));
+  {
+    guint n_valid = 0;
+
+    while (n_valid < n && best_index[n_valid] >= 0)
+      n_valid++;
+    text = normalize_text (raw, len, best_index, n_valid, out_pos, characters);
+    for (guint k = n_valid; k < n; k++)
+      out_pos[k] = -1;
+  }
+
+  for (guint i = 0; i < selections->len; i++)
+    {
+      Selection *sel = &g_array_index (selections, Selection, i);
+
+      sel->out_start = out_pos[find_position ((const gint64 *) positions->data, n, sel->start)];
+      sel->out_end = out_pos[find_position ((const gint64 *) positions->data, n, sel->end)];
+    }
+  return text;
+}
+
+static gboolean
+insert_turns (Import      *im,
+              gint64       document_id,
+              const char  *text,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) turns = detect_turns (text);
+  g_autoptr(GHashTable) speakers = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < turns->len; i++)
+    {
+      const CwTurn *turn = turns->pdata[i];
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      gint64 speaker_id = lookup_id (speakers, turn->speaker);
+
+      if (speaker_id == 0)
+        {
+          g_autoptr(sqlite3_stmt) insert =
+            _cw_project_prepare (im->project, "INSERT INTO speakers (document_id, name) VALUES (?1, ?2)", error);
+
+          if (insert == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (insert, 1, document_id);
+          sqlite3_bind_text (insert, 2, turn->speaker, -1, SQLITE_STATIC);
+          if (!run_done (im->project, insert, error))
+            return FALSE;
+          speaker_id = last_id (im->project);
+          g_hash_table_insert (speakers, turn->speaker, GSIZE_TO_POINTER ((gsize) speaker_id));
+        }
+      stmt = _cw_project_prepare (im->project,
+                                  "INSERT INTO turns (document_id, idx, speaker_id, start, end, time)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, document_id);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      sqlite3_bind_int64 (stmt, 3, speaker_id);
+      sqlite3_bind_int64 (stmt, 4, turn->start);
+      sqlite3_bind_int64 (stmt, 5, MAX (turn->end, turn->start));
+      if (!run_done (im->project, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+insert_document (Import      *im,
+                 const char  *guid,
+                 const char  *name,
+                 const char  *original_name,
+                 const char  *text,
+                 gint64       characters,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (im->project,
+                         "INSERT INTO documents (guid, name, kind, original_name, imported_at, text, characters, position)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         error);
+  g_autofree char *stored = take_guid (im->used_documents, guid, &im->n_bad_guids);
+  CwDocumentKind kind = cw_import_guess_kind (name, text);
+  gint64 id;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cw_document_kind_to_string (kind), -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 4, original_name);
+  sqlite3_bind_text (stmt, 5, im->now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, characters);
+  sqlite3_bind_int (stmt, 8, (int) g_hash_table_size (im->documents));
+  if (!run_done (im->project, stmt, error))
+    return 0;
+  id = last_id (im->project);
+  if (im->first_document == 0)
+    im->first_document = id;
+  return id;
+}
+
+/* "quoted text" for a memo title: the start of the selection, on one line. */
+static char *
+quote (const char *text,
+       gint64      start,
+       gint64      end)
+{
+  const char *from = g_utf8_offset_to_pointer (text, start);
+  glong n = (glong) MIN (end - start, 60);
+  g_autofree char *slice = g_utf8_substring (from, 0, n);
+
+  for (char *p = slice; *p != '\0'; p++)
+    if (*p == '\n' || *p == '\t')
+      *p = ' ';
+  return g_strdup_printf ("“%s%s”", g_strstrip (slice), end - start > 60 ? "…" : "");
+}
+
+static gboolean
+import_selection (Import      *im,
+                  Selection   *sel,
+                  gint64       document_id,
+                  const char  *text,
+                  GError     **error)
+{
+  g_autofree char *guid = attr (sel->node, "guid");
+  g_autofree char *key = ref_key (guid);
+  g_autofree char *user = attr (sel->node, "creatingUser");
+  g_autofree char *date = attr (sel->node, "creationDateTime");
+  g_autofree char *description = description_of (sel->node);
+  g_autofree char *name = attr (sel->node, "name");
+  gboolean usable = sel->out_start >= 0 && sel->out_end > sel->out_start;
+  SelectionTarget *target = g_new0 (SelectionTarget, 1);
+
+  target->document_id = document_id;
+  if (key != NULL && !g_hash_table_contains (im->selections, key))
+    g_hash_table_insert (im->selections, g_strdup (key), target);
+  else
+    g_clear_pointer (&target, g_free);
+
+  if (!usable)
+    im->n_bad_ranges++;
+  if (usable)
+    FOR_EACH_EL (coding, sel->node, "Coding")
+      {
+        gint64 id = import_coding (im, coding, document_id, sel->out_start, sel->out_end, user, date, error);
+
+        if (id == 0)
+          return FALSE;
+        if (id > 0 && target != NULL && target->coding_id == 0)
+          target->coding_id = id;
+      }
+
+  {
+    gint64 first_coding = target != NULL ? target->coding_id : 0;
+    CwMemoTarget kind = first_coding > 0 ? CW_MEMO_CODING : CW_MEMO_DOCUMENT;
+    gint64 target_id = first_coding > 0 ? first_coding : document_id;
+
+    if (description != NULL)
+      {
+        g_autofree char *title = NULL;
+        g_autofree char *raw_date = date_or_null (date);
+        g_autofree char *clean_name = clean_text_name (name);
+
+        if (clean_name != NULL)
+          title = g_steal_pointer (&clean_name);
+        else if (usable && kind == CW_MEMO_DOCUMENT)
+          title = quote (text, sel->out_start, sel->out_end);
+        if (insert_memo (im, NULL, title, description, 0, raw_date, NULL, kind, target_id, error) == 0)
+          return FALSE;
+      }
+    add_note_refs_of (im->note_refs, sel->node, kind, target_id);
+  }
+  return TRUE;
+}
+
+/* Cases made for a document (VariableValues on a source, nameless cases
+ * with a SourceRef) share one case per document. */
+static gint64 insert_case (Import *im, const char *guid, const char *identifier, GError **error);
+static gboolean import_variable_values (Import *im, xmlNode *node, gint64 case_id, GError **error);
+
+static gint64
+document_case (Import      *im,
+               const Doc   *doc,
+               const char  *guid,
+               GError     **error)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, doc->id);
+  gint64 case_id = lookup_id (im->document_cases, key);
+
+  if (case_id > 0)
+    return case_id;
+  if ((case_id = insert_case (im, guid, doc->name, error)) == 0)
+    return 0;
+  insert_id (im->document_cases, key, case_id);
+  return case_id;
+}
+
+static gboolean
+link_case (Import      *im,
+           gint64       case_id,
+           gint64       document_id,
+           GError     **error)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, case_id, document_id);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (g_hash_table_contains (im->case_links, key))
+    return TRUE;
+  stmt = _cw_project_prepare (im->project,
+                              "INSERT INTO case_links (case_id, document_id, speaker_id) VALUES (?1, ?2, NULL)",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  sqlite3_bind_int64 (stmt, 2, document_id);
+  if (!run_done (im->project, stmt, error))
+    return FALSE;
+  g_hash_table_add (im->case_links, g_steal_pointer (&key));
+  return TRUE;
+}
+
+static gboolean
+import_text_source (Import      *im,
+                    xmlNode     *src,
+                    guint        number,
+                    GError     **error)
+{
+  g_autofree char *guid = attr (src, "guid");
+  g_autofree char *raw_name = attr (src, "name");
+  g_autofree char *path = attr (src, "plainTextPath");
+  g_autofree char *name = clean_text_name (raw_name);
+  g_autofree char *file_name = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *unique = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *key = ref_key (guid);
+  g_autoptr(GArray) selections = g_array_new (FALSE, FALSE, sizeof (Selection));
+  xmlNode *content = first_el (src, "PlainTextContent");
+  gint64 characters = 0, document_id;
+  Doc *doc;
+
+  if (!is_blank (path))
+    {
+      const char *slash = strrchr (path, '/');
+
+      file_name = g_uri_unescape_string (slash != NULL ? slash + 1 : path, NULL);
+      if (file_name == NULL)
+        file_name = g_strdup (slash != NULL ? slash + 1 : path);
+    }
+  label = g_strdup (name != NULL ? name : file_name != NULL ? file_name : guid != NULL ? guid : "?");
+
+  if (!is_blank (path))
+    {
+      const char *entry = NULL;
+      g_autofree char *why = NULL;
+
+      if (!locate_text (im, path, label, &entry, &why, error))
+        return FALSE;
+      if (entry != NULL)
+        {
+          g_autoptr(GBytes) bytes = read_entry (im, entry, error);
+
+          if (bytes == NULL)
+            return FALSE;
+          if ((raw = decode_source (bytes, label, im->warnings)) == NULL)
+            return TRUE;
+        }
+      else if (content == NULL)
+        {
+          warn (im->warnings, "%s", why);
+          return TRUE;
+        }
+    }
+  if (raw == NULL)
+    {
+      if (content == NULL)
+        {
+          warn (im->warnings, _("source “%s” has no plain text (no plainTextPath or PlainTextContent): skipped"),
+                label);
+          return TRUE;
+        }
+      raw = element_text (content);
+      if (g_str_has_prefix (raw, "\xef\xbb\xbf"))
+        memmove (raw, raw + 3, strlen (raw + 3) + 1);
+    }
+  if (*raw == '\0')
+    {
+      warn (im->warnings, _("source “%s” has no text: skipped"), label);
+      return TRUE;
+    }
+
+  FOR_EACH_EL (node, src, "PlainTextSelection")
+    {
+      g_autofree char *start = attr (node, "startPosition");
+      g_autofree char *end = attr (node, "endPosition");
+      Selection sel = { node, 0, 0, -1, -1 };
+
+      if (!parse_int64 (start, &sel.start) || !parse_int64 (end, &sel.end) ||
+          sel.start < 0 || sel.end <= sel.start)
+        {
+          sel.start = sel.end = 0;
+          sel.node = node;
+          g_array_append_val (selections, sel);
+          continue;
+        }
+      g_array_append_val (selections, sel);
+    }
+  {
+    /* Only well-formed ranges take part in the unit detection. */
+    g_autoptr(GArray) ranged = g_array_new (FALSE, FALSE, sizeof (Selection));
+    guint j = 0;
+
+    for (guint i = 0; i < selections->len; i++)
+      if (g_array_index (selections, Selection, i).end > 0)
+        g_array_append_val (ranged, g_array_index (selections, Selection, i));
+    text = convert_positions (im, raw, label, ranged, &characters);
+    for (guint i = 0; i < selections->len; i++)
+      if (g_array_index (selections, Selection, i).end > 0)
+        g_array_index (selections, Selection, i) = g_array_index (ranged, Selection, j++);
+  }
+  g_clear_pointer (&raw, g_free);
+
+  if (name == NULL)
+    {
+      name = g_strdup (file_name != NULL ? file_name : "");
+      if (*name == '\0')
+        {
+          g_free (name);
+          name = g_strdup_printf (_("Document %u"), number);
+        }
+      im->n_unnamed_sources++;
+    }
+  unique = unique_name (im->document_names, name, TRUE);
+  if (strcmp (unique, name) != 0)
+    warn (im->warnings, _("two sources are named “%s”: the second is now “%s”"), name, unique);
+
+  document_id = insert_document (im, guid, unique, file_name != NULL ? file_name : unique, text, characters, error);
+  if (document_id == 0 || !insert_turns (im, document_id, text, error))
+    return FALSE;
+  g_hash_table_add (im->document_names, g_strdup (unique));
+
+  doc = g_new0 (Doc, 1);
+  doc->id = document_id;
+  doc->characters = characters;
+  doc->name = g_strdup (unique);
+  if (key != NULL && !g_hash_table_contains (im->documents, key))
+    g_hash_table_insert (im->documents, g_strdup (key), doc);
+  else
+    {
+      /* Not referable, but it still gets a case below if it has values. */
+      g_autofree char *anonymous = g_strdup_printf ("#%" G_GINT64_FORMAT, document_id);
+
+      g_hash_table_insert (im->documents, g_steal_pointer (&anonymous), doc);
+    }
+
+  if ((description = description_of (src)) != NULL &&
+      insert_memo (im, NULL, _("Description"), description, 0, NULL, NULL, CW_MEMO_DOCUMENT, document_id, error) == 0)
+    return FALSE;
+
+  /* A Coding right under the source codes all of it. */
+  FOR_EACH_EL (coding, src, "Coding")
+    if (characters > 0 && import_coding (im, coding, document_id, 0, characters, NULL, NULL, error) == 0)
+      return FALSE;
+
+  for (guint i = 0; i < selections->len; i++)
+    if (!import_selection (im, &g_array_index (selections, Selection, i), document_id, text, error))
+      return FALSE;
+
+  add_note_refs_of (im->note_refs, src, CW_MEMO_DOCUMENT, document_id);
+
+  if (first_el (src, "VariableValue") != NULL)
+    {
+      gint64 case_id = document_case (im, doc, NULL, error);
+
+      if (case_id == 0 || !link_case (im, case_id, document_id, error) ||
+          !import_variable_values (im, src, case_id, error))
+        return FALSE;
+      warn (im->warnings, _("source “%s” carries variable values: they were given to a case named after it"),
+            unique);
+    }
+  return TRUE;
+}
+
+static const char *const skipped_kinds[] = { "PDFSource", "PictureSource", "AudioSource", "VideoSource" };
+
+/* Counts a source Codewerk cannot hold, for one warning per kind. */
+static void
+note_skipped_source (Import  *im,
+                     xmlNode *src,
+                     guint    kind)
+{
+  g_autofree char *name = attr (src, "name");
+
+  if (is_blank (name))
+    {
+      /* ATLAS.ti puts the real name on the transcript. */
+      xmlNode *transcript = first_el (src, "Transcript");
+
+      g_free (name);
+      name = transcript != NULL ? attr (transcript, "name") : NULL;
+    }
+  if (im->skipped_names[kind] == NULL)
+    im->skipped_names[kind] = g_string_new (NULL);
+  if (im->n_skipped[kind]++ < 5)
+    g_string_append_printf (im->skipped_names[kind], "%s“%s”", im->skipped_names[kind]->len ? ", " : "",
+                            name != NULL ? name : "");
+}
+
+static void
+warn_skipped_sources (Import *im)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (skipped_kinds); i++)
+    {
+      guint n = im->n_skipped[i];
+      const char *names = im->skipped_names[i] != NULL ? im->skipped_names[i]->str : "";
+      const char *more = n > 5 ? ", …" : "";
+
+      if (n == 0)
+        continue;
+      switch (i)
+        {
+        case 0:
+          warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u PDF source was skipped (Codewerk keeps text only): %s%s",
+                                           "%u PDF sources were skipped (Codewerk keeps text only): %s%s", n),
+                n, names, more);
+          break;
+        case 1:
+          warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u picture source was skipped: %s%s",
+                                           "%u picture sources were skipped: %s%s", n),
+                n, names, more);
+          break;
+        case 2:
+          warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u audio source was skipped: %s%s",
+                                           "%u audio sources were skipped: %s%s", n),
+                n, names, more);
+          break;
+        default:
+          warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u video source was skipped: %s%s",
+                                           "%u video sources were skipped: %s%s", n),
+                n, names, more);
+          break;
+        }
+    }
+}
+
+/* -- variables and cases -- */
+
+static gboolean
+import_variables (Import      *im,
+                  xmlNode     *root,
+                  GError     **error)
+{
+  int position = 0;
+
+  FOR_EACH_EL (node, first_el (root, "Variables"), "Variable")
+    {
+      g_autofree char *guid = attr (node, "guid");
+      g_autofree char *key = ref_key (guid);
+      g_autofree char *raw_name = attr (node, "name");
+      g_autofree char *type = attr (node, "typeOfVariable");
+      g_autofree char *name = clean_text_name (raw_name);
+      g_autofree char *unique = NULL;
+      g_autofree char *label = description_of (node);
+      g_autofree char *stored = take_guid (im->used_variables, guid, &im->n_bad_guids);
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      Variable *variable = g_new0 (Variable, 1);
+      const char *stored_type;
+
+      if (type != NULL)
+        g_strstrip (type);
+      if (type != NULL && (strcmp (type, "Integer") == 0 || strcmp (type, "Float") == 0 ||
+                           strcmp (type, "Boolean") == 0))
+        variable->type = 'n';
+      else if (type != NULL && (strcmp (type, "Date") == 0 || strcmp (type, "DateTime") == 0))
+        variable->type = 'd';
+      else
+        {
+          variable->type = 't';
+          if (type == NULL || strcmp (type, "Text") != 0)
+            warn (im->warnings, _("variable “%s” has the unknown type “%s”; it is kept as text"),
+                  raw_name != NULL ? raw_name : "", type != NULL ? type : "");
+        }
+      stored_type = variable->type == 'n' ? "numeric" : variable->type == 'd' ? "date" : "text";
+
+      if (name == NULL)
+        name = g_strdup_printf (_("Variable %d"), position + 1);
+      unique = unique_name (im->variable_names, name, FALSE);
+      if (strcmp (unique, name) != 0)
+        warn (im->warnings, _("two variables are named “%s”: the second is now “%s”"), name, unique);
+
+      stmt = _cw_project_prepare (im->project,
+                                  "INSERT INTO variables (guid, name, label, type, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                  error);
+      if (stmt == NULL)
+        {
+          g_free (variable);
+          return FALSE;
+        }
+      sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, unique, -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 3, label);
+      sqlite3_bind_text (stmt, 4, stored_type, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 5, position++);
+      if (!run_done (im->project, stmt, error))
+        {
+          g_free (variable);
+          return FALSE;
+        }
+      variable->id = last_id (im->project);
+      g_hash_table_add (im->variable_names, g_steal_pointer (&unique));
+      if (key != NULL && !g_hash_table_contains (im->variables, key))
+        g_hash_table_insert (im->variables, g_steal_pointer (&key), variable);
+      else
+        g_free (variable);
+    }
+  return TRUE;
+}
+
+static gint64
+insert_case (Import      *im,
+             const char  *guid,
+             const char  *identifier,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (im->project, "INSERT INTO cases (guid, identifier) VALUES (?1, ?2)", error);
+  g_autofree char *stored = take_guid (im->used_cases, guid, guid != NULL ? &im->n_bad_guids : NULL);
+  g_autofree char *unique = unique_name (im->case_names, identifier, FALSE);
+  gint64 id;
+
+  if (stmt == NULL)
+    return 0;
+  if (strcmp (unique, identifier) != 0)
+    warn (im->warnings, _("two cases are called “%s”: the second is now “%s”"), identifier, unique);
+  sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, unique, -1, SQLITE_STATIC);
+  if (!run_done (im->project, stmt, error))
+    return 0;
+  id = last_id (im->project);
+  insert_id (im->case_names, unique, id);
+  return id;
+}
+
+static gboolean
+import_variable_values (Import      *im,
+                        xmlNode     *node,
+                        gint64       case_id,
+                        GError     **error)
+{
+  static const char *const value_elements[] = {
+    "TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue",
+  };
+
+  FOR_EACH_EL (value, node, "VariableValue")
+    {
+      xmlNode *ref = first_el (value, "VariableRef");
+      g_autofree char *target = ref != NULL ? attr (ref, "targetGUID") : NULL;
+      g_autofree char *key = ref_key (target);
+      Variable *variable = key != NULL ? g_hash_table_lookup (im->variables, key) : NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autofree char *content = NULL;
+      const char *element = NULL;
+      gboolean numeric = FALSE;
+      double number = 0;
+
+      if (variable == NULL)
+        {
+          im->n_unknown_variables++;
+          continue;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (value_elements) && element == NULL; i++)
+        {
+          xmlNode *found = first_el (value, value_elements[i]);
+
+          if (found != NULL)
+            {
+              element = value_elements[i];
+              content = g_strstrip (element_text (found));
+            }
+        }
+      if (element == NULL)
+        continue; /* no value: missing */
+
+      if (strcmp (element, "BooleanValue") == 0)
+        {
+          numeric = TRUE;
+          number = (g_ascii_strcasecmp (content, "true") == 0 || strcmp (content, "1") == 0) ? 1 : 0;
+        }
+      else if (strcmp (element, "IntegerValue") == 0 || strcmp (element, "FloatValue") == 0 ||
+               (variable->type == 'n' && strcmp (element, "TextValue") == 0))
+        {
+          char *end = NULL;
+
+          number = g_ascii_strtod (content, &end);
+          numeric = *content != '\0' && end != NULL && *end == '\0';
+        }
+
+      stmt = _cw_project_prepare (im->project,
+                                  "INSERT OR REPLACE INTO case_values (case_id, variable_id, number, text)"
+                                  " VALUES (?1, ?2, ?3, ?4)",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, case_id);
+      sqlite3_bind_int64 (stmt, 2, variable->id);
+      if (numeric)
+        {
+          sqlite3_bind_double (stmt, 3, number);
+          sqlite3_bind_null (stmt, 4);
+        }
+      else
+        {
+          sqlite3_bind_null (stmt, 3);
+          sqlite3_bind_text (stmt, 4, content, -1, SQLITE_STATIC);
+        }
+      if (!run_done (im->project, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const Doc *
+find_document (Import     *im,
+               const char *guid)
+{
+  g_autofree char *key = ref_key (guid);
+
+  return key != NULL ? g_hash_table_lookup (im->documents, key) : NULL;
+}
+
+static gboolean
+import_cases (Import      *im,
+              xmlNode     *root,
+              GError     **error)
+{
+  guint n = 0, nameless = 0;
+
+  FOR_EACH_EL (node, first_el (root, "Cases"), "Case")
+    {
+      g_autofree char *guid = attr (node, "guid");
+      g_autofree char *raw_name = attr (node, "name");
+      g_autofree char *name = clean_text_name (raw_name);
+      const Doc *only = NULL;
+      guint n_refs = count_el (node, "SourceRef");
+      gint64 case_id;
+
+      n++;
+      if (n_refs == 1)
+        {
+          g_autofree char *target = attr (first_el (node, "SourceRef"), "targetGUID");
+
+          only = find_document (im, target);
+        }
+      if (name == NULL && only != NULL)
+        {
+          /* MAXQDA, Quirkos: "the variables of that document". */
+          nameless++;
+          case_id = document_case (im, only, guid, error);
+        }
+      else
+        {
+          if (name == NULL)
+            {
+              nameless++;
+              name = g_strdup_printf (_("Case %u"), n);
+            }
+          case_id = insert_case (im, guid, name, error);
+        }
+      if (case_id == 0)
+        return FALSE;
+
+      FOR_EACH_EL (ref, node, "SourceRef")
+        {
+          g_autofree char *target = attr (ref, "targetGUID");
+          const Doc *doc = find_document (im, target);
+
+          if (doc == NULL)
+            im->n_unknown_sources++;
+          else if (!link_case (im, case_id, doc->id, error))
+            return FALSE;
+        }
+      if (!import_variable_values (im, node, case_id, error))
+        return FALSE;
+      im->n_case_refs += count_el (node, "CodeRef") + count_el (node, "SelectionRef");
+    }
+  if (nameless > 0)
+    warn (im->warnings, g_dngettext (GETTEXT_PACKAGE,
+                                     "%u case had no name; it was named after its document (or numbered)",
+                                     "%u cases had no name; they were named after their document (or numbered)",
+                                     nameless),
+          nameless);
+  return TRUE;
+}
+
+/* -- sets -- */
+
+static gboolean
+import_sets (Import      *im,
+             xmlNode     *root,
+             GError     **error)
+{
+  xmlNode *sets = first_el (root, "Sets");
+  g_autoptr(GHashTable) group_names = string_set_new ();
+  guint note_sets = 0;
+
+  if (sets == NULL)
+    return TRUE;
+  warn_code_sets (sets, FALSE, im->warnings);
+
+  FOR_EACH_EL (set, sets, "Set")
+    {
+      g_autofree char *guid = attr (set, "guid");
+      g_autofree char *raw_name = attr (set, "name");
+      g_autofree char *name = clean_text_name (raw_name);
+      g_autofree char *unique = NULL;
+      g_autofree char *description = description_of (set);
+      g_autofree char *stored = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      gboolean codes = first_el (set, "MemberCode") != NULL;
+      gboolean sources = first_el (set, "MemberSource") != NULL;
+      gint64 group_id;
+
+      if (first_el (set, "MemberNote") != NULL && !codes && !sources)
+        {
+          note_sets++;
+          continue;
+        }
+      if (codes && !sources)
+        continue; /* warned above */
+
+      if (name == NULL)
+        name = g_strdup (_("Unnamed group"));
+      unique = unique_name (group_names, name, FALSE);
+      stored = take_guid (im->used_groups, guid, &im->n_bad_guids);
+      stmt = _cw_project_prepare (im->project,
+                                  "INSERT INTO document_groups (guid, name, description) VALUES (?1, ?2, ?3)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, stored, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, unique, -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 3, description);
+      if (!run_done (im->project, stmt, error))
+        return FALSE;
+      group_id = last_id (im->project);
+      g_hash_table_add (group_names, g_steal_pointer (&unique));
+
+      FOR_EACH_EL (member, set, "MemberSource")
+        {
+          g_autofree char *target = attr (member, "targetGUID");
+          const Doc *doc;
+          g_autoptr(sqlite3_stmt) add = NULL;
+
+          if (target == NULL)
+            target = attr (member, "guid");
+          if ((doc = find_document (im, target)) == NULL)
+            {
+              im->n_unknown_sources++;
+              continue;
+            }
+          add = _cw_project_prepare (im->project,
+                                     "INSERT OR IGNORE INTO document_group_members (group_id, document_id) VALUES (?1, ?2)",
+                                     error);
+          if (add == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (add, 1, group_id);
+          sqlite3_bind_int64 (add, 2, doc->id);
+          if (!run_done (im->project, add, error))
+            return FALSE;
+        }
+    }
+  if (note_sets > 0)
+    warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u set of notes is not kept", "%u sets of notes are not kept",
+                                     note_sets),
+          note_sets);
+  return TRUE;
+}
+
+/* -- notes and links -- */
+
+/* A NoteRef-like target from a GUID: a code, source, selection or coding. */
+static gboolean
+resolve_target (Import       *im,
+                const char   *guid,
+                CwMemoTarget *target,
+                gint64       *target_id)
+{
+  g_autofree char *key = ref_key (guid);
+  SelectionTarget *sel;
+  const Doc *doc;
+  gint64 id;
+
+  if (key == NULL)
+    return FALSE;
+  if ((id = lookup_id (im->codings, key)) > 0)
+    *target = CW_MEMO_CODING, *target_id = id;
+  else if ((sel = g_hash_table_lookup (im->selections, key)) != NULL)
+    {
+      *target = sel->coding_id > 0 ? CW_MEMO_CODING : CW_MEMO_DOCUMENT;
+      *target_id = sel->coding_id > 0 ? sel->coding_id : sel->document_id;
+    }
+  else if ((doc = g_hash_table_lookup (im->documents, key)) != NULL)
+    *target = CW_MEMO_DOCUMENT, *target_id = doc->id;
+  else if ((id = lookup_id (im->codes.by_ref, key)) > 0)
+    *target = CW_MEMO_CODE, *target_id = id;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* NVivo links a selection's annotation Note to it with a Link; read those
+ * as NoteRefs. Other links relate things Codewerk has no place for. */
+static void
+import_links (Import  *im,
+              xmlNode *root)
+{
+  guint dropped = 0;
+
+  FOR_EACH_EL (link, first_el (root, "Links"), "Link")
+    {
+      g_autofree char *origin = attr (link, "originGUID");
+      g_autofree char *target = attr (link, "targetGUID");
+      g_autofree char *origin_key = ref_key (origin);
+      g_autofree char *target_key = ref_key (target);
+      CwMemoTarget kind;
+      gint64 id;
+
+      if (origin_key != NULL && g_hash_table_contains (im->notes, origin_key) &&
+          resolve_target (im, target, &kind, &id))
+        add_note_ref (im->note_refs, origin, kind, id);
+      else if (target_key != NULL && g_hash_table_contains (im->notes, target_key) &&
+               resolve_target (im, origin, &kind, &id))
+        add_note_ref (im->note_refs, target, kind, id);
+      else
+        dropped++;
+    }
+  if (dropped > 0)
+    warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u link was skipped (Codewerk has no links)",
+                                     "%u links were skipped (Codewerk has no links)", dropped),
+          dropped);
+}
+
+static gboolean
+import_notes (Import      *im,
+              xmlNode     *root,
+              GError     **error)
+{
+  xmlNode *notes = first_el (root, "Notes");
+  g_autoptr(GHashTable) by_note = g_hash_table_new (g_str_hash, g_str_equal);
+
+  FOR_EACH_EL (note, notes, "Note")
+    {
+      g_autofree char *guid = attr (note, "guid");
+      g_autofree char *key = ref_key (guid);
+
+      if (key != NULL)
+        g_hash_table_add (im->notes, g_steal_pointer (&key));
+    }
+  import_links (im, root);
+  add_note_refs_of (im->note_refs, root, CW_MEMO_PROJECT, 0);
+
+  /* Note key -> its refs (the first in the list). */
+  for (guint i = 0; i < im->note_refs->len; i++)
+    {
+      NoteRef *ref = im->note_refs->pdata[i];
+
+      if (!g_hash_table_contains (im->notes, ref->note))
+        im->n_dangling_notes++;
+    }
+
+  FOR_EACH_EL (note, notes, "Note")
+    {
+      g_autofree char *guid = attr (note, "guid");
+      g_autofree char *key = ref_key (guid);
+      g_autofree char *raw_title = attr (note, "name");
+      g_autofree char *title = clean_text_name (raw_title);
+      g_autofree char *user = attr (note, "creatingUser");
+      g_autofree char *created = NULL;
+      g_autofree char *modified = NULL;
+      g_autofree char *path = attr (note, "plainTextPath");
+      g_autofree char *text = NULL;
+      xmlNode *content = first_el (note, "PlainTextContent");
+      gint64 author = 0;
+      guint used = 0;
+
+      {
+        g_autofree char *c = attr (note, "creationDateTime");
+        g_autofree char *m = attr (note, "modifiedDateTime");
+
+        created = date_or_null (c);
+        modified = date_or_null (m);
+      }
+      if (content != NULL)
+        text = element_text (content);
+      else if (!is_blank (path))
+        {
+          const char *entry = NULL;
+          g_autofree char *why = NULL;
+
+          if (!locate_text (im, path, title != NULL ? title : "note", &entry, &why, error))
+            return FALSE;
+          if (entry != NULL)
+            {
+              g_autoptr(GBytes) bytes = read_entry (im, entry, error);
+              g_autoptr(GError) local = NULL;
+
+              if (bytes == NULL)
+                return FALSE;
+              text = cw_import_decode_text (bytes, entry, &local);
+            }
+        }
+      if (text == NULL)
+        text = description_of (note);
+      if (!is_blank (user))
+        {
+          g_autofree char *user_key = ref_key (user);
+
+          author = lookup_id (im->users, user_key);
+        }
+
+      for (guint i = 0; key != NULL && i < im->note_refs->len; i++)
+        {
+          NoteRef *ref = im->note_refs->pdata[i];
+
+          if (strcmp (ref->note, key) != 0)
+            continue;
+          if (insert_memo (im, used == 0 ? guid : NULL, title, text, author, created, modified,
+                           ref->target, ref->target_id, error) == 0)
+            return FALSE;
+          used++;
+        }
+      /* A note nothing points at is a project memo. */
+      if (used == 0 &&
+          insert_memo (im, guid, title, text, author, created, modified, CW_MEMO_PROJECT, 0, error) == 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* -- the whole project -- */
+
+static void
+remove_project_files (const char *path)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+}
+
+static void
+final_warnings (Import *im)
+{
+  GPtrArray *w = im->warnings;
+
+  if (im->n_missing_refs > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE,
+                          "%u coding refers to a code the codebook lacks; it was kept under “%s”",
+                          "%u codings refer to codes the codebook lacks; they were kept under “%s”",
+                          im->n_missing_refs),
+          im->n_missing_refs, _(MISSING_CATEGORY));
+  if (im->n_misaligned > MAX_MISALIGNED_WARNINGS)
+    warn (w, g_dngettext (GETTEXT_PACKAGE,
+                          "and %u more source does not line up cleanly with its selections",
+                          "and %u more sources do not line up cleanly with their selections",
+                          im->n_misaligned - MAX_MISALIGNED_WARNINGS),
+          im->n_misaligned - MAX_MISALIGNED_WARNINGS);
+  if (im->n_bad_ranges > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE,
+                          "%u selection has no usable range (missing, empty or past the end of its text); its codings were skipped",
+                          "%u selections have no usable range (missing, empty or past the end of their text); their codings were skipped",
+                          im->n_bad_ranges),
+          im->n_bad_ranges);
+  if (im->n_no_coderef > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u coding names no code (no CodeRef) and was skipped",
+                          "%u codings name no code (no CodeRef) and were skipped", im->n_no_coderef),
+          im->n_no_coderef);
+  if (im->n_unnamed_sources > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u source had no name; it was named after its file",
+                          "%u sources had no name; they were named after their files", im->n_unnamed_sources),
+          im->n_unnamed_sources);
+  if (im->n_unknown_variables > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u variable value refers to an unknown variable and was skipped",
+                          "%u variable values refer to unknown variables and were skipped", im->n_unknown_variables),
+          im->n_unknown_variables);
+  if (im->n_unknown_sources > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u reference to a source that was not imported was skipped",
+                          "%u references to sources that were not imported were skipped", im->n_unknown_sources),
+          im->n_unknown_sources);
+  if (im->n_dangling_notes > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u note reference points at no note and was skipped",
+                          "%u note references point at no note and were skipped", im->n_dangling_notes),
+          im->n_dangling_notes);
+  if (im->n_case_refs > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u link of a case to a code or selection is not kept",
+                          "%u links of cases to codes or selections are not kept", im->n_case_refs),
+          im->n_case_refs);
+  if (im->n_bad_guids + im->codes.bad_guids > 0)
+    warn (w, g_dngettext (GETTEXT_PACKAGE, "%u object had no valid or unique GUID and was given a new one",
+                          "%u objects had no valid or unique GUID and were given new ones",
+                          im->n_bad_guids + im->codes.bad_guids),
+          im->n_bad_guids + im->codes.bad_guids);
+}
+
+/* Users, codebook and variables: what sources refer to. */
+static gboolean
+import_head (Import      *im,
+             xmlNode     *root,
+             GError     **error)
+{
+  xmlNode *codebook = first_el (root, "CodeBook");
+
+  im->head_done = TRUE;
+  return import_users (im, root, error) &&
+         (codebook == NULL || import_codes (&im->codes, codebook, error)) &&
+         import_variables (im, root, error);
+}
+
+/* One child of Sources. */
+static gboolean
+import_source_node (Import      *im,
+                    xmlNode     *src,
+                    GError     **error)
+{
+  if (is_el (src, "TextSource"))
+    {
+      g_autofree char *name = attr (src, "name");
+
+      if (g_cancellable_set_error_if_cancelled (im->cancellable, error))
+        return FALSE;
+      if (im->progress != NULL)
+        im->progress (im->n_done, im->n_sources, name, im->progress_data);
+      if (!import_text_source (im, src, im->n_done + 1, error))
+        return FALSE;
+      im->n_done++;
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (skipped_kinds); i++)
+    if (is_el (src, skipped_kinds[i]))
+      note_skipped_source (im, src, i);
+  return TRUE;
+}
+
+/* Everything that refers to sources: cases, sets, notes and the rest. */
+static gboolean
+import_tail (Import      *im,
+             xmlNode     *root,
+             GError     **error)
+{
+  g_autofree char *description = NULL;
+
+  warn_skipped_sources (im);
+  if (!import_cases (im, root, error) ||
+      !import_sets (im, root, error) ||
+      !import_notes (im, root, error))
+    return FALSE;
+
+  if ((description = description_of (root)) != NULL &&
+      insert_memo (im, NULL, _("Description"), description, 0, NULL, NULL, CW_MEMO_PROJECT, 0, error) == 0)
+    return FALSE;
+
+  if (first_el (root, "Graphs") != NULL)
+    {
+      guint n = count_el (first_el (root, "Graphs"), "Graph");
+
+      warn (im->warnings, g_dngettext (GETTEXT_PACKAGE, "%u graph was skipped (Codewerk has no graphs)",
+                                       "%u graphs were skipped (Codewerk has no graphs)", n),
+            n);
+    }
+  final_warnings (im);
+  return TRUE;
+}
+
+/* The whole project from a tree: for files whose sections come in an
+ * order the streaming pass cannot follow. */
+static gboolean
+import_tree (Import      *im,
+             const char  *data,
+             gsize        size,
+             const char  *entry,
+             GError     **error)
+{
+  g_autoptr(xmlDoc) doc = cw_xml_parse_safe (data, size, entry, im->filename, error);
+  xmlNode *root;
+
+  if (doc == NULL)
+    return FALSE;
+  root = xmlDocGetRootElement (doc);
+  if (!import_head (im, root, error))
+    return FALSE;
+  for (xmlNode *sources = first_el (root, "Sources"); sources != NULL; sources = next_el (sources, "Sources"))
+    for (xmlNode *src = sources->children; src != NULL; src = src->next)
+      if (src->type == XML_ELEMENT_NODE && !import_source_node (im, src, error))
+        return FALSE;
+  return import_tail (im, root, error);
+}
+
+static void
+ignore_reader_error (void     *data,
+                     xmlError *error)
+{
+}
+
+/* The whole project read as a stream: each source is expanded into a
+ * small tree, stored and freed before the next; the other sections are
+ * copied under a stand-in root and read after the sources (they refer to
+ * them). A tree of the whole file costs seven times the parse itself. */
+static gboolean
+import_stream (Import      *im,
+               const char  *data,
+               gsize        size,
+               const char  *entry,
+               GError     **error)
+{
+  xmlTextReader *reader;
+  xmlNode *rest = xmlNewNode (NULL, (const xmlChar *) "Project");
+  gboolean ok = TRUE;
+  int rc;
+
+  reader = xmlReaderForMemory (data, (int) size, entry, NULL,
+                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                               XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+  if (reader == NULL)
+    {
+      xmlFreeNode (rest);
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, im->filename, 0, "%s: out of memory", entry);
+      return FALSE;
+    }
+  xmlTextReaderSetStructuredErrorHandler (reader, ignore_reader_error, NULL);
+
+  /* The root, then its first child. */
+  rc = xmlTextReaderRead (reader);
+  if (rc == 1)
+    rc = xmlTextReaderRead (reader);
+  while (ok && rc == 1)
+    {
+      xmlNode *node;
+
+      if (xmlTextReaderNodeType (reader) != XML_READER_TYPE_ELEMENT || xmlTextReaderDepth (reader) != 1)
+        {
+          rc = xmlTextReaderRead (reader);
+          continue;
+        }
+      if ((node = xmlTextReaderExpand (reader)) == NULL)
+        {
+          rc = -1;
+          break;
+        }
+      if (is_el (node, "Sources"))
+        {
+          /* Users, codebook and variables come first (scan_project
+           * checked). */
+          if (!im->head_done && !import_head (im, rest, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          if (xmlTextReaderIsEmptyElement (reader))
+            {
+              rc = xmlTextReaderRead (reader);
+              continue;
+            }
+          rc = xmlTextReaderRead (reader);
+          while (ok && rc == 1 && xmlTextReaderDepth (reader) >= 2)
+            {
+              if (xmlTextReaderNodeType (reader) == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth (reader) == 2)
+                {
+                  xmlNode *src = xmlTextReaderExpand (reader);
+
+                  if (src == NULL)
+                    rc = -1;
+                  else if (!import_source_node (im, src, error))
+                    ok = FALSE;
+                  else
+                    rc = xmlTextReaderNext (reader);
+                }
+              else
+                rc = xmlTextReaderRead (reader);
+            }
+          continue;
+        }
+      xmlAddChild (rest, xmlDocCopyNode (node, NULL, 1));
+      rc = xmlTextReaderNext (reader);
+    }
+  xmlFreeTextReader (reader);
+
+  if (ok && rc < 0)
+    {
+      /* The scan read it all; this is a reader failure (memory). */
+      cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, im->filename, 0, "%s: cannot be read", entry);
+      ok = FALSE;
+    }
+  ok = ok && (im->head_done || import_head (im, rest, error)) && import_tail (im, rest, error);
+  xmlFreeNode (rest);
+  return ok;
+}
+
+/* The first pass: the root, whether the sections come in the standard's
+ * order, how many text sources there are and which files they name. */
+typedef struct
+{
+  char      *root;       /* local name */
+  char      *root_uri;
+  char      *name;
+  char      *origin;
+  gboolean   root_qda;
+  char      *section;    /* the depth-1 element being read */
+  gboolean   seen_sources;
+  gboolean   out_of_order;
+  guint      n_text_sources;
+  GPtrArray *paths;      /* label, path, label, path, ... */
+} Scan;
+
+static void
+scan_clear (Scan *scan)
+{
+  g_free (scan->root);
+  g_free (scan->root_uri);
+  g_free (scan->name);
+  g_free (scan->origin);
+  g_free (scan->section);
+  g_clear_pointer (&scan->paths, g_ptr_array_unref);
+}
+
+static gboolean
+uri_is_qda (const xmlChar *uri)
+{
+  return uri == NULL || g_str_has_prefix ((const char *) uri, "urn:QDA-XML:");
+}
+
+/* A SAX attribute value: "&#38;" stands for '&' there. */
+static char *
+scan_attribute (int             n_attributes,
+                const xmlChar **attributes,
+                const char     *name)
+{
+  for (int i = 0; i < n_attributes; i++)
+    {
+      const xmlChar **a = attributes + 5 * i;
+
+      if (a[2] == NULL && strcmp ((const char *) a[0], name) == 0)
+        {
+          g_autofree char *value = g_strndup ((const char *) a[3], a[4] - a[3]);
+          g_auto(GStrv) parts = g_strsplit (value, "&#38;", -1);
+
+          return g_strjoinv ("&", parts);
+        }
+    }
+  return NULL;
+}
+
+static void
+scan_start (const xmlChar  *localname,
+            const xmlChar  *uri,
+            int             depth,
+            int             n_attributes,
+            const xmlChar **attributes,
+            gpointer        user_data)
+{
+  Scan *scan = user_data;
+  const char *name = (const char *) localname;
+
+  if (depth == 0)
+    {
+      scan->root = g_strdup (name);
+      scan->root_uri = g_strdup ((const char *) uri);
+      scan->root_qda = uri_is_qda (uri);
+      scan->name = scan_attribute (n_attributes, attributes, "name");
+      scan->origin = scan_attribute (n_attributes, attributes, "origin");
+    }
+  else if (depth == 1)
+    {
+      g_free (scan->section);
+      scan->section = uri_is_qda (uri) ? g_strdup (name) : NULL;
+      if (scan->section == NULL)
+        return;
+      if (strcmp (name, "Sources") == 0)
+        scan->seen_sources = TRUE;
+      else if (scan->seen_sources &&
+               (strcmp (name, "Users") == 0 || strcmp (name, "CodeBook") == 0 || strcmp (name, "Variables") == 0))
+        scan->out_of_order = TRUE;
+    }
+  else if (depth == 2 && scan->section != NULL && uri_is_qda (uri) &&
+           ((strcmp (scan->section, "Sources") == 0 && strcmp (name, "TextSource") == 0) ||
+            (strcmp (scan->section, "Notes") == 0 && strcmp (name, "Note") == 0)))
+    {
+      char *path = scan_attribute (n_attributes, attributes, "plainTextPath");
+
+      if (strcmp (name, "TextSource") == 0)
+        scan->n_text_sources++;
+      if (is_blank (path))
+        {
+          g_free (path);
+          return;
+        }
+      g_ptr_array_add (scan->paths, scan_attribute (n_attributes, attributes, "name"));
+      g_ptr_array_add (scan->paths, path);
+    }
+}
+
+/* The entries the sources and notes name; a path that leaves the archive
+ * is refused here, before anything is made. */
+static gboolean
+collect_wanted (Import      *im,
+                Scan        *scan,
+                GHashTable  *wanted,
+                GError     **error)
+{
+  for (guint i = 0; i + 1 < scan->paths->len; i += 2)
+    {
+      const char *name = g_ptr_array_index (scan->paths, i);
+      const char *path = g_ptr_array_index (scan->paths, i + 1);
+      g_autofree char *why = NULL;
+      const char *entry = NULL;
+
+      if (!locate_text (im, path, is_blank (name) ? path : name, &entry, &why, error))
+        return FALSE;
+      if (entry != NULL)
+        g_hash_table_add (wanted, (gpointer) entry);
+    }
+  return TRUE;
 }
 
 CwProject *
-cw_refi_import_project (const char *qdpx_path, const char *project_path, GPtrArray *warnings,
-                        CwProgressFunc progress, gpointer progress_data, GCancellable *cancellable, GError **error)
+cw_refi_import_project (const char      *qdpx_path,
+                        const char      *project_path,
+                        GPtrArray       *warnings,
+                        CwProgressFunc   progress,
+                        gpointer         progress_data,
+                        GCancellable    *cancellable,
+                        GError         **error)
 {
-  g_set_error (error, CW_IMPORT_ERROR, CW_IMPORT_ERROR_UNSUPPORTED, "%s: REFI-QDA import is being written", qdpx_path);
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) zip = NULL;
+  g_autoptr(GBytes) qde = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *title = NULL;
+  const char *qde_name;
+  Import im = { 0 };
+  Scan scan = { 0 };
+  gsize size;
+  const char *data;
+  gboolean imported;
+
+  g_return_val_if_fail (qdpx_path != NULL, NULL);
+  g_return_val_if_fail (project_path != NULL, NULL);
+
+  if (g_file_test (project_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
+                   "%s: the file already exists; choose another name", project_path);
+      return NULL;
+    }
+
+  /* Mapped, not read: a project with media can be large, and only the
+   * entries we need are ever inflated. */
+  mapped = g_mapped_file_new (qdpx_path, FALSE, &local);
+  if (mapped == NULL)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, qdpx_path, 0, "cannot read the file: %s", local->message);
+      return NULL;
+    }
+  zip = g_mapped_file_get_bytes (mapped);
+
+  im.filename = qdpx_path;
+  im.warnings = warnings;
+  im.zip = zip;
+  im.progress = progress;
+  im.progress_data = progress_data;
+  im.cancellable = cancellable;
+  im.budget = MIN (MAX_TOTAL_BYTES, (guint64) CW_IMPORT_MAX_RATIO * MAX (g_bytes_get_size (zip), 1));
+  if ((im.entries = cw_zip_list_entries (zip, qdpx_path, error)) == NULL ||
+      !check_entry_names (zip, qdpx_path, error))
+    goto failed;
+  if ((qde_name = cw_zip_find_entry (im.entries, "project.qde")) == NULL)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, qdpx_path, 0,
+                           "not a REFI-QDA project (the archive has no project.qde)");
+      goto failed;
+    }
+  if ((qde = read_entry (&im, qde_name, error)) == NULL)
+    goto failed;
+  data = g_bytes_get_data (qde, &size);
+
+  /* The first pass refuses what is not well-formed or has a DOCTYPE, so
+   * that the second may stream. */
+  scan.paths = g_ptr_array_new_with_free_func (g_free);
+  if (!cw_xml_scan_safe (data, size, qde_name, qdpx_path, scan_start, &scan, error))
+    goto failed;
+  if (scan.root == NULL || strcmp (scan.root, "Project") != 0 || !scan.root_qda)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, qdpx_path, 0,
+                           "%s is not a REFI-QDA project (the root element is <%s>, not <Project>)",
+                           qde_name, scan.root != NULL ? scan.root : "");
+      goto failed;
+    }
+  if (scan.root_uri == NULL)
+    warn (warnings, _("the %s has no namespace (expected %s); read anyway"), _("project"), "urn:QDA-XML:project:1.0");
+  else if (strcmp (scan.root_uri, "urn:QDA-XML:project:1.0") != 0)
+    warn (warnings, _("the %s uses the namespace %s instead of %s; read anyway"),
+          _("project"), scan.root_uri, "urn:QDA-XML:project:1.0");
+
+  /* NVivo counts UTF-16 code units and writes CRLF on Windows, counted;
+   * ATLAS.ti writes CRLF but counts a line break as one. */
+  im.guess.utf16 = scan.origin != NULL && g_str_has_prefix (scan.origin, "NVivo");
+  im.guess.crlf_as_two = !(scan.origin != NULL && g_str_has_prefix (scan.origin, "ATLAS.ti"));
+  im.known_unit = scan.origin != NULL && g_str_has_prefix (scan.origin, "Codewerk");
+  im.n_sources = scan.n_text_sources;
+
+  title = clean_text_name (scan.name);
+  if (title == NULL)
+    {
+      g_autofree char *base = g_path_get_basename (qdpx_path);
+      char *dot = strrchr (base, '.');
+
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      title = g_steal_pointer (&base);
+    }
+
+  /* Every path is checked, and the texts read, before anything is made. */
+  {
+    g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+
+    if (!collect_wanted (&im, &scan, wanted, error) || !prefetch_entries (&im, wanted, error))
+      goto failed;
+  }
+
+  if ((project = cw_project_create (project_path, title, error)) == NULL)
+    goto failed;
+
+  im.project = project;
+  im.now = _cw_now_iso8601 ();
+  im.note_refs = g_ptr_array_new_with_free_func ((GDestroyNotify) note_ref_free);
+  im.used_coders = string_set_new ();
+  im.used_documents = string_set_new ();
+  im.used_codings = string_set_new ();
+  im.used_memos = string_set_new ();
+  im.used_groups = string_set_new ();
+  im.used_cases = string_set_new ();
+  im.used_variables = string_set_new ();
+  im.users = id_table_new ();
+  im.coder_names = string_set_new ();
+  im.documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) doc_free);
+  im.document_names = string_set_new ();
+  im.selections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.codings = id_table_new ();
+  im.notes = string_set_new ();
+  im.variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.variable_names = string_set_new ();
+  im.case_names = id_table_new ();
+  im.document_cases = id_table_new ();
+  im.case_links = string_set_new ();
+  im.missing = id_table_new ();
+
+  if (!_cw_project_begin (project, error))
+    goto failed_project;
+  if (!codes_init (&im.codes, project, warnings, error))
+    goto failed_transaction;
+  im.codes.note_refs = im.note_refs;
+
+  imported = scan.out_of_order ? import_tree (&im, data, size, qde_name, error)
+                               : import_stream (&im, data, size, qde_name, error);
+  if (!imported ||
+      (im.first_document > 0 && !_cw_project_index_new_documents (project, im.first_document, error)) ||
+      !_cw_history_clear (project, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !_cw_project_commit (project, error))
+    goto failed_transaction;
+
+  if (progress != NULL)
+    progress (im.n_sources, im.n_sources, NULL, progress_data);
+  import_clear (&im);
+  scan_clear (&scan);
+  return g_steal_pointer (&project);
+
+failed_transaction:
+  _cw_project_rollback (project);
+failed_project:
+  g_clear_object (&project);
+  remove_project_files (project_path);
+failed:
+  import_clear (&im);
+  scan_clear (&scan);
+  /* Database errors name the new project; say which import failed. */
+  if (error != NULL && *error != NULL && g_error_matches (*error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE))
+    g_prefix_error (error, "%s: ", qdpx_path);
   return NULL;
 }

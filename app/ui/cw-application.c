@@ -8,8 +8,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "cw-application.h"
-#include "cw-window.h"
+#include "cw-application-private.h"
+#include "cw-window-private.h"
 
 struct _CwApplication
 {
@@ -18,12 +18,13 @@ struct _CwApplication
 
 G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
 
-/* A window without a project, or a new one. */
+/* A window without a project, or a new one. A window busy creating a
+ * project from an exchange file is not free. */
 static CwWindow *
 get_free_window (CwApplication *self)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (CW_IS_WINDOW (l->data) && cw_window_get_project (l->data) == NULL)
+    if (CW_IS_WINDOW (l->data) && cw_window_get_project (l->data) == NULL && !_cw_window_is_busy (l->data))
       return l->data;
 
   return cw_window_new (GTK_APPLICATION (self));
@@ -200,6 +201,118 @@ new_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Import a REFI-QDA project: choose the .qdpx, then where the new project
+ * goes; the work runs in the window that will show it. */
+
+void
+_cw_application_import_project (CwApplication *self,
+                                GFile         *qdpx,
+                                GFile         *target)
+{
+  CwWindow *window;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (qdpx));
+  g_return_if_fail (G_IS_FILE (target));
+
+  window = get_free_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  _cw_window_import_project_from (window, qdpx, target);
+}
+
+static void
+import_target_response_cb (GtkNativeDialog *dialog,
+                           int              response,
+                           gpointer         user_data)
+{
+  CwApplication *self = user_data;
+  GFile *qdpx = g_object_get_data (G_OBJECT (dialog), "qdpx");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        {
+          g_autofree char *full = g_str_has_suffix (path, ".codewerk") ? g_strdup (path)
+                                                                       : g_strconcat (path, ".codewerk", NULL);
+          g_autoptr(GFile) target = g_file_new_for_path (full);
+
+          remember_folder (target);
+          _cw_application_import_project (self, qdpx, target);
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+import_source_response_cb (GtkNativeDialog *dialog,
+                           int              response,
+                           gpointer         user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GFile) qdpx = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GtkFileFilter) filter = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+  char *dot;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    qdpx = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (qdpx == NULL)
+    return;
+
+  /* The new project beside the exchange file, named after it. */
+  basename = g_file_get_basename (qdpx);
+  dot = strrchr (basename, '.');
+  if (dot != NULL && dot != basename)
+    *dot = '\0';
+  name = g_strconcat (basename, ".codewerk", NULL);
+  folder = g_file_get_parent (qdpx);
+  filter = project_filter ();
+
+  chooser = gtk_file_chooser_native_new (_("Save the New Project"),
+                                         gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Create"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "qdpx", g_steal_pointer (&qdpx), g_object_unref);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_target_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+import_project_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  gtk_file_filter_set_name (filter, _("REFI-QDA projects"));
+  gtk_file_filter_add_suffix (filter, "qdpx");
+
+  chooser = gtk_file_chooser_native_new (_("Import Project (REFI-QDA)"),
+                                         gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  set_last_folder (GTK_FILE_CHOOSER (chooser));
+  g_signal_connect (chooser, "response", G_CALLBACK (import_source_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 open_recent_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -266,6 +379,7 @@ static const GActionEntry app_actions[] = {
   { "new", new_action },
   { "open", open_action },
   { "open-recent", open_recent_action, "s" },
+  { "import-project", import_project_action },
   { "quit", quit_action },
   { "shortcuts", shortcuts_action },
   { "about", about_action },

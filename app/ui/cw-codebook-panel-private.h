@@ -35,6 +35,10 @@ GtkLabel           *_cw_codebook_panel_get_details_path (CwCodebookPanel *self);
 GtkEditable        *_cw_codebook_panel_get_rename_entry (CwCodebookPanel *self);
 /* The last confirmation shown (delete), or NULL. */
 AdwMessageDialog   *_cw_codebook_panel_get_dialog      (CwCodebookPanel *self);
+/* The details' memo button (its label counts the code's memos). */
+GtkWidget          *_cw_codebook_panel_get_memo_button  (CwCodebookPanel *self);
+/* The rows' context menu (Shift+F10 opens it on the selected code). */
+GtkPopover         *_cw_codebook_panel_get_context_menu (CwCodebookPanel *self);
 /* Writes a pending description now. */
 void                _cw_codebook_panel_flush           (CwCodebookPanel *self);
 

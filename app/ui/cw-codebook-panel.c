@@ -18,6 +18,8 @@
 #include "cw-code-item.h"
 #include "cw-codebook.h"
 #include "cw-codebook-panel-private.h"
+#include "cw-coding.h"
+#include "cw-memo-editor.h"
 #include "cw-window.h"
 
 /* Description edits are saved after this pause in typing. */
@@ -40,6 +42,8 @@ struct _CwCodebookPanel
   GtkSwitch          *codable_switch;
   GtkTextView        *description_view;
   GtkMenuButton      *merge_button;
+  GtkWidget          *memo_button;
+  AdwButtonContent   *memo_content;
   GMenuModel         *row_menu;
 
   /* owned */
@@ -820,7 +824,32 @@ update_actions (CwCodebookPanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "codebook.add-child", code != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "codebook.rename", code != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "codebook.delete", code != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "codebook.memo", code != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), self->project != NULL);
+}
+
+/* The memo button says how many memos the code has: one short query. */
+static void
+update_memo_button (CwCodebookPanel *self,
+                    gint64           id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) memos = NULL;
+  g_autofree char *label = NULL;
+
+  if (self->project == NULL)
+    return;
+  memos = cw_project_list_memos (self->project, CW_MEMO_CODE, id, &error);
+  if (memos == NULL)
+    {
+      g_warning ("Could not read the code's memos: %s", error->message);
+      return;
+    }
+  if (memos->len == 0)
+    label = g_strdup (_("Add _Memo…"));
+  else
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u _Memo…", "%u _Memos…", memos->len), memos->len);
+  adw_button_content_set_label (self->memo_content, label);
 }
 
 static void
@@ -863,6 +892,7 @@ update_details (CwCodebookPanel *self)
   cw_code_parse_color (code->color, 1.0, &color);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &color);
   gtk_switch_set_active (self->codable_switch, code->codable);
+  update_memo_button (self, id);
 
   /* Not while the user is typing in it: that would move the cursor. */
   if (self->details_id != id || (!gtk_widget_has_focus (GTK_WIDGET (self->description_view)) &&
@@ -1212,6 +1242,41 @@ rename_action (GtkWidget  *widget,
 }
 
 static void
+memo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CwCodebookPanel *self = CW_CODEBOOK_PANEL (widget);
+  const CwCode *code = find_code (self, cw_codebook_panel_get_selected (self));
+
+  if (code == NULL || self->project == NULL)
+    return;
+  cw_memo_editor_open (widget, self->project, CW_MEMO_CODE, code->id, code->path);
+}
+
+/* Shift+F10 or the Menu key: the selected code's menu, under its row. */
+static void
+context_menu_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CwCodebookPanel *self = CW_CODEBOOK_PANEL (widget);
+  gint64 id = cw_codebook_panel_get_selected (self);
+  GtkWidget *box = g_hash_table_lookup (self->rows, &id);
+  graphene_rect_t bounds;
+
+  if (id == 0 || self->rename_id != 0)
+    return;
+  if (box != NULL && gtk_widget_compute_bounds (box, widget, &bounds))
+    gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                                 &(GdkRectangle) { (int) bounds.origin.x + 24,
+                                                   (int) (bounds.origin.y + bounds.size.height), 1, 1 });
+  else
+    gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &(GdkRectangle) { 24, 24, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
 delete_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     CwCodebookPanel  *self)
@@ -1401,6 +1466,8 @@ cw_codebook_panel_class_init (CwCodebookPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwCodebookPanel, codable_switch);
   gtk_widget_class_bind_template_child (widget_class, CwCodebookPanel, description_view);
   gtk_widget_class_bind_template_child (widget_class, CwCodebookPanel, merge_button);
+  gtk_widget_class_bind_template_child (widget_class, CwCodebookPanel, memo_button);
+  gtk_widget_class_bind_template_child (widget_class, CwCodebookPanel, memo_content);
   gtk_widget_class_bind_template_child (widget_class, CwCodebookPanel, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
@@ -1411,10 +1478,14 @@ cw_codebook_panel_class_init (CwCodebookPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "codebook.add-child", NULL, add_child_action);
   gtk_widget_class_install_action (widget_class, "codebook.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "codebook.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "codebook.memo", NULL, memo_action);
+  gtk_widget_class_install_action (widget_class, "codebook.context-menu", NULL, context_menu_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "codebook.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "codebook.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "codebook.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "codebook.context-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "codebook.context-menu", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "cw-codebook");
 }
@@ -1688,4 +1759,16 @@ _cw_codebook_panel_flush (CwCodebookPanel *self)
 {
   if (self->description_timeout != 0)
     save_description (self);
+}
+
+GtkWidget *
+_cw_codebook_panel_get_memo_button (CwCodebookPanel *self)
+{
+  return self->memo_button;
+}
+
+GtkPopover *
+_cw_codebook_panel_get_context_menu (CwCodebookPanel *self)
+{
+  return GTK_POPOVER (self->context_menu);
 }

@@ -9,6 +9,7 @@ typedef struct
 {
   gint64 coding_id;
   guint  lane;        /* 0 is nearest the text */
+  gboolean has_memo;  /* drawn with a memo mark */
 } CwStripeBar;
 
 /* One bar per coding, in the codings' order (lays them out if needed). */

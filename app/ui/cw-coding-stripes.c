@@ -15,6 +15,7 @@
 #include "cw-code-item.h"
 #include "cw-coding.h"
 #include "cw-coding-stripes-private.h"
+#include "cw-memo-editor.h"
 
 #define PAD_START 6
 #define PAD_END 4
@@ -22,6 +23,8 @@
 #define MAX_LANES 8
 /* Below this height a bar has no room for its label. */
 #define MIN_LABEL_HEIGHT 28
+/* The memo mark's diameter. */
+#define MEMO_DOT 8
 
 /* A place in the layout: the buffer line (paragraph) and the y of the
  * display line within it. Comparable without validating the whole layout. */
@@ -257,7 +260,7 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
   GtkTextBuffer *buffer;
   GdkRectangle visible;
   GtkTextIter top, bottom;
-  GdkRGBA text_color;
+  GdkRGBA text_color, background;
   gint64 top_offset, bottom_offset;
   int height, lane_w;
 
@@ -270,6 +273,8 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
   height = gtk_widget_get_height (widget);
   lane_w = lane_width (self);
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &text_color);
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "view_bg_color", &background))
+    background = (GdkRGBA) { 1, 1, 1, 1 };
 
   gtk_text_view_get_visible_rect (self->view, &visible);
   gtk_text_view_get_line_at_y (self->view, &top, visible.y, NULL);
@@ -330,6 +335,30 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
       gtk_snapshot_push_rounded_clip (snapshot, &bar);
       gtk_snapshot_append_color (snapshot, &color, &bar.bounds);
       gtk_snapshot_pop (snapshot);
+
+      /* A coding with a memo: a bead at the top of its bar, ringed in the
+       * background so that it stands out from the bar itself. */
+      if (coding->memo != NULL)
+        {
+          float cx = x + BAR_WIDTH / 2.0f;
+          float cy = y0 + 2 + MEMO_DOT / 2.0f;
+          GskRoundedRect ring, dot;
+
+          gsk_rounded_rect_init_from_rect (&ring,
+                                           &GRAPHENE_RECT_INIT (cx - MEMO_DOT / 2.0f - 1.5f, cy - MEMO_DOT / 2.0f - 1.5f,
+                                                                MEMO_DOT + 3, MEMO_DOT + 3),
+                                           MEMO_DOT / 2.0f + 1.5f);
+          gsk_rounded_rect_init_from_rect (&dot,
+                                           &GRAPHENE_RECT_INIT (cx - MEMO_DOT / 2.0f, cy - MEMO_DOT / 2.0f,
+                                                                MEMO_DOT, MEMO_DOT),
+                                           MEMO_DOT / 2.0f);
+          gtk_snapshot_push_rounded_clip (snapshot, &ring);
+          gtk_snapshot_append_color (snapshot, &background, &ring.bounds);
+          gtk_snapshot_pop (snapshot);
+          gtk_snapshot_push_rounded_clip (snapshot, &dot);
+          gtk_snapshot_append_color (snapshot, &color, &dot.bounds);
+          gtk_snapshot_pop (snapshot);
+        }
 
       if (y1 - y0 >= MIN_LABEL_HEIGHT && !overflow)
         {
@@ -437,12 +466,17 @@ show_menu (CwCodingStripes *self,
            double           y)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) edit = g_menu_new ();
   g_autoptr(GMenuItem) select = g_menu_item_new (_("_Select Coded Text"), NULL);
+  g_autoptr(GMenuItem) memo = g_menu_item_new (_("_Memo…"), NULL);
   g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Remove Coding"), NULL);
 
   g_menu_item_set_action_and_target_value (select, "stripes.select-coding", g_variant_new_int64 (coding->id));
+  g_menu_item_set_action_and_target_value (memo, "stripes.memo", g_variant_new_int64 (coding->id));
   g_menu_item_set_action_and_target_value (remove, "stripes.remove-coding", g_variant_new_int64 (coding->id));
-  g_menu_append_item (menu, select);
+  g_menu_append_item (edit, select);
+  g_menu_append_item (edit, memo);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   g_menu_append_item (menu, remove);
 
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), G_MENU_MODEL (menu));
@@ -487,6 +521,25 @@ remove_coding_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   g_signal_emit (widget, signals[REMOVE_CODING], 0, g_variant_get_int64 (parameter));
+}
+
+/* The coding's memos, in the editor; the project is the window's (the
+ * stripes are handed only codings). */
+static void
+memo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CwCodingStripes *self = CW_CODING_STRIPES (widget);
+  const CwCoding *coding = find_coding (self, g_variant_get_int64 (parameter));
+  CwProject *project = cw_memo_editor_find_project (widget);
+  g_autofree char *name = NULL;
+
+  if (coding == NULL || project == NULL)
+    return;
+  /* Translators: a coding, as its code and the document it is in. */
+  name = g_strdup_printf (_("“%s” in %s"), coding->code, coding->document != NULL ? coding->document : "");
+  cw_memo_editor_open (widget, project, CW_MEMO_CODING, coding->id, name);
 }
 
 static void
@@ -581,6 +634,7 @@ cw_coding_stripes_class_init (CwCodingStripesClass *klass)
 
   gtk_widget_class_install_action (widget_class, "stripes.select-coding", "x", select_coding_action);
   gtk_widget_class_install_action (widget_class, "stripes.remove-coding", "x", remove_coding_action);
+  gtk_widget_class_install_action (widget_class, "stripes.memo", "x", memo_action);
 
   gtk_widget_class_set_css_name (widget_class, "stripes");
 }
@@ -666,7 +720,7 @@ _cw_coding_stripes_get_bars (CwCodingStripes *self)
   for (guint i = 0; self->codings != NULL && i < self->layout->len; i++)
     {
       const CwCoding *coding = g_ptr_array_index (self->codings, i);
-      CwStripeBar bar = { coding->id, g_array_index (self->layout, Layout, i).lane };
+      CwStripeBar bar = { coding->id, g_array_index (self->layout, Layout, i).lane, coding->memo != NULL };
 
       g_array_append_val (bars, bar);
     }

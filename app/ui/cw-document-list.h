@@ -1,4 +1,5 @@
-/* cw-document-list.h: the project's documents, grouped by kind. */
+/* cw-document-list.h: the project's documents, grouped by kind, and the
+ * document groups. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -11,6 +12,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CwDocumentList, cw_document_list, CW, DOCUMENT_LIST, GtkWidget)
 
 GtkWidget          *cw_document_list_new               (void);
+/* The project whose groups and memos the list shows and edits, following
+ * its ::changed (keeps a reference; NULL: none). Set_documents takes the
+ * project of the CwWindow the list is in when it was not given one. */
+void                cw_document_list_set_project       (CwDocumentList *self,
+                                                        CwProject      *project);
 /* documents: CwDocumentInfo, copied. Keeps the selection if the selected
  * document is still there. */
 void                cw_document_list_set_documents     (CwDocumentList *self,

@@ -31,5 +31,17 @@ const char       *_cw_window_get_last_toast      (CwWindow  *self);
 /* What the import file chooser does with the files it was given (GFile). */
 void              _cw_window_import_files        (CwWindow  *self,
                                                   GPtrArray *files);
+/* What the REFI-QDA file choosers do with the file chosen; each starts a
+ * worker (the window is busy until it has finished). */
+void              _cw_window_export_project_to    (CwWindow  *self,
+                                                   GFile     *file);
+void              _cw_window_export_codebook_to   (CwWindow  *self,
+                                                   GFile     *file);
+void              _cw_window_import_codebook_from (CwWindow  *self,
+                                                   GFile     *file);
+/* Creates the project target from qdpx and shows it in this window. */
+void              _cw_window_import_project_from  (CwWindow  *self,
+                                                   GFile     *qdpx,
+                                                   GFile     *target);
 
 G_END_DECLS

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "cw-autocode-dialog.h"
 #include "cw-codebook.h"
 #include "cw-codebook-panel.h"
 #include "cw-coding.h"
 #include "cw-document-list.h"
+#include "cw-exchange.h"
 #include "cw-history.h"
 #include "cw-retrieval-view.h"
 #include "cw-search-result.h"
@@ -67,6 +69,8 @@ struct _CwWindow
   GCancellable         *highlight_cancellable;
   GCancellable         *results_cancellable;
   GCancellable         *import_cancellable;
+  GCancellable         *exchange_cancellable; /* REFI-QDA export or import */
+  gboolean              exchange_is_export;
   char                 *last_toast;
   AdwToast             *coding_toast; /* weak: the last "Coded" toast */
   gboolean              codebook_sized;
@@ -104,8 +108,17 @@ coding_toast_dismissed_cb (CwWindow *self,
     self->coding_toast = NULL;
 }
 
+static gboolean
+dismiss_later_cb (gpointer data)
+{
+  adw_toast_dismiss (ADW_TOAST (data));
+  return G_SOURCE_REMOVE;
+}
+
 /* A toast with an Undo button; a newer one replaces it rather than queue
- * behind it, so coding quickly does not pile them up. */
+ * behind it, so coding quickly does not pile them up. The older one is
+ * dismissed once the newer one has pushed it off screen: dismissing a
+ * toast while libadwaita 1.2 animates it away crashes. */
 static void
 show_undo_toast (CwWindow   *self,
                  const char *message)
@@ -117,7 +130,8 @@ show_undo_toast (CwWindow   *self,
   self->last_toast = g_strdup (message);
 
   if (self->coding_toast != NULL)
-    adw_toast_dismiss (self->coding_toast);
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, dismiss_later_cb,
+                        g_object_ref (self->coding_toast), g_object_unref);
   adw_toast_set_timeout (toast, 4);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
@@ -406,6 +420,62 @@ redo_action (GtkWidget  *widget,
   update_undo (self);
 }
 
+/* Autocoding ran on its own connection, so the project did not signal
+ * ::changed: signal it here, and everything showing the project (the
+ * codebook's counts, the codings, undo) reads it again. */
+static void
+autocoded_cb (CwWindow   *self,
+              gint64      n_added,
+              const char *code_name)
+{
+  g_autofree char *message = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  g_signal_emit_by_name (self->project, "changed");
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          /* Translators: a number of codings, then a code's name. */
+                                          "Added %u coding of “%s”",
+                                          "Added %u codings of “%s”",
+                                          (gulong) n_added),
+                             (guint) MIN (n_added, G_MAXUINT), code_name);
+  show_undo_toast (self, message);
+}
+
+/* Opens on the selected code and, when text is selected, a search for it. */
+static void
+autocode_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  CwAutocodeDialog *dialog;
+  gint64 code_id, start, end;
+
+  if (self->project == NULL)
+    return;
+
+  dialog = cw_autocode_dialog_new (GTK_WINDOW (self), self->project,
+                                   cw_transcript_view_get_document_id (self->transcript_view));
+  code_id = cw_codebook_panel_get_selected (self->codebook_panel);
+  if (code_id != 0)
+    cw_autocode_dialog_set_code (dialog, code_id);
+  if (cw_transcript_view_get_coding_range (self->transcript_view, TRUE, &start, &end))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->transcript_view));
+      GtkTextIter start_iter, end_iter;
+      g_autofree char *text = NULL;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start_iter, (int) start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end_iter, (int) end);
+      text = gtk_text_buffer_get_text (buffer, &start_iter, &end_iter, FALSE);
+      cw_autocode_dialog_set_search_text (dialog, text);
+    }
+  g_signal_connect_object (dialog, "autocoded", G_CALLBACK (autocoded_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 coder_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
@@ -474,13 +544,21 @@ update_actions (CwWindow *self)
 {
   gboolean has_project = self->project != NULL;
   gboolean importing = self->import_cancellable != NULL;
+  gboolean exchanging = self->exchange_cancellable != NULL;
+  /* One writer at a time: a transcript import and a codebook import on two
+   * connections would wait for each other. */
+  gboolean can_start = has_project && !importing && !exchanging;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", has_project && !importing);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", importing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", importing || exchanging);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-project", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-codebook", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-codebook", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-all", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-next", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-previous", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.autocode", has_project);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), has_project);
   /* No views to switch between without a project. */
   adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_project);
@@ -582,6 +660,7 @@ cw_window_set_project (CwWindow  *self,
   cancel_and_clear (&self->highlight_cancellable);
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
+  cancel_and_clear (&self->exchange_cancellable);
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
 
   if (self->project != NULL)
@@ -1330,9 +1409,572 @@ cancel_import_action (GtkWidget  *widget,
 {
   CwWindow *self = CW_WINDOW (widget);
 
-  /* import_cb reports the cancellation once the worker has rolled back. */
+  /* import_cb and exchange_done report the cancellation once the worker
+   * has rolled back. */
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
+  if (self->exchange_cancellable != NULL)
+    g_cancellable_cancel (self->exchange_cancellable);
+}
+
+/* REFI-QDA exchange
+ *
+ * One exchange at a time per window, in a worker (cw-exchange.c), with the
+ * import bar for progress and Cancel. */
+
+typedef struct
+{
+  CwWindow     *self;        /* owned */
+  GCancellable *cancellable; /* owned: tells whether the window moved on */
+  GFile        *file;        /* the .qdpx or .qdc */
+} Exchange;
+
+static void
+exchange_free (Exchange *exchange)
+{
+  g_object_unref (exchange->self);
+  g_object_unref (exchange->cancellable);
+  g_object_unref (exchange->file);
+  g_free (exchange);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Exchange, exchange_free)
+
+static char *
+file_display_name (GFile *file)
+{
+  return g_file_get_basename (file);
+}
+
+static Exchange *
+exchange_begin (CwWindow   *self,
+                GFile      *file,
+                gboolean    is_export,
+                gboolean    show_bar,
+                const char *label)
+{
+  Exchange *exchange = g_new0 (Exchange, 1);
+
+  self->exchange_cancellable = g_cancellable_new ();
+  self->exchange_is_export = is_export;
+  exchange->self = g_object_ref (self);
+  exchange->cancellable = g_object_ref (self->exchange_cancellable);
+  exchange->file = g_object_ref (file);
+
+  if (show_bar)
+    {
+      gtk_progress_bar_set_fraction (self->import_progress, 0.0);
+      gtk_label_set_text (self->import_label, label);
+      gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
+    }
+  update_actions (self);
+  return exchange;
+}
+
+/* FALSE when the window moved on (closed, another project, another
+ * exchange): then there is no one to tell. */
+static gboolean
+exchange_end (Exchange *exchange)
+{
+  CwWindow *self = exchange->self;
+
+  if (self->exchange_cancellable != exchange->cancellable)
+    return FALSE;
+
+  g_clear_object (&self->exchange_cancellable);
+  gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
+  update_actions (self);
+  return TRUE;
+}
+
+static void
+exchange_progress_cb (guint       done,
+                      guint       total,
+                      const char *current,
+                      gpointer    user_data)
+{
+  CwWindow *self = user_data;
+  g_autofree char *text = NULL;
+
+  if (self->exchange_cancellable == NULL)
+    return;
+
+  gtk_progress_bar_set_fraction (self->import_progress, total > 0 ? (double) done / total : 0.0);
+  if (current == NULL)
+    text = g_strdup (_("Saving…"));
+  else if (self->exchange_is_export)
+    /* Translators: the document just written, then how far the export is. */
+    text = g_strdup_printf (_("Exporting %s (%u of %u)"), current, MIN (done, total), total);
+  else
+    text = g_strdup_printf (_("Importing %s (%u of %u)"), current, MIN (done + 1, total), total);
+  gtk_label_set_text (self->import_label, text);
+}
+
+static void
+warnings_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      CwWindow         *self)
+{
+  const char *text = g_object_get_data (G_OBJECT (dialog), "text");
+
+  if (g_strcmp0 (response, "copy") == 0)
+    {
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+      cw_window_show_toast (self, _("Warnings copied"));
+    }
+}
+
+/* What was repaired or left out: the researcher must be able to read it
+ * all, so a scrolled list of selectable lines, and keep it (Copy). */
+static void
+show_warnings (CwWindow   *self,
+               GFile      *file,
+               GPtrArray  *warnings)
+{
+  g_autofree char *name = file_display_name (file);
+  g_autofree char *body = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *dialog;
+  GtkWidget *scrolled;
+  GtkWidget *box;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warnings"), -1);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const char *warning = g_ptr_array_index (warnings, i);
+      GtkWidget *label = gtk_label_new (warning);
+
+      if (i > 0)
+        gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+      /* One width only: the scrolled window asks for the height of the
+       * label at its natural width, so that must be what it gets. */
+      gtk_label_set_width_chars (GTK_LABEL (label), 48);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_start (label, 12);
+      gtk_widget_set_margin_end (label, 12);
+      gtk_widget_set_margin_top (label, 8);
+      gtk_widget_set_margin_bottom (label, 8);
+      gtk_box_append (GTK_BOX (box), label);
+      g_string_append_printf (text, "%s\n", warning);
+    }
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 280);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_widget_add_css_class (scrolled, "card");
+
+  /* Translators: a file's name. */
+  body = g_strdup_printf (_("“%s” was imported, but some of it was repaired or left out:"), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Imported with Warnings"), body);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "copy", _("Co_py"),
+                                    "close", _("_Close"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "text", g_string_free (g_steal_pointer (&text), FALSE), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (warnings_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GFile *
+with_suffix (GFile      *file,
+             const char *suffix)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *name = NULL;
+
+  if (basename == NULL || g_str_has_suffix (basename, suffix))
+    return g_object_ref (file);
+
+  parent = g_file_get_parent (file);
+  name = g_strconcat (basename, suffix, NULL);
+  return parent != NULL ? g_file_get_child (parent, name) : g_object_ref (file);
+}
+
+static void
+set_chooser_folder (CwWindow       *self,
+                    GtkFileChooser *chooser)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "last-folder");
+
+  if (folder[0] != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (chooser, file, NULL);
+    }
+}
+
+/* The project's title as a file name that other systems accept too:
+ * "Cohort: 2024/25" becomes "Cohort 2024-25". */
+static char *
+title_file_name (CwWindow   *self,
+                 const char *suffix)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  g_autofree char *title = NULL;
+
+  for (const char *p = cw_project_get_title (self->project); *p != '\0'; p++)
+    {
+      if (*p == '/' || *p == '\\')
+        g_string_append_c (name, '-');
+      else if (strchr (":*?\"<>|", *p) == NULL && !g_ascii_iscntrl (*p))
+        g_string_append_c (name, *p);
+    }
+  title = g_string_free (g_steal_pointer (&name), FALSE);
+  g_strstrip (title);
+  if (title[0] == '.' || title[0] == '\0')
+    {
+      g_free (title);
+      title = g_path_get_basename (cw_project_get_path (self->project));
+      if (g_str_has_suffix (title, ".codewerk"))
+        title[strlen (title) - strlen (".codewerk")] = '\0';
+    }
+  return g_strconcat (title, suffix, NULL);
+}
+
+typedef void (*ChosenFunc) (CwWindow *self,
+                            GFile    *file);
+
+static void
+exchange_chooser_response_cb (GtkNativeDialog *dialog,
+                              int              response,
+                              gpointer         user_data)
+{
+  g_autoptr(CwWindow) self = user_data;
+  ChosenFunc chosen = g_object_get_data (G_OBJECT (dialog), "chosen");
+  const char *suffix = g_object_get_data (G_OBJECT (dialog), "suffix");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) chosen_file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (chosen_file != NULL)
+        {
+          /* A save dialog may drop the extension; other programs look for it. */
+          g_autoptr(GFile) file = suffix != NULL ? with_suffix (chosen_file, suffix) : g_object_ref (chosen_file);
+
+          remember_folder (self, file);
+          chosen (self, file);
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+run_exchange_chooser (CwWindow             *self,
+                      const char           *title,
+                      GtkFileChooserAction  action,
+                      const char           *accept,
+                      const char           *filter_name,
+                      const char           *extension,
+                      const char           *current_name,
+                      ChosenFunc            chosen)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, filter_name);
+  gtk_file_filter_add_suffix (filter, extension);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  set_chooser_folder (self, GTK_FILE_CHOOSER (chooser));
+  if (current_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), current_name);
+
+  g_object_set_data (G_OBJECT (chooser), "chosen", chosen);
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
+    g_object_set_data_full (G_OBJECT (chooser), "suffix", g_strconcat (".", extension, NULL), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (exchange_chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+can_start_exchange (CwWindow *self)
+{
+  return self->project != NULL && self->import_cancellable == NULL && self->exchange_cancellable == NULL;
+}
+
+/* Export project */
+
+static void
+export_done (Exchange     *exchange,
+             gboolean      ok,
+             const GError *error)
+{
+  CwWindow *self = exchange->self;
+  g_autofree char *name = file_display_name (exchange->file);
+  g_autofree char *message = NULL;
+
+  if (!exchange_end (exchange))
+    return;
+
+  if (ok)
+    {
+      /* Translators: the name of the file written. */
+      message = g_strdup_printf (_("Exported to “%s”"), name);
+      cw_window_show_toast (self, message);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cw_window_show_toast (self, _("Export cancelled: nothing was written"));
+  else
+    cw_window_show_error (self, error->message);
+}
+
+static void
+export_project_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cw_exchange_export_project_finish (result, &error);
+
+  export_done (exchange, ok, error);
+}
+
+void
+_cw_window_export_project_to (CwWindow *self,
+                              GFile    *file)
+{
+  Exchange *exchange;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!can_start_exchange (self))
+    return;
+
+  exchange = exchange_begin (self, file, TRUE, TRUE, _("Exporting…"));
+  cw_exchange_export_project_async (self->project, file, exchange_progress_cb, self,
+                                    exchange->cancellable, export_project_cb, exchange);
+}
+
+static void
+export_project_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autofree char *name = NULL;
+
+  if (!can_start_exchange (self))
+    return;
+
+  name = title_file_name (self, ".qdpx");
+  run_exchange_chooser (self, _("Export Project (REFI-QDA)"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                        _("_Export"), _("REFI-QDA projects"), "qdpx", name,
+                        _cw_window_export_project_to);
+}
+
+/* Export codebook */
+
+static void
+export_codebook_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cw_exchange_export_codebook_finish (result, &error);
+
+  export_done (exchange, ok, error);
+}
+
+void
+_cw_window_export_codebook_to (CwWindow *self,
+                               GFile    *file)
+{
+  Exchange *exchange;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!can_start_exchange (self))
+    return;
+
+  /* One small file: quick enough to go without a bar. */
+  exchange = exchange_begin (self, file, TRUE, FALSE, NULL);
+  cw_exchange_export_codebook_async (self->project, file, exchange->cancellable,
+                                     export_codebook_cb, exchange);
+}
+
+static void
+export_codebook_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autofree char *name = NULL;
+
+  if (!can_start_exchange (self))
+    return;
+
+  name = title_file_name (self, ".qdc");
+  run_exchange_chooser (self, _("Export Codebook (REFI-QDA)"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                        _("_Export"), _("REFI-QDA codebooks"), "qdc", name,
+                        _cw_window_export_codebook_to);
+}
+
+/* Import codebook */
+
+static void
+import_codebook_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  CwWindow *self = exchange->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autofree char *message = NULL;
+  guint added = 0, matched = 0;
+  gboolean ok;
+
+  ok = cw_exchange_import_codebook_finish (result, &added, &matched, &warnings, &error);
+  if (!exchange_end (exchange) || self->project == NULL)
+    return;
+
+  if (!ok)
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+
+  /* The codes came in on the worker's connection: ::changed makes the
+   * codebook, the codings and undo read the project again. */
+  g_signal_emit_by_name (self->project, "changed");
+
+  if (added == 0 && matched == 0)
+    message = g_strdup (_("The codebook has no codes: nothing was added"));
+  else if (added == 0)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Nothing was added: its %u code is here already",
+                                            "Nothing was added: its %u codes are here already",
+                                            matched),
+                               matched);
+  else if (matched == 0)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u code", "Added %u codes", added),
+                               added);
+  else
+    /* Translators: codes new to the project, then codes it already had. */
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Added %u code, matched %u",
+                                            "Added %u codes, matched %u",
+                                            added),
+                               added, matched);
+
+  if (added > 0)
+    show_undo_toast (self, message);
+  else
+    cw_window_show_toast (self, message);
+
+  if (warnings != NULL && warnings->len > 0)
+    show_warnings (self, exchange->file, warnings);
+}
+
+void
+_cw_window_import_codebook_from (CwWindow *self,
+                                 GFile    *file)
+{
+  Exchange *exchange;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!can_start_exchange (self))
+    return;
+
+  exchange = exchange_begin (self, file, FALSE, FALSE, NULL);
+  cw_exchange_import_codebook_async (self->project, file, exchange->cancellable,
+                                     import_codebook_cb, exchange);
+}
+
+static void
+import_codebook_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+
+  if (!can_start_exchange (self))
+    return;
+
+  run_exchange_chooser (self, _("Import Codebook"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                        _("_Import"), _("REFI-QDA codebooks"), "qdc", NULL,
+                        _cw_window_import_codebook_from);
+}
+
+/* Import project */
+
+static void
+import_project_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  CwWindow *self = exchange->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *message = NULL;
+  guint n;
+
+  project = cw_exchange_import_project_finish (result, &warnings, &error);
+  if (!exchange_end (exchange))
+    return;
+
+  if (project == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_window_show_toast (self, _("Import cancelled: nothing was imported"));
+      else
+        cw_window_show_error (self, error->message);
+      return;
+    }
+
+  cw_window_set_project (self, project);
+  n = cw_document_list_get_n_documents (self->document_list);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Imported %u document",
+                                          "Imported %u documents", n),
+                             n);
+  cw_window_show_toast (self, message);
+
+  if (warnings != NULL && warnings->len > 0)
+    show_warnings (self, exchange->file, warnings);
+}
+
+void
+_cw_window_import_project_from (CwWindow *self,
+                                GFile    *qdpx,
+                                GFile    *target)
+{
+  Exchange *exchange;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (qdpx));
+  g_return_if_fail (G_IS_FILE (target));
+
+  if (self->import_cancellable != NULL || self->exchange_cancellable != NULL)
+    return;
+
+  exchange = exchange_begin (self, qdpx, FALSE, TRUE, _("Importing…"));
+  cw_exchange_import_project_async (qdpx, target, exchange_progress_cb, self,
+                                    exchange->cancellable, import_project_cb, exchange);
 }
 
 /* Window state */
@@ -1373,6 +2015,7 @@ cw_window_dispose (GObject *object)
   cancel_and_clear (&self->highlight_cancellable);
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
+  cancel_and_clear (&self->exchange_cancellable);
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, update_recent, self);
@@ -1470,8 +2113,13 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "win.coder-name", NULL, coder_name_action);
+  gtk_widget_class_install_action (widget_class, "win.autocode", NULL, autocode_action);
+  gtk_widget_class_install_action (widget_class, "win.export-project", NULL, export_project_action);
+  gtk_widget_class_install_action (widget_class, "win.export-codebook", NULL, export_codebook_action);
+  gtk_widget_class_install_action (widget_class, "win.import-codebook", NULL, import_codebook_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-project", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-all", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.search-all", NULL);
@@ -1536,6 +2184,16 @@ cw_window_init (CwWindow *self)
                                gtk_named_action_new ("win.search-previous"));
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), controller);
+
+  /* Ctrl+Shift+A before the transcript sees it: there it would drop the
+   * selection that the dialog is to search for. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  shortcut = gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                                                            gtk_keyval_trigger_new (GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK)),
+                               gtk_named_action_new ("win.autocode"));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   g_signal_connect_swapped (self->settings, "changed::recent-projects", G_CALLBACK (update_recent), self);
   update_recent (self);
@@ -1626,7 +2284,8 @@ _cw_window_is_busy (CwWindow *self)
   return self->load_cancellable != NULL ||
          self->highlight_cancellable != NULL ||
          self->results_cancellable != NULL ||
-         self->import_cancellable != NULL;
+         self->import_cancellable != NULL ||
+         self->exchange_cancellable != NULL;
 }
 
 const char *

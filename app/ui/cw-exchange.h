@@ -1,0 +1,61 @@
+/* cw-exchange.h: REFI-QDA exchange off the main thread.
+ *
+ * _async/_finish wrappers around cw-refi.h for the window. Each worker opens
+ * its own CwProject on the project's path (one SQLite connection per thread);
+ * the caller's CwProject is only read for its path. Progress is reported on
+ * the caller's main context, and never after the callback has run.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cw-project.h"
+
+G_BEGIN_DECLS
+
+void       cw_exchange_export_project_async   (CwProject            *project,
+                                               GFile                *file,
+                                               CwProgressFunc        progress,
+                                               gpointer              progress_data,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean   cw_exchange_export_project_finish  (GAsyncResult         *result,
+                                               GError              **error);
+
+void       cw_exchange_export_codebook_async  (CwProject            *project,
+                                               GFile                *file,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean   cw_exchange_export_codebook_finish (GAsyncResult         *result,
+                                               GError              **error);
+
+/* One undoable step on the worker's connection: the caller's CwProject does
+ * not know of it, so emit its ::changed once this has finished. */
+void       cw_exchange_import_codebook_async  (CwProject            *project,
+                                               GFile                *file,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+/* warnings (may be NULL) receives the import's warnings (strings). */
+gboolean   cw_exchange_import_codebook_finish (GAsyncResult         *result,
+                                               guint                *added,
+                                               guint                *matched,
+                                               GPtrArray           **warnings,
+                                               GError              **error);
+
+/* Creates the project target from the exchange file qdpx. */
+void       cw_exchange_import_project_async   (GFile                *qdpx,
+                                               GFile                *target,
+                                               CwProgressFunc        progress,
+                                               gpointer              progress_data,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+/* The new project, opened on the calling thread. */
+CwProject *cw_exchange_import_project_finish  (GAsyncResult         *result,
+                                               GPtrArray           **warnings,
+                                               GError              **error);
+
+G_END_DECLS
