@@ -1,0 +1,2 @@
+/* cw-cases-import.c: being written (issue 6). */
+#include "cw-cases.h"
