@@ -11,43 +11,20 @@
 #include "cw-codebook.h"
 #include "cw-retrieval-view-private.h"
 #include "cw-test-util.h"
+#include "cw-test-gui.h"
 
-#define TIMEOUT_MS 10000
+/* The shared GUI helpers under this file's old names. */
+#define wait_until cw_test_wait_until
+#define wait_ms cw_test_wait_ms
+#define save_screenshot cw_test_save_screenshot
+#define TIMEOUT_MS CW_TEST_TIMEOUT_MS
+typedef CwTestCondition Condition;
 
-typedef gboolean (*Condition) (gpointer data);
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
+
 
 /* Runs the main loop until condition holds; FALSE on timeout. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
-  guint id = g_timeout_add (10, wake_up, NULL);
-  gboolean ok;
 
-  while (!(ok = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (id);
-  return ok;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-  guint id = g_timeout_add (10, wake_up, NULL);
-
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
 
 static gboolean
 view_idle (gpointer data)
@@ -61,52 +38,8 @@ wait_idle (CwRetrievalView *view)
   g_assert_true (wait_until (view_idle, view));
 }
 
-static char *
-screenshot_dir (void)
-{
-  const char *dir = g_getenv ("CODEWERK_SCREENSHOT_DIR");
-  const char *build = g_getenv ("CODEWERK_BUILD_ROOT");
-
-  if (dir != NULL && dir[0] != '\0')
-    return g_strdup (dir);
-  if (build != NULL && build[0] != '\0')
-    return g_build_filename (build, "tests", "screenshots", NULL);
-  return g_build_filename (g_get_tmp_dir (), "codewerk-screenshots", NULL);
-}
 
 /* Renders the widget as it is on screen into DIR/name. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = screenshot_dir ();
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
-
-  wait_ms (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* A project with three transcripts, four codes and codings by two coders */
 

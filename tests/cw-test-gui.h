@@ -1,0 +1,23 @@
+/* Helpers shared by the GUI tests: waiting on the main loop, screenshots. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* How long a condition may take before the test fails. */
+#define CW_TEST_TIMEOUT_MS 10000
+
+typedef gboolean (*CwTestCondition) (gpointer data);
+
+/* Runs the main loop until condition holds; FALSE on timeout. */
+gboolean cw_test_wait_until      (CwTestCondition  condition,
+                                  gpointer         data);
+/* Lets the window lay out and draw for ms milliseconds. */
+void     cw_test_wait_ms         (guint            ms);
+/* Saves widget as NAME in $CODEWERK_SCREENSHOT_DIR, else
+ * $CODEWERK_BUILD_ROOT/tests/screenshots. */
+void     cw_test_save_screenshot (GtkWidget       *widget,
+                                  const char      *name);
+
+G_END_DECLS
