@@ -69,9 +69,16 @@ cw_test_save_screenshot (GtkWidget  *widget,
   g_assert_cmpint (height, >, 0);
 
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* On a loaded machine the widget may not have drawn yet: give it frames
+   * until it has something to show, within the usual timeout. */
+  for (guint tries = 0; node == NULL && tries < CW_TEST_TIMEOUT_MS / 100; tries++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        cw_test_wait_ms (100);
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
