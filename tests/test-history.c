@@ -249,6 +249,68 @@ test_depth (void)
   cw_test_remove_dir (dir);
 }
 
+/* Drops the history triggers of the tables whose names match like. */
+static void
+drop_history_triggers (sqlite3    *db,
+                       const char *like)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                       " AND name LIKE '%_history_%' AND tbl_name LIKE ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, like, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (names->len, >, 0);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP TRIGGER \"%s\"", (char *) names->pdata[i]);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+}
+
+/* Version 2 had no undo for the cohort tables. */
+static void
+test_migration_from_version_2 (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autofree char *path = NULL;
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  path = g_strdup (cw_project_get_path (project));
+  g_clear_object (&project);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  drop_history_triggers (db, "case%");
+  drop_history_triggers (db, "variables");
+  drop_history_triggers (db, "value_labels");
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  project = cw_project_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (project, "PRAGMA user_version"), ==, CW_PROJECT_SCHEMA_VERSION);
+  g_assert_cmpint (count (project, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                                   " AND name LIKE 'case_values_history_%'"), ==, 3);
+  edit (project, "Add", "INSERT INTO cases (id, guid, identifier) VALUES (1, 'g1', 'P01')");
+  edit (project, "Add", "INSERT INTO variables (id, guid, name) VALUES (1, 'g2', 'age');"
+                        "INSERT INTO case_values (case_id, variable_id, number) VALUES (1, 1, 18)");
+  undo (project);
+  g_assert_cmpint (count (project, "SELECT count(*) FROM case_values"), ==, 0);
+  g_assert_cmpint (count (project, "SELECT count(*) FROM variables"), ==, 0);
+  undo (project);
+  g_assert_cmpint (count (project, "SELECT count(*) FROM cases"), ==, 0);
+
+  cw_test_remove_dir (dir);
+}
+
 static void
 test_migration_from_version_1 (void)
 {
@@ -263,19 +325,9 @@ test_migration_from_version_1 (void)
 
   /* Make it a version 1 file: no history. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  drop_history_triggers (db, "%");
   g_assert_cmpint (sqlite3_exec (db,
                                  "DROP TABLE history; DROP TABLE history_steps; DROP TABLE history_state;"
-                                 "DROP TRIGGER codes_history_insert; DROP TRIGGER codes_history_delete;"
-                                 "DROP TRIGGER codes_history_update;"
-                                 "DROP TRIGGER codings_history_insert; DROP TRIGGER codings_history_delete;"
-                                 "DROP TRIGGER codings_history_update;"
-                                 "DROP TRIGGER memos_history_insert; DROP TRIGGER memos_history_delete;"
-                                 "DROP TRIGGER memos_history_update;"
-                                 "DROP TRIGGER document_groups_history_insert; DROP TRIGGER document_groups_history_delete;"
-                                 "DROP TRIGGER document_groups_history_update;"
-                                 "DROP TRIGGER document_group_members_history_insert;"
-                                 "DROP TRIGGER document_group_members_history_delete;"
-                                 "DROP TRIGGER document_group_members_history_update;"
                                  "DROP INDEX memos_by_coding; DROP INDEX memos_by_code; DROP INDEX memos_by_document;"
                                  "PRAGMA user_version = 1;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
@@ -303,5 +355,6 @@ main (int   argc,
   g_test_add_func ("/history/changed-signal", test_changed_signal);
   g_test_add_func ("/history/depth", test_depth);
   g_test_add_func ("/history/migration-from-version-1", test_migration_from_version_1);
+  g_test_add_func ("/history/migration-from-version-2", test_migration_from_version_2);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -11,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
 
+#include "cw-cases.h"
 #include "cw-codebook.h"
 #include "cw-coding.h"
 #include "cw-history.h"
@@ -1421,7 +1423,373 @@ cmd_import_project (Args *args)
   return EXIT_SUCCESS;
 }
 
+/* Cohort records */
+
+static int
+cmd_cases_import (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwCasesImportResult) result = NULL;
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !(result = cw_project_import_cases (project, g_ptr_array_index (args->positional, 1), option (args, "id"),
+                                          NULL, &error)))
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "cases");
+      cw_json_int (json, result->cases);
+      cw_json_key (json, "variables");
+      cw_json_int (json, result->variables);
+      cw_json_key (json, "added");
+      cw_json_int (json, result->added);
+      json_warnings (json, result->warnings);
+      cw_json_end_object (json);
+      print_json (json);
+    }
+  else
+    {
+      print_warnings (result->warnings);
+      g_print (ngettext ("%u case", "%u cases", result->cases), result->cases);
+      g_print (" (");
+      g_print (ngettext ("%u new", "%u new", result->added), result->added);
+      g_print ("), ");
+      g_print (ngettext ("%u variable imported\n", "%u variables imported\n", result->variables),
+               result->variables);
+    }
+  return EXIT_SUCCESS;
+}
+
+/* A value as the cases command shows it: numbers without needless
+ * decimals. */
+static char *
+case_value_text (GVariant *value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (value == NULL)
+    return g_strdup ("");
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.15g", g_variant_get_double (value)));
+  return g_variant_dup_string (value, NULL);
+}
+
+static int
+cmd_cases (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) variables = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  GError *error = NULL;
+  CwJson *json = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !(variables = cw_project_list_variables (project, &error)) ||
+      !(cases = cw_project_list_cases (project, &error)) ||
+      !(links = cw_project_list_case_links (project, 0, &error)))
+    return fail (error);
+
+  if (args->json)
+    {
+      json = cw_json_new ();
+      cw_json_begin_array (json);
+    }
+  else
+    {
+      g_print ("id");
+      for (guint v = 0; v < variables->len; v++)
+        g_print ("\t%s", ((CwVariable *) variables->pdata[v])->name);
+      g_print ("\n");
+    }
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const CwCase *kase = cases->pdata[i];
+
+      if (json != NULL)
+        {
+          cw_json_begin_object (json);
+          cw_json_key (json, "id");
+          cw_json_string (json, kase->identifier);
+          cw_json_key (json, "variables");
+          cw_json_begin_object (json);
+          for (guint v = 0; v < variables->len; v++)
+            {
+              GVariant *value = kase->values->pdata[v];
+
+              cw_json_key (json, ((CwVariable *) variables->pdata[v])->name);
+              if (value == NULL)
+                cw_json_null (json);
+              else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE) &&
+                       g_variant_get_double (value) == (double) (gint64) g_variant_get_double (value) &&
+                       fabs (g_variant_get_double (value)) < 1e15)
+                cw_json_int (json, (gint64) g_variant_get_double (value));
+              else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+                cw_json_double (json, g_variant_get_double (value));
+              else
+                cw_json_string (json, g_variant_get_string (value, NULL));
+            }
+          cw_json_end_object (json);
+          cw_json_key (json, "documents");
+          cw_json_begin_array (json);
+          for (guint l = 0; l < links->len; l++)
+            {
+              const CwCaseLink *link = links->pdata[l];
+
+              if (link->case_id != kase->id)
+                continue;
+              cw_json_begin_object (json);
+              cw_json_key (json, "document");
+              cw_json_string (json, link->document);
+              cw_json_key (json, "speaker");
+              if (link->speaker != NULL)
+                cw_json_string (json, link->speaker);
+              else
+                cw_json_null (json);
+              cw_json_end_object (json);
+            }
+          cw_json_end_array (json);
+          cw_json_end_object (json);
+        }
+      else
+        {
+          g_print ("%s", kase->identifier);
+          for (guint v = 0; v < variables->len; v++)
+            {
+              g_autofree char *text = case_value_text (kase->values->pdata[v]);
+
+              g_print ("\t%s", text);
+            }
+          g_print ("\n");
+        }
+    }
+  if (json != NULL)
+    {
+      cw_json_end_array (json);
+      print_json (json);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b)
+{
+  double x = **(double **) a, y = **(double **) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The value codes of a variable's labels, in order. */
+static GPtrArray *
+sorted_label_values (const CwVariable *variable)
+{
+  GPtrArray *values = g_ptr_array_new ();
+
+  if (variable->value_labels != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, variable->value_labels);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_ptr_array_add (values, key);
+      g_ptr_array_sort (values, compare_labels);
+    }
+  return values;
+}
+
+static int
+cmd_variables (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) variables = NULL;
+  GError *error = NULL;
+  CwJson *json = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL || !(variables = cw_project_list_variables (project, &error)))
+    return fail (error);
+
+  if (args->json)
+    {
+      json = cw_json_new ();
+      cw_json_begin_array (json);
+    }
+  for (guint i = 0; i < variables->len; i++)
+    {
+      const CwVariable *variable = variables->pdata[i];
+      g_autoptr(GPtrArray) values = sorted_label_values (variable);
+
+      if (json != NULL)
+        {
+          cw_json_begin_object (json);
+          cw_json_key (json, "name");
+          cw_json_string (json, variable->name);
+          cw_json_key (json, "label");
+          if (variable->label != NULL)
+            cw_json_string (json, variable->label);
+          else
+            cw_json_null (json);
+          cw_json_key (json, "type");
+          cw_json_string (json, cw_variable_type_to_string (variable->type));
+          cw_json_key (json, "value_labels");
+          cw_json_begin_array (json);
+          for (guint v = 0; v < values->len; v++)
+            {
+              cw_json_begin_object (json);
+              cw_json_key (json, "value");
+              cw_json_double (json, *(double *) values->pdata[v]);
+              cw_json_key (json, "label");
+              cw_json_string (json, g_hash_table_lookup (variable->value_labels, values->pdata[v]));
+              cw_json_end_object (json);
+            }
+          cw_json_end_array (json);
+          cw_json_end_object (json);
+        }
+      else
+        {
+          g_print ("%s\t%s\t%s", variable->name, cw_variable_type_to_string (variable->type),
+                   variable->label != NULL ? variable->label : "");
+          for (guint v = 0; v < values->len; v++)
+            {
+              char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+              g_print ("%s%s=%s", v == 0 ? "\t" : ", ",
+                       g_ascii_formatd (buffer, sizeof buffer, "%.15g", *(double *) values->pdata[v]),
+                       (const char *) g_hash_table_lookup (variable->value_labels, values->pdata[v]));
+            }
+          g_print ("\n");
+        }
+    }
+  if (json != NULL)
+    {
+      cw_json_end_array (json);
+      print_json (json);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_link (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  const char *speaker = option (args, "speaker");
+  GError *error = NULL;
+  gint64 case_id, document_id;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      (case_id = cw_project_lookup_case (project, g_ptr_array_index (args->positional, 1), &error)) == 0 ||
+      (document_id = cw_project_lookup_document (project, g_ptr_array_index (args->positional, 2), &error)) == 0)
+    return fail (error);
+  if (g_hash_table_contains (args->options, "remove")
+      ? !cw_project_unlink_case (project, case_id, document_id, speaker, &error)
+      : !cw_project_link_case (project, case_id, document_id, speaker, &error))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
 /* The table */
+
+/* crosstab and matrix (cohort analyses) ------------------------------------ */
+
+static int
+cmd_crosstab (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwCrosstab) crosstab = NULL;
+  const char *bins_text = option (args, "bins");
+  GError *error = NULL;
+  gint64 bins = 0;
+  guint n;
+
+  if (bins_text != NULL &&
+      (!parse_integer (bins_text, &bins) || bins < 1 || bins > 1000))
+    return usage_error (_("--bins needs a whole number from 1 to 1000, not '%s'"), bins_text);
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !(crosstab = cw_project_crosstab (project, g_ptr_array_index (args->positional, 1), (guint) bins, &error)))
+    return fail (error);
+  n = g_strv_length (crosstab->values);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_json_begin_object (json);
+      cw_json_key (json, "variable");
+      cw_json_string (json, crosstab->variable);
+      cw_json_key (json, "values");
+      cw_json_begin_array (json);
+      for (guint c = 0; c < n; c++)
+        cw_json_string (json, crosstab->values[c]);
+      cw_json_end_array (json);
+      cw_json_key (json, "rows");
+      cw_json_begin_array (json);
+      for (guint r = 0; r < crosstab->codes->len; r++)
+        {
+          cw_json_begin_object (json);
+          cw_json_key (json, "code");
+          cw_json_string (json, g_ptr_array_index (crosstab->codes, r));
+          cw_json_key (json, "codings");
+          cw_json_begin_object (json);
+          for (guint c = 0; c < n; c++)
+            {
+              cw_json_key (json, crosstab->values[c]);
+              cw_json_int (json, crosstab->codings[r * n + c]);
+            }
+          cw_json_end_object (json);
+          cw_json_key (json, "cases");
+          cw_json_begin_object (json);
+          for (guint c = 0; c < n; c++)
+            {
+              cw_json_key (json, crosstab->values[c]);
+              cw_json_int (json, crosstab->cases[r * n + c]);
+            }
+          cw_json_end_object (json);
+          cw_json_end_object (json);
+        }
+      cw_json_end_array (json);
+      cw_json_end_object (json);
+      print_json (json);
+      return EXIT_SUCCESS;
+    }
+
+  /* Tab-separated: codings, and in parentheses the distinct cases. */
+  g_print ("%s", _("code"));
+  for (guint c = 0; c < n; c++)
+    g_print ("\t%s", crosstab->values[c]);
+  g_print ("\n");
+  for (guint r = 0; r < crosstab->codes->len; r++)
+    {
+      g_print ("%s", (const char *) g_ptr_array_index (crosstab->codes, r));
+      for (guint c = 0; c < n; c++)
+        g_print ("\t%u (%u)", crosstab->codings[r * n + c], crosstab->cases[r * n + c]);
+      g_print ("\n");
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_matrix (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  GError *error = NULL;
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !cw_project_export_matrix (project, g_ptr_array_index (args->positional, 1), NULL, &error))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
 
 static const OptionSpec json_only[] = { { "json", FALSE }, { NULL } };
 static const OptionSpec new_options[] = { { "json", FALSE }, { "title", TRUE }, { NULL } };
@@ -1449,6 +1817,10 @@ static const OptionSpec memos_options[] = {
   { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "coding", TRUE }, { "project", FALSE }, { NULL }
 };
 
+static const OptionSpec cases_import_options[] = { { "json", FALSE }, { "id", TRUE }, { NULL } };
+static const OptionSpec link_options[] = { { "speaker", TRUE }, { "remove", FALSE }, { NULL } };
+
+static const OptionSpec crosstab_options[] = { { "json", FALSE }, { "bins", TRUE }, { NULL } };
 static const Command commands[] = {
   { "new", "PROJECT [--title T]",
     N_("Create an empty project (never overwrites a file)."),
@@ -1516,6 +1888,24 @@ static const Command commands[] = {
   { "import-project", "PROJECT IN.qdpx [--json]",
     N_("Create PROJECT (a new file) from a REFI-QDA project (.qdpx) written by Codewerk or another program, and print how many documents, codes and codings it holds. What could not be kept (PDFs, pictures, audio, video, links, positions that do not fit the text) is reported as warnings, as with codebook-import."),
     2, 2, json_only, cmd_import_project },
+  { "cases-import", "PROJECT FILE [--id COLUMN] [--json]",
+    N_("Import cohort records (one row per participant) from CSV or TSV as spreadsheets write them, or from SPSS .sav/.zsav with variable and value labels. The id column is COLUMN, else a column named like an identifier (Deelnemer, Respondent, ID, ...). Importing again updates the cases by id and adds new cases and variables; nothing is deleted. Prints how many cases and variables the file holds."),
+    2, 2, cases_import_options, cmd_cases_import },
+  { "cases", "PROJECT [--json]",
+    N_("List the cohort records: each case's id, its variables and the documents and speakers linked to it."),
+    1, 1, json_only, cmd_cases },
+  { "variables", "PROJECT [--json]",
+    N_("List the case variables: name, type (numeric, text or date), label and value labels."),
+    1, 1, json_only, cmd_variables },
+  { "link", "PROJECT CASE DOC [--speaker NAME] [--remove]",
+    N_("Link a case to a document, or to one speaker in it; with --remove undo the link. A case may have several links. Codings then belong to the case linked to the speaker of their turn, else to the case linked to their document."),
+    3, 3, link_options, cmd_link },
+  { "crosstab", "PROJECT VARIABLE [--bins N] [--json]",
+    N_("Count codings per code and per value of one case variable, and the distinct cases behind them. Numeric variables with value labels show the labels; other numeric ones with many values are put in bins (4 to 6 round ones, or N of equal width with --bins). A coding belongs to the case linked to its speaker, else to its document; codings without a case are not counted."),
+    2, 2, crosstab_options, cmd_crosstab },
+  { "matrix", "PROJECT OUT.csv|OUT.sav",
+    N_("Write one row per case: its id, its variables, then per code the number of codings and a 0/1 column for whether there are any. A .csv is for R's read.csv2 and SPSS (';', decimal comma, UTF-8); a .sav has SPSS names labelled with the code path, and the value labels."),
+    2, 2, json_only, cmd_matrix },
 };
 
 /* Prints text wrapped at 78 columns: the first line indented by first,

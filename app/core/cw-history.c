@@ -22,6 +22,7 @@
 /* Tables whose edits are undoable. */
 static const char *const tracked_tables[] = {
   "codes", "codings", "memos", "document_groups", "document_group_members",
+  "cases", "variables", "value_labels", "case_values", "case_links",
 };
 
 static const char history_schema[] =
@@ -118,6 +119,72 @@ _cw_history_install (CwProject  *self,
   for (guint i = 0; i < G_N_ELEMENTS (tracked_tables); i++)
     if (!install_triggers (self, tracked_tables[i], error))
       return FALSE;
+  return TRUE;
+}
+
+gboolean
+_cw_history_track_table (CwProject   *self,
+                         const char  *table,
+                         GError     **error)
+{
+  return install_triggers (self, table, error);
+}
+
+gint64
+_cw_history_pause (CwProject  *self,
+                   GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self, "SELECT recording FROM history_state WHERE id = 1", error);
+  gint64 step;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the history");
+      return -1;
+    }
+  step = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, _cw_statement_release);
+  if (!_cw_project_exec (self, "UPDATE history_state SET recording = NULL WHERE id = 1", error))
+    return -1;
+  return step;
+}
+
+gboolean
+_cw_history_resume (CwProject   *self,
+                    gint64       step,
+                    const char  *undo_sql,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (step <= 0)
+    return TRUE;
+  if (undo_sql != NULL)
+    {
+      stmt = _cw_project_prepare (self, "INSERT INTO history (step_id, sql) VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, step);
+      sqlite3_bind_text (stmt, 2, undo_sql, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          _cw_project_set_db_error (self, error, "cannot write the history");
+          return FALSE;
+        }
+      g_clear_pointer (&stmt, _cw_statement_release);
+    }
+  stmt = _cw_project_prepare (self, "UPDATE history_state SET recording = ?1 WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, step);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the history");
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -65,6 +65,24 @@ void      _cw_project_emit_changed (CwProject   *self);
 gboolean  _cw_history_install      (CwProject   *self,
                                     GError     **error);
 
+/* Schema migration 2 -> 3: makes one more table's edits undoable (the
+ * cohort tables). Runs inside the caller's transaction. */
+gboolean  _cw_history_track_table  (CwProject   *self,
+                                    const char  *table,
+                                    GError     **error);
+
+/* For bulk inserts inside a step (a cohort import): stops the triggers
+ * recording and returns the step (0 when none, -1 on error); resume adds
+ * undo_sql (may be NULL), one statement that reverses them all, and
+ * records again. Undoing runs undo_sql with recording on, so the redo step
+ * still gets every row. */
+gint64    _cw_history_pause        (CwProject   *self,
+                                    GError     **error);
+gboolean  _cw_history_resume       (CwProject   *self,
+                                    gint64       step,
+                                    const char  *undo_sql,
+                                    GError     **error);
+
 /* Forgets every undo and redo step (inside the caller's transaction), for
  * tools that build a project that should open with nothing to undo. */
 gboolean  _cw_history_clear        (CwProject   *self,

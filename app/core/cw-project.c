@@ -624,6 +624,18 @@ migrate (CwProject  *self,
   /* 1 -> 2: undo history. */
   if (version < 2 && (!_cw_project_exec (self, schema_v2, error) || !_cw_history_install (self, error)))
     goto failed;
+  /* 2 -> 3: the cohort tables become undoable. A project made at version 1
+   * got them with _cw_history_install above. */
+  if (version == 2)
+    {
+      static const char *const cohort_tables[] = {
+        "cases", "variables", "value_labels", "case_values", "case_links",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (cohort_tables); i++)
+        if (!_cw_history_track_table (self, cohort_tables[i], error))
+          goto failed;
+    }
   if (!_cw_project_exec (self, sql, error) || !_cw_project_commit (self, error))
     goto failed;
   return TRUE;

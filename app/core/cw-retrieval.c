@@ -23,6 +23,7 @@
 #include "cw-retrieval.h"
 #include "cw-codebook.h"
 #include "cw-project-private.h"
+#include "cw-retrieval-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* Queries                                                                  */
@@ -516,6 +517,108 @@ turn_index_matches (TurnIndex      *ti,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Cases (cohort records) of segments                                       */
+
+typedef struct
+{
+  gint64  id;
+  char   *identifier;
+} CaseRef;
+
+/* The case links, loaded once per call. A coding's case is the case linked
+ * to the speaker of its turn, else the case linked to its document (a link
+ * without speaker). Where several cases are linked to one speaker or to one
+ * document as a whole, the first by case id wins: that keeps the answer
+ * stable whatever order the links were made in. */
+typedef struct
+{
+  GPtrArray  *refs;        /* CaseRef, owned */
+  GHashTable *by_speaker;  /* &speaker_id -> CaseRef */
+  GHashTable *by_document; /* &document_id -> CaseRef */
+} CaseMap;
+
+static void
+case_ref_free (CaseRef *ref)
+{
+  g_free (ref->identifier);
+  g_free (ref);
+}
+
+static void
+case_map_clear (CaseMap *cm)
+{
+  g_clear_pointer (&cm->by_speaker, g_hash_table_unref);
+  g_clear_pointer (&cm->by_document, g_hash_table_unref);
+  g_clear_pointer (&cm->refs, g_ptr_array_unref);
+}
+
+static gboolean
+case_map_load (CaseMap    *cm,
+               CwProject  *project,
+               GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  memset (cm, 0, sizeof *cm);
+  cm->refs = g_ptr_array_new_with_free_func ((GDestroyNotify) case_ref_free);
+  cm->by_speaker = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  cm->by_document = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  stmt = _cw_project_prepare (project,
+                              "SELECT l.document_id, l.speaker_id, k.id, k.identifier"
+                              " FROM case_links l JOIN cases k ON k.id = l.case_id"
+                              " ORDER BY k.id, l.id",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gboolean whole = sqlite3_column_type (stmt, 1) == SQLITE_NULL;
+      gint64 key = sqlite3_column_int64 (stmt, whole ? 0 : 1);
+      GHashTable *table = whole ? cm->by_document : cm->by_speaker;
+      gint64 case_id = sqlite3_column_int64 (stmt, 2);
+      CaseRef *ref = cm->refs->len > 0 ? g_ptr_array_index (cm->refs, cm->refs->len - 1) : NULL;
+
+      if (g_hash_table_contains (table, &key))
+        continue;
+      if (ref == NULL || ref->id != case_id)
+        {
+          ref = g_new0 (CaseRef, 1);
+          ref->id = case_id;
+          ref->identifier = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          g_ptr_array_add (cm->refs, ref);
+        }
+      g_hash_table_insert (table, g_memdup2 (&key, sizeof key), ref);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (project, error, "cannot read the case links");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The case of a segment of document_id in turn (NULL: no turn), or NULL. */
+static const CaseRef *
+case_map_lookup (CaseMap        *cm,
+                 TurnIndex      *ti,
+                 gint64          document_id,
+                 const TurnSpan *turn)
+{
+  const CaseRef *ref = NULL;
+
+  if (turn != NULL && turn->speaker >= 0 && g_hash_table_size (cm->by_speaker) > 0)
+    {
+      gint64 speaker_id = g_array_index (ti->speaker_ids, gint64, turn->speaker);
+
+      ref = g_hash_table_lookup (cm->by_speaker, &speaker_id);
+    }
+  if (ref == NULL)
+    ref = g_hash_table_lookup (cm->by_document, &document_id);
+  return ref;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Text of one document, walked with a cursor                               */
 
 typedef struct
@@ -867,7 +970,9 @@ fetch_segments (CwProject               *self,
   g_autofree char *codes_json = NULL;
   g_autofree char *documents_json = NULL;
   TurnIndex turns;
+  CaseMap cases = { 0 };
   gboolean speaker_filter = query->speaker != NULL && *query->speaker != '\0';
+  gboolean case_filter = query->case_id != NULL;
   gboolean has_codes = roots->len > 0;
   guint n_rows = 0;
   int rc;
@@ -914,8 +1019,9 @@ fetch_segments (CwProject               *self,
                           " (SELECT document_id FROM document_group_members WHERE group_id = :group)");
   if (query->coder != NULL)
     g_string_append (sql, " AND co.name = :coder");
-  /* Until the cohort issue links segments to cases: the documents linked
-   * to the case. */
+  /* A first cut: only documents the case is linked to at all can hold its
+   * codings; which of their codings are its own is decided per segment
+   * below, from the speaker of its turn. */
   if (query->case_id != NULL)
     g_string_append (sql, " AND c.document_id IN (SELECT l.document_id FROM case_links l"
                           " JOIN cases k ON k.id = l.case_id WHERE k.identifier = :case)");
@@ -939,15 +1045,22 @@ fetch_segments (CwProject               *self,
   if (query->case_id != NULL)
     bind_named_text (stmt, ":case", query->case_id);
 
+  if ((case_filter || details) && !case_map_load (&cases, self, error))
+    {
+      case_map_clear (&cases);
+      return NULL;
+    }
   turn_index_init (&turns, self, speaker_filter ? query->speaker : NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Segment segment = { 0 };
       const TurnSpan *turn = NULL;
+      const CaseRef *kase = NULL;
 
       if ((++n_rows & 1023) == 0 && check_cancelled (cancellable, error))
         {
           turn_index_clear (&turns);
+          case_map_clear (&cases);
           return NULL;
         }
 
@@ -956,15 +1069,22 @@ fetch_segments (CwProject               *self,
       segment.end = sqlite3_column_int64 (stmt, COL_END);
       segment.root = sqlite3_column_int (stmt, COL_ROOT);
 
-      if (speaker_filter || details)
+      if (speaker_filter || case_filter || details)
         {
           if (!turn_index_load (&turns, segment.document_id, error))
             {
               turn_index_clear (&turns);
+              case_map_clear (&cases);
               return NULL;
             }
           turn = turn_index_segment_turn (&turns, segment.start, segment.end);
           if (speaker_filter && !turn_index_matches (&turns, turn))
+            continue;
+        }
+      if (case_filter || details)
+        {
+          kase = case_map_lookup (&cases, &turns, segment.document_id, turn);
+          if (case_filter && (kase == NULL || g_strcmp0 (kase->identifier, query->case_id) != 0))
             continue;
         }
 
@@ -990,6 +1110,7 @@ fetch_segments (CwProject               *self,
           coding->end = segment.end;
           coding->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, COL_CREATED_AT));
           coding->speaker = g_strdup (turn_index_speaker (&turns, turn));
+          coding->case_id = kase != NULL ? g_strdup (kase->identifier) : NULL;
           coding->memo = g_strdup ((const char *) sqlite3_column_text (stmt, COL_MEMO));
           segment.coding = coding;
         }
@@ -999,8 +1120,10 @@ fetch_segments (CwProject               *self,
     {
       _cw_project_set_db_error (self, error, "cannot read the codings");
       turn_index_clear (&turns);
+      case_map_clear (&cases);
       return NULL;
     }
+  case_map_clear (&cases);
   if (!turn_index_check (&turns, error))
     {
       turn_index_clear (&turns);
@@ -1170,7 +1293,7 @@ combine_not_document (GArray    *segments,
     }
 }
 
-/* Fills in text and, for AND regions, the speaker: one walk per
+/* Fills in text and, for AND regions, the speaker and case: one walk per
  * document, the results being sorted by document and start. */
 static gboolean
 fill_in (CwProject     *self,
@@ -1182,10 +1305,16 @@ fill_in (CwProject     *self,
 {
   TextIndex texts;
   TurnIndex turns;
+  CaseMap cases = { 0 };
   gboolean ok = TRUE;
 
   if (!text && !speakers)
     return TRUE;
+  if (speakers && !case_map_load (&cases, self, error))
+    {
+      case_map_clear (&cases);
+      return FALSE;
+    }
   text_index_init (&texts, self);
   turn_index_init (&turns, self, NULL);
   for (guint i = 0; i < result->len && ok; i++)
@@ -1204,14 +1333,19 @@ fill_in (CwProject     *self,
           if (text)
             coding->text = text_index_substring (&texts, coding->start, coding->end);
           if (speakers)
-            coding->speaker = g_strdup (turn_index_speaker (&turns,
-                                                            turn_index_segment_turn (&turns, coding->start,
-                                                                                     coding->end)));
+            {
+              const TurnSpan *turn = turn_index_segment_turn (&turns, coding->start, coding->end);
+              const CaseRef *kase = case_map_lookup (&cases, &turns, coding->document_id, turn);
+
+              coding->speaker = g_strdup (turn_index_speaker (&turns, turn));
+              coding->case_id = kase != NULL ? g_strdup (kase->identifier) : NULL;
+            }
         }
     }
   ok = ok && turn_index_check (&turns, error);
   text_index_clear (&texts);
   turn_index_clear (&turns);
+  case_map_clear (&cases);
   return ok;
 }
 
@@ -1333,6 +1467,81 @@ cw_project_retrieve (CwProject               *self,
                 cancellable, error))
     return NULL;
   return g_steal_pointer (&result);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Each coding's case, for the cohort analyses                              */
+
+/* One pass over every coding, by document and start, with the turn and
+ * case lookups of retrieval (so a crosstab counts exactly what `codings
+ * --case` retrieves), but without building CwCoding records. */
+GArray *
+_cw_project_coding_cases (CwProject     *self,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (CwCodingCase));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  TurnIndex turns;
+  CaseMap cases = { 0 };
+  guint n_rows = 0;
+  int rc;
+
+  if (!case_map_load (&cases, self, error))
+    {
+      case_map_clear (&cases);
+      return NULL;
+    }
+  if (g_hash_table_size (cases.by_speaker) + g_hash_table_size (cases.by_document) == 0)
+    {
+      case_map_clear (&cases);
+      return g_steal_pointer (&out);
+    }
+  /* Only documents with links can hold codings with a case. */
+  stmt = _cw_project_prepare (self,
+                              "SELECT c.code_id, c.document_id, c.start, c.end FROM codings c"
+                              " WHERE c.document_id IN (SELECT document_id FROM case_links)"
+                              " ORDER BY c.document_id, c.start, c.end, c.id",
+                              error);
+  if (stmt == NULL)
+    {
+      case_map_clear (&cases);
+      return NULL;
+    }
+  turn_index_init (&turns, self, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 document_id = sqlite3_column_int64 (stmt, 1);
+      gint64 start = sqlite3_column_int64 (stmt, 2);
+      gint64 end = sqlite3_column_int64 (stmt, 3);
+      const CaseRef *kase;
+
+      if (((++n_rows & 1023) == 0 && check_cancelled (cancellable, error)) ||
+          !turn_index_load (&turns, document_id, error))
+        {
+          turn_index_clear (&turns);
+          case_map_clear (&cases);
+          return NULL;
+        }
+      kase = case_map_lookup (&cases, &turns, document_id,
+                              turn_index_segment_turn (&turns, start, end));
+      if (kase != NULL)
+        g_array_append_vals (out, &(CwCodingCase) { sqlite3_column_int64 (stmt, 0), kase->id }, 1);
+    }
+  case_map_clear (&cases);
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the codings");
+      turn_index_clear (&turns);
+      return NULL;
+    }
+  if (!turn_index_check (&turns, error))
+    {
+      turn_index_clear (&turns);
+      return NULL;
+    }
+  turn_index_clear (&turns);
+  return g_steal_pointer (&out);
 }
 
 /* ------------------------------------------------------------------------ */

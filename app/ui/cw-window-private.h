@@ -1,7 +1,9 @@
 /* cw-window-private.h: what the tests look at inside a CwWindow. */
 #pragma once
 
+#include "cw-cases-view.h"
 #include "cw-codebook-panel.h"
+#include "cw-crosstab-view.h"
 #include "cw-document-list.h"
 #include "cw-retrieval-view.h"
 #include "cw-transcript-view.h"
@@ -13,7 +15,9 @@ CwDocumentList   *_cw_window_get_document_list   (CwWindow  *self);
 CwTranscriptView *_cw_window_get_transcript_view (CwWindow  *self);
 CwCodebookPanel  *_cw_window_get_codebook_panel  (CwWindow  *self);
 CwRetrievalView  *_cw_window_get_retrieval_view  (CwWindow  *self);
-/* The project's views: "documents" and "retrieval". */
+CwCasesView      *_cw_window_get_cases_view      (CwWindow  *self);
+CwCrosstabView   *_cw_window_get_crosstab_view   (CwWindow  *self);
+/* The project's views: "documents", "retrieval", "cases" and "crosstab". */
 AdwViewStack     *_cw_window_get_view_stack      (CwWindow  *self);
 GtkSearchEntry   *_cw_window_get_search_entry    (CwWindow  *self);
 GtkLabel         *_cw_window_get_search_status   (CwWindow  *self);
@@ -38,6 +42,10 @@ void              _cw_window_export_project_to    (CwWindow  *self,
 void              _cw_window_export_codebook_to   (CwWindow  *self,
                                                    GFile     *file);
 void              _cw_window_import_codebook_from (CwWindow  *self,
+                                                   GFile     *file);
+/* What the matrix file chooser does with the file chosen: the case x
+ * code matrix, .csv or .sav by its name, in a worker (busy until done). */
+void              _cw_window_export_matrix_to     (CwWindow  *self,
                                                    GFile     *file);
 /* Creates the project target from qdpx and shows it in this window. */
 void              _cw_window_import_project_from  (CwWindow  *self,

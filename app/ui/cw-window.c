@@ -11,9 +11,12 @@
 #include <glib/gi18n.h>
 
 #include "cw-autocode-dialog.h"
+#include "cw-cases.h"
+#include "cw-cases-view.h"
 #include "cw-codebook.h"
 #include "cw-codebook-panel.h"
 #include "cw-coding.h"
+#include "cw-crosstab-view.h"
 #include "cw-document-list.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
@@ -39,6 +42,8 @@ struct _CwWindow
   GtkPaned             *content_paned;
   CwCodebookPanel      *codebook_panel;
   CwRetrievalView      *retrieval_view;
+  CwCasesView          *cases_view;
+  CwCrosstabView       *crosstab_view;
   GtkRevealer          *import_revealer;
   GtkLabel             *import_label;
   GtkProgressBar       *import_progress;
@@ -70,6 +75,7 @@ struct _CwWindow
   GCancellable         *results_cancellable;
   GCancellable         *import_cancellable;
   GCancellable         *exchange_cancellable; /* REFI-QDA export or import */
+  GCancellable         *matrix_cancellable;   /* case x code matrix export */
   gboolean              exchange_is_export;
   char                 *last_toast;
   AdwToast             *coding_toast; /* weak: the last "Coded" toast */
@@ -554,6 +560,8 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-project", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-codebook", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-codebook", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-matrix",
+                                 has_project && self->matrix_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-all", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-next", has_project);
@@ -661,6 +669,7 @@ cw_window_set_project (CwWindow  *self,
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
   cancel_and_clear (&self->exchange_cancellable);
+  cancel_and_clear (&self->matrix_cancellable);
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
 
   if (self->project != NULL)
@@ -670,6 +679,8 @@ cw_window_set_project (CwWindow  *self,
   cw_transcript_view_set_document (self->transcript_view, NULL);
   cw_codebook_panel_set_project (self->codebook_panel, project);
   cw_retrieval_view_set_project (self->retrieval_view, project);
+  cw_cases_view_set_project (self->cases_view, project);
+  cw_crosstab_view_set_project (self->crosstab_view, project);
   refresh_codes (self);
   g_list_store_remove_all (self->results);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
@@ -1977,6 +1988,159 @@ _cw_window_import_project_from (CwWindow *self,
                                     exchange->cancellable, import_project_cb, exchange);
 }
 
+/* Case x code matrix
+ *
+ * For SPSS and R: written by the core in a worker on its own connection,
+ * .csv or .sav by the file's name. */
+
+static void
+export_matrix_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  const char * const *paths = task_data; /* project, target */
+  g_autoptr(CwProject) project = NULL;
+  GError *error = NULL;
+
+  project = cw_project_open (paths[0], &error);
+  if (project == NULL || !cw_project_export_matrix (project, paths[1], cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_matrix_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CwWindow *self = CW_WINDOW (source);
+  GTask *task = G_TASK (result);
+  const char * const *paths = g_task_get_task_data (task);
+  g_autofree char *name = g_path_get_basename (paths[1]);
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_get_cancellable (task) != self->matrix_cancellable)
+    return;
+  g_clear_object (&self->matrix_cancellable);
+  update_actions (self);
+
+  if (g_task_propagate_boolean (task, &error))
+    {
+      /* Translators: the name of the file written. */
+      message = g_strdup_printf (_("Exported to “%s”"), name);
+      cw_window_show_toast (self, message);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cw_window_show_toast (self, _("Export cancelled: nothing was written"));
+  else
+    {
+      /* Translators: the file, then the reason. */
+      message = g_strdup_printf (_("Could not export the matrix to “%s”: %s"), name, error->message);
+      cw_window_show_error (self, message);
+    }
+}
+
+void
+_cw_window_export_matrix_to (CwWindow *self,
+                             GFile    *file)
+{
+  g_autoptr(GTask) task = NULL;
+  char **paths;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->project == NULL || self->matrix_cancellable != NULL)
+    return;
+
+  paths = g_new0 (char *, 3);
+  paths[0] = g_strdup (cw_project_get_path (self->project));
+  paths[1] = g_file_get_path (file);
+  if (paths[1] == NULL)
+    {
+      g_strfreev (paths);
+      return;
+    }
+
+  self->matrix_cancellable = g_cancellable_new ();
+  update_actions (self);
+  task = g_task_new (self, self->matrix_cancellable, export_matrix_cb, NULL);
+  g_task_set_source_tag (task, _cw_window_export_matrix_to);
+  g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, export_matrix_thread);
+}
+
+static void
+export_matrix_response_cb (GtkNativeDialog *chooser,
+                           int              response,
+                           CwWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = chosen != NULL ? g_file_get_path (chosen) : NULL;
+
+      if (path != NULL)
+        {
+          g_autofree char *lower = g_ascii_strdown (path, -1);
+          g_autoptr(GFile) file = NULL;
+
+          /* The format follows the name: give it the chosen filter's
+           * suffix when it has neither. */
+          if (g_str_has_suffix (lower, ".csv") || g_str_has_suffix (lower, ".sav"))
+            file = g_object_ref (chosen);
+          else
+            {
+              const char *suffix = filter != NULL ? g_object_get_data (G_OBJECT (filter), "suffix") : NULL;
+              g_autofree char *named = g_strconcat (path, suffix != NULL ? suffix : ".csv", NULL);
+
+              file = g_file_new_for_path (named);
+            }
+          _cw_window_export_matrix_to (self, file);
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_matrix_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  static const char *const suffixes[] = { ".csv", ".sav" };
+  const char *names[] = { _("CSV for R or Excel (;)"), _("SPSS data file") };
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (self->project == NULL || self->matrix_cancellable != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Export Case × Code Matrix"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, names[i]);
+      gtk_file_filter_add_suffix (filter, suffixes[i] + 1);
+      g_object_set_data (G_OBJECT (filter), "suffix", (gpointer) suffixes[i]);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+  set_chooser_folder (self, GTK_FILE_CHOOSER (chooser));
+  name = title_file_name (self, "-matrix.csv");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_matrix_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* Window state */
 
 static gboolean
@@ -2016,6 +2180,7 @@ cw_window_dispose (GObject *object)
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
   cancel_and_clear (&self->exchange_cancellable);
+  cancel_and_clear (&self->matrix_cancellable);
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, update_recent, self);
@@ -2117,6 +2282,7 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-project", NULL, export_project_action);
   gtk_widget_class_install_action (widget_class, "win.export-codebook", NULL, export_codebook_action);
   gtk_widget_class_install_action (widget_class, "win.import-codebook", NULL, import_codebook_action);
+  gtk_widget_class_install_action (widget_class, "win.export-matrix", NULL, export_matrix_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-project", NULL);
@@ -2150,6 +2316,16 @@ cw_window_init (CwWindow *self)
   adw_view_stack_page_set_icon_name (page, "edit-find-symbolic");
   g_signal_connect_swapped (self->retrieval_view, "segment-activated", G_CALLBACK (segment_activated_cb), self);
   g_signal_connect_swapped (self->retrieval_view, "message", G_CALLBACK (retrieval_message_cb), self);
+
+  /* The cohort: its cases, and the codes crossed with their variables. */
+  self->cases_view = cw_cases_view_new ();
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->cases_view), "cases", _("Cases"));
+  adw_view_stack_page_set_icon_name (page, "system-users-symbolic");
+  g_signal_connect_swapped (self->cases_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  self->crosstab_view = cw_crosstab_view_new ();
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->crosstab_view), "crosstab", _("Crosstab"));
+  adw_view_stack_page_set_icon_name (page, "view-grid-symbolic");
+  g_signal_connect_swapped (self->crosstab_view, "message", G_CALLBACK (retrieval_message_cb), self);
 
   self->pending_start = self->pending_end = -1;
   self->settings = g_settings_new (APP_ID);
@@ -2236,6 +2412,18 @@ _cw_window_get_retrieval_view (CwWindow *self)
   return self->retrieval_view;
 }
 
+CwCasesView *
+_cw_window_get_cases_view (CwWindow *self)
+{
+  return self->cases_view;
+}
+
+CwCrosstabView *
+_cw_window_get_crosstab_view (CwWindow *self)
+{
+  return self->crosstab_view;
+}
+
 AdwViewStack *
 _cw_window_get_view_stack (CwWindow *self)
 {
@@ -2285,7 +2473,8 @@ _cw_window_is_busy (CwWindow *self)
          self->highlight_cancellable != NULL ||
          self->results_cancellable != NULL ||
          self->import_cancellable != NULL ||
-         self->exchange_cancellable != NULL;
+         self->exchange_cancellable != NULL ||
+         self->matrix_cancellable != NULL;
 }
 
 const char *
