@@ -1,0 +1,4 @@
+/* cw-agreement.h: being written (placeholder so the tree builds). */
+#pragma once
+
+#include "cw-project.h"
