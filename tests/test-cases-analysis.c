@@ -589,7 +589,7 @@ sav_on_value (int                  obs_index,
   else if (readstat_value_type (value) == READSTAT_TYPE_STRING)
     text = g_strdup (readstat_string_value (value));
   else
-    text = g_strdup_printf ("%g", readstat_double_value (value));
+    text = g_strdup_printf ("%.15g", readstat_double_value (value));
   g_free (sav->cells->pdata[obs_index * n + index]);
   sav->cells->pdata[obs_index * n + index] = text;
   return READSTAT_HANDLER_OK;
@@ -747,6 +747,49 @@ test_matrix_sav (Fixture       *fx,
   g_assert_cmpstr (sav_cell (&sav, 3, "C04_Motivatie"), ==, "1");
   g_assert_cmpstr (sav_cell (&sav, 4, "C03_Stage"), ==, "0");
   g_assert_cmpstr (sav_cell (&sav, 4, "C03_Stage_01"), ==, "0");
+
+  /* A date: an SPSS date (seconds since 1582-10-14) with a date format,
+   * which haven::read_sav reads as an R Date. 2015-09-01 is 158,107 days
+   * after the epoch. */
+  {
+    const char *name = g_ptr_array_index (sav.names, 7);
+
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (sav.formats, 7), "EDATE"));
+    g_assert_cmpstr (sav_cell (&sav, 0, name), ==, "13660444800");
+    g_assert_cmpstr (sav_cell (&sav, 1, name), ==, "");
+  }
+
+  /* Read back by our own import: the date is a date again. */
+  {
+    g_autofree char *dir = cw_test_make_dir ();
+    g_autoptr(CwProject) other = cw_test_new_project (dir);
+    g_autoptr(CwCasesImportResult) result = cw_project_import_cases (other, path, NULL, NULL, &error);
+    g_autoptr(GPtrArray) variables = NULL;
+    g_autoptr(GPtrArray) cases = NULL;
+    guint date = G_MAXUINT;
+
+    g_assert_no_error (error);
+    variables = cw_project_list_variables (other, &error);
+    cases = cw_project_list_cases (other, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < variables->len; i++)
+      if (strcmp (((CwVariable *) variables->pdata[i])->name, g_ptr_array_index (sav.names, 7)) == 0)
+        date = i;
+    g_assert_cmpuint (date, <, variables->len);
+    g_assert_cmpint (((CwVariable *) variables->pdata[date])->type, ==, CW_VARIABLE_DATE);
+    for (guint c = 0; c < cases->len; c++)
+      {
+        CwCase *kase = cases->pdata[c];
+        GVariant *value = kase->values->pdata[date];
+
+        if (strcmp (kase->identifier, "P1") == 0)
+          g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "2015-09-01");
+        else
+          g_assert_null (value);
+      }
+    g_assert_finalize_object (g_steal_pointer (&other));
+    cw_test_remove_dir (dir);
+  }
 
   g_ptr_array_unref (sav.names);
   g_ptr_array_unref (sav.labels);

@@ -416,6 +416,71 @@ test_import_sav (void)
   cw_test_remove_dir (dir);
 }
 
+/* Every SPSS date format gives a date variable (yyyy-mm-dd); a date-time
+ * keeps its day. Values are seconds since 1582-10-14 whatever the format. */
+static void
+test_import_sav_dates (void)
+{
+  static const struct { const char *name; const char *format; double seconds; const char *iso; } columns[] = {
+    { "d_date", "DATE11", 13692067200.0, "2016-09-01" },
+    { "d_adate", "ADATE10", 13692067200.0, "2016-09-01" },
+    { "d_edate", "EDATE10", 13692153600.0, "2016-09-02" },
+    { "d_sdate", "SDATE10", 13660444800.0, "2015-09-01" },
+    { "d_jdate", "JDATE7", 13692067200.0, "2016-09-01" },
+    { "d_datetime", "DATETIME20", 13692067200.0 + 13 * 3600 + 45 * 60, "2016-09-01" },
+    { "d_epoch", "DATE11", 0.0, "1582-10-14" },
+  };
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autofree char *path = g_build_filename (dir, "dates.sav", NULL);
+  g_autoptr(CwCasesImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  readstat_writer_t *writer = readstat_writer_init ();
+  readstat_variable_t *id, *score, *vars[G_N_ELEMENTS (columns)];
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+  g_assert_cmpint (fd, >=, 0);
+  readstat_set_data_writer (writer, write_fd);
+  id = readstat_add_variable (writer, "id", READSTAT_TYPE_STRING, 8);
+  score = readstat_add_variable (writer, "score", READSTAT_TYPE_DOUBLE, 0);
+  readstat_variable_set_format (score, "F8.2");
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      vars[i] = readstat_add_variable (writer, columns[i].name, READSTAT_TYPE_DOUBLE, 0);
+      readstat_variable_set_format (vars[i], columns[i].format);
+    }
+  g_assert_cmpint (readstat_begin_writing_sav (writer, &fd, 2), ==, READSTAT_OK);
+  for (int row = 0; row < 2; row++)
+    {
+      readstat_begin_row (writer);
+      readstat_insert_string_value (writer, id, row == 0 ? "P1" : "P2");
+      readstat_insert_double_value (writer, score, 6.8);
+      for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+        if (row == 0)
+          readstat_insert_double_value (writer, vars[i], columns[i].seconds);
+        else
+          readstat_insert_missing_value (writer, vars[i]);
+      readstat_end_row (writer);
+    }
+  g_assert_cmpint (readstat_end_writing (writer), ==, READSTAT_OK);
+  readstat_writer_free (writer);
+  close (fd);
+
+  result = cw_project_import_cases (project, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (type_of (project, "score"), ==, "numeric");
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autofree char *p1 = value_of (project, "P1", columns[i].name);
+      g_autofree char *p2 = value_of (project, "P2", columns[i].name);
+
+      g_assert_cmpstr (type_of (project, columns[i].name), ==, "date");
+      g_assert_cmpstr (p1, ==, columns[i].iso);
+      g_assert_cmpstr (p2, ==, "");
+    }
+  cw_test_remove_dir (dir);
+}
+
 /* ---- links ---- */
 
 static gint64
@@ -597,6 +662,195 @@ test_parse_number (void)
     }
 }
 
+/* ---- speed paths: plain numbers read once, values written only when changed ---- */
+
+/* Numbers read on the fast path give exactly the double strtod gives;
+ * the others fall back to the full reader or make the column text. */
+static void
+test_plain_numbers (void)
+{
+  static const struct { const char *text; gboolean numeric; } cells[] = {
+    { "0,1", TRUE }, { "-0,5", TRUE }, { "6,8", TRUE }, { "+7", TRUE }, { "007", TRUE },
+    { "123456789012345", TRUE }, { "1234567890123456", TRUE }, { "12345678901234,5", TRUE },
+    { "0,000000000000001", TRUE }, { "0,12345678901234567891", TRUE }, { "99999999999999999999", TRUE },
+    { "2,675", TRUE }, { "1.234,5", TRUE },
+    { "3,", FALSE }, { ",5", FALSE }, { "1e5", FALSE }, { "-", FALSE }, { "1,2,3", FALSE },
+  };
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GString) csv = g_string_new ("id");
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(CwCasesImportResult) result = NULL;
+  g_autoptr(GPtrArray) variables = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    g_string_append_printf (csv, ";n%02u", i);
+  g_string_append (csv, "\nA");
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    g_string_append_printf (csv, ";%s", cells[i].text);
+  g_string_append (csv, "\n");
+  file = cw_test_write_file (dir, "numbers.csv", csv->str);
+  path = g_file_get_path (file);
+  result = cw_project_import_cases (project, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  variables = cw_project_list_variables (project, &error);
+  cases = cw_project_list_cases (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (variables->len, ==, G_N_ELEMENTS (cells));
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      CwVariable *variable = variables->pdata[i];
+      GVariant *value = ((CwCase *) cases->pdata[0])->values->pdata[i];
+
+      g_assert_cmpint (variable->type == CW_VARIABLE_NUMERIC, ==, cells[i].numeric);
+      if (cells[i].numeric)
+        {
+          g_autofree char *plain = g_strdup (cells[i].text);
+          double expected;
+
+          /* What strtod makes of the number written with a point. */
+          if (strchr (plain, '.') != NULL)
+            {
+              char *dot;
+
+              while ((dot = strchr (plain, '.')) != NULL)
+                memmove (dot, dot + 1, strlen (dot));
+            }
+          g_strdelimit (plain, ",", '.');
+          expected = g_ascii_strtod (plain, NULL);
+          g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE));
+          if (g_variant_get_double (value) != expected)
+            g_error ("%s: %.17g, not %.17g", cells[i].text, g_variant_get_double (value), expected);
+        }
+      else
+        g_assert_cmpstr (g_variant_get_string (value, NULL), ==, cells[i].text);
+    }
+  cw_test_remove_dir (dir);
+}
+
+/* Importing the same file again writes nothing (no undo step); a changed
+ * and an emptied value are the only rows written, and undo restores them. */
+static void
+test_reimport_writes_changes_only (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GFile) first = cw_test_write_file (dir, "cohort.csv",
+                                               "id;iq;start;school\nA;60;01-09-2016;vmbo\nB;70,5;2016-09-02;pro\n");
+  g_autoptr(GFile) changed = cw_test_write_file (dir, "changed.csv",
+                                                 "id;iq;start;school\nA;61;01-09-2016;vmbo\nB;70,5;2016-09-02;\n");
+  g_autofree char *first_path = g_file_get_path (first);
+  g_autofree char *changed_path = g_file_get_path (changed);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after_first = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *v1 = NULL, *v2 = NULL;
+  sqlite3 *db = _cw_project_get_db (project);
+  gint64 steps, rows;
+
+  {
+    g_autoptr(CwCasesImportResult) result = cw_project_import_cases (project, first_path, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->added, ==, 2);
+  }
+  after_first = dump_data (project);
+  steps = cw_test_sql_int (db, "SELECT count(*) FROM history_steps");
+  rows = cw_test_sql_int (db, "SELECT count(*) FROM history");
+
+  {
+    g_autoptr(CwCasesImportResult) again = cw_project_import_cases (project, first_path, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->cases, ==, 2);
+    g_assert_cmpuint (again->added, ==, 0);
+  }
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM history_steps"), ==, steps);
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM history"), ==, rows);
+  dump = dump_data (project);
+  g_assert_cmpstr (dump, ==, after_first);
+  g_clear_pointer (&dump, g_free);
+
+  {
+    g_autoptr(CwCasesImportResult) update = cw_project_import_cases (project, changed_path, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM history_steps"), ==, steps + 1);
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM history"), ==, rows + 2);
+  g_assert_cmpstr ((v1 = value_of (project, "A", "iq")), ==, "61");
+  g_assert_cmpstr ((v2 = value_of (project, "B", "school")), ==, "");
+  g_assert_true (cw_project_undo (project, &error));
+  g_assert_no_error (error);
+  dump = dump_data (project);
+  g_assert_cmpstr (dump, ==, after_first);
+  cw_test_remove_dir (dir);
+}
+
+/* New cases go in with the connection's triggers and foreign keys off:
+ * both are back on afterwards, so the next edit is recorded for undo. */
+static void
+test_import_restores_connection (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GFile) file = cw_test_write_file (dir, "cohort.csv", "id;iq\nA;60\nB;70\n");
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(CwCasesImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1 = NULL, *v2 = NULL;
+  sqlite3 *db = _cw_project_get_db (project);
+  int triggers = -1, foreign_keys = -1;
+  gint64 a, iq;
+
+  result = cw_project_import_cases (project, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &foreign_keys);
+  g_assert_cmpint (triggers, ==, 1);
+  g_assert_cmpint (foreign_keys, ==, 1);
+  g_assert_cmpint (cw_test_sql_int (db, "PRAGMA foreign_keys"), ==, 1);
+
+  a = cw_project_lookup_case (project, "A", &error);
+  iq = cw_test_sql_int (db, "SELECT id FROM variables WHERE name = 'iq'");
+  g_assert_true (cw_project_set_case_value (project, a, iq, g_variant_new_double (99), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr ((v1 = value_of (project, "A", "iq")), ==, "99");
+  g_assert_true (cw_project_undo (project, &error));
+  g_assert_cmpstr ((v2 = value_of (project, "A", "iq")), ==, "60");
+  cw_test_remove_dir (dir);
+}
+
+/* Another trigger on the tables (a plug-in's, a user's) still sees every
+ * row: then the import leaves the triggers on. */
+static void
+test_import_keeps_other_triggers (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GFile) file = cw_test_write_file (dir, "cohort.csv", "id;iq;school\nA;60;vmbo\nB;70;\nC;;pro\n");
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(CwCasesImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (_cw_project_exec (project,
+                                   "CREATE TABLE seen (n INTEGER);"
+                                   "CREATE TRIGGER count_values AFTER INSERT ON case_values"
+                                   " BEGIN INSERT INTO seen VALUES (new.case_id); END;",
+                                   &error));
+  g_assert_no_error (error);
+  result = cw_project_import_cases (project, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cw_test_sql_int (_cw_project_get_db (project), "SELECT count(*) FROM seen"), ==, 4);
+  g_assert_true (cw_project_undo (project, &error));
+  g_assert_cmpint (cw_test_sql_int (_cw_project_get_db (project), "SELECT count(*) FROM cases"), ==, 0);
+  cw_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -616,7 +870,12 @@ main (int   argc,
   g_test_add_func ("/cases/reimport", test_reimport);
   g_test_add_func ("/cases/undo-import", test_undo_import);
   g_test_add_func ("/cases/sav", test_import_sav);
+  g_test_add_func ("/cases/sav-dates", test_import_sav_dates);
   g_test_add_func ("/cases/links", test_links);
   g_test_add_func ("/cases/set-value-and-type", test_set_value_and_type);
+  g_test_add_func ("/cases/plain-numbers", test_plain_numbers);
+  g_test_add_func ("/cases/reimport-writes-changes-only", test_reimport_writes_changes_only);
+  g_test_add_func ("/cases/import-restores-connection", test_import_restores_connection);
+  g_test_add_func ("/cases/import-keeps-other-triggers", test_import_keeps_other_triggers);
   return g_test_run ();
 }

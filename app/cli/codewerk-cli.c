@@ -12,12 +12,15 @@
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
 
+#include "cw-case-condition.h"
 #include "cw-cases.h"
 #include "cw-codebook.h"
 #include "cw-coding.h"
 #include "cw-history.h"
 #include "cw-import.h"
 #include "cw-json.h"
+#include "cw-merge.h"
+#include "cw-agreement.h"
 #include "cw-project.h"
 #include "cw-refi.h"
 #include "cw-retrieval.h"
@@ -685,6 +688,7 @@ cmd_codings (Args *args)
   const char *doc = option (args, "doc");
   const char *kind_name = option (args, "kind");
   const char *group = option (args, "group");
+  g_autofree char *where = NULL;
   GPtrArray *others = NULL;
   CwCombine combine = CW_COMBINE_OR;
   CwDocumentKind kind;
@@ -745,9 +749,27 @@ cmd_codings (Args *args)
   query->coder = g_strdup (option (args, "coder"));
   query->speaker = g_strdup (option (args, "speaker"));
   query->case_id = g_strdup (option (args, "case"));
+  query->case_condition = g_strdup (option (args, "where"));
+  /* Retrieval reads a blank condition as none; here it is a mistake. */
+  where = g_strstrip (g_strdup (query->case_condition != NULL ? query->case_condition : "x"));
+  if (where[0] == '\0')
+    {
+      g_autoptr(GPtrArray) none = g_ptr_array_new ();
+      g_autoptr(CwCaseCondition) condition = cw_case_condition_parse (query->case_condition, none, &error);
+
+      g_assert (condition == NULL);
+      g_prefix_error (&error, "--where: ");
+      return fail (error);
+    }
   query->with_text = TRUE;
 
   segments = cw_project_retrieve (project, query, NULL, &error);
+  if (segments == NULL && error->domain == CW_CASE_CONDITION_ERROR)
+    {
+      /* "--where: column 5: a value is expected after '<'" */
+      g_prefix_error (&error, "--where: ");
+      return fail (error);
+    }
   if (segments == NULL)
     return fail (error);
 
@@ -1791,6 +1813,209 @@ cmd_matrix (Args *args)
   return EXIT_SUCCESS;
 }
 
+/* Several coders */
+
+static void
+print_merge_conflicts (const CwMergeResult *result)
+{
+  for (guint i = 0; i < result->conflicts->len; i++)
+    {
+      g_autofree char *text = cw_merge_conflict_describe (result->conflicts->pdata[i]);
+
+      g_printerr ("codewerk-cli: %s %s\n", _("conflict:"), text);
+    }
+}
+
+static int
+cmd_merge (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwMergeResult) result = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GError *error = NULL;
+
+  for (guint i = 1; i < args->positional->len; i++)
+    g_ptr_array_add (paths, args->positional->pdata[i]);
+  g_ptr_array_add (paths, NULL);
+
+  project = open_project (args, &error);
+  if (project == NULL ||
+      !(result = cw_project_merge (project, (const char * const *) paths->pdata, NULL, NULL, NULL, &error)))
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_merge_result_write_json (result, json);
+      print_json (json);
+      return EXIT_SUCCESS;
+    }
+  print_warnings (result->warnings);
+  print_merge_conflicts (result);
+  g_print (ngettext ("%u document added", "%u documents added", result->documents_added), result->documents_added);
+  g_print (", ");
+  g_print (ngettext ("%u code added", "%u codes added", result->codes_added), result->codes_added);
+  g_print (", ");
+  g_print (ngettext ("%u coding added", "%u codings added", result->codings_added), result->codings_added);
+  g_print (", ");
+  g_print (ngettext ("%u coding skipped\n", "%u codings skipped\n", result->codings_skipped), result->codings_skipped);
+  return EXIT_SUCCESS;
+}
+
+/* Splits "A,B,C" and repeated options into one list of names. */
+static GStrv
+coder_names (Args *args)
+{
+  GPtrArray *given = option_list (args, "coders");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; given != NULL && i < given->len; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (given->pdata[i], ",", -1);
+
+      for (guint p = 0; parts[p] != NULL; p++)
+        {
+          g_strstrip (parts[p]);
+          if (*parts[p] != '\0')
+            g_strv_builder_add (builder, parts[p]);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+format_statistic (double value,
+                  int    digits)
+{
+  if (isnan (value))
+    return g_strdup ("-");
+  return g_strdup_printf ("%.*f", digits, value);
+}
+
+static int
+cmd_agreement (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwAgreementOptions) options = cw_agreement_options_new ();
+  g_autoptr(CwAgreement) agreement = NULL;
+  GPtrArray *codes = option_list (args, "code");
+  GPtrArray *docs = option_list (args, "doc");
+  const char *unit = option (args, "unit");
+  const char *overlap = option (args, "overlap");
+  GError *error = NULL;
+
+  options->coders = coder_names (args);
+  if (g_strv_length (options->coders) < 2)
+    return usage_error (_("--coders needs at least two coder names, such as --coders Lotte,Ruben"));
+  if (unit != NULL && !cw_agreement_unit_from_string (unit, &options->unit))
+    return usage_error (_("--unit is character, segment or document, not '%s'"), unit);
+  if (overlap != NULL)
+    {
+      gint64 value;
+
+      if (!parse_integer (overlap, &value) || value < 1 || value > 100)
+        return usage_error (_("--overlap needs a whole number from 1 to 100, not '%s'"), overlap);
+      options->overlap = (guint) value;
+    }
+
+  project = open_project (args, &error);
+  if (project == NULL)
+    return fail (error);
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    {
+      gint64 id = lookup_code (project, codes->pdata[i], &error);
+
+      if (id == 0)
+        return fail (error);
+      if (options->code_ids == NULL)
+        options->code_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (options->code_ids, id);
+    }
+  for (guint i = 0; docs != NULL && i < docs->len; i++)
+    {
+      gint64 id = cw_project_lookup_document (project, docs->pdata[i], &error);
+
+      if (id == 0)
+        return fail (error);
+      if (options->document_ids == NULL)
+        options->document_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (options->document_ids, id);
+    }
+
+  agreement = cw_project_agreement (project, options, NULL, &error);
+  if (agreement == NULL)
+    return fail (error);
+
+  if (args->json)
+    {
+      CwJson *json = cw_json_new ();
+
+      cw_agreement_write_json (agreement, json);
+      print_json (json);
+      return EXIT_SUCCESS;
+    }
+
+  /* Tab-separated, a header line first; "-" where a statistic is undefined. */
+  g_print ("%s\t%s\t%s\t%s\t%s\n", _("code"), _("units"), _("percent"), "kappa", "alpha");
+  for (guint i = 0; i < agreement->codes->len; i++)
+    {
+      const CwAgreementCode *row = &g_array_index (agreement->codes, CwAgreementCode, i);
+      g_autofree char *percent = format_statistic (row->percent, 1);
+      g_autofree char *kappa = format_statistic (row->kappa, 3);
+      g_autofree char *alpha = format_statistic (row->alpha, 3);
+
+      g_print ("%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", row->path, row->units, percent, kappa, alpha);
+    }
+  {
+    g_autofree char *percent = format_statistic (agreement->percent, 1);
+    g_autofree char *kappa = format_statistic (agreement->kappa, 3);
+    g_autofree char *alpha = format_statistic (agreement->alpha, 3);
+
+    g_print ("%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", _("overall"), agreement->units, percent, kappa, alpha);
+  }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_variable_type (Args *args)
+{
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) variables = NULL;
+  const char *name = g_ptr_array_index (args->positional, 1);
+  const char *type_name = g_ptr_array_index (args->positional, 2);
+  CwVariableType type;
+  GError *error = NULL;
+
+  if (g_strcmp0 (type_name, "numeric") == 0)
+    type = CW_VARIABLE_NUMERIC;
+  else if (g_strcmp0 (type_name, "text") == 0)
+    type = CW_VARIABLE_TEXT;
+  else if (g_strcmp0 (type_name, "date") == 0)
+    type = CW_VARIABLE_DATE;
+  else
+    return usage_error (_("TYPE is numeric, text or date, not '%s'"), type_name);
+
+  project = open_project (args, &error);
+  if (project == NULL || !(variables = cw_project_list_variables (project, &error)))
+    return fail (error);
+  for (guint i = 0; i < variables->len; i++)
+    {
+      const CwVariable *variable = variables->pdata[i];
+
+      if (g_utf8_collate (variable->name, name) != 0)
+        continue;
+      if (!cw_project_set_variable_type (project, variable->id, type, &error))
+        return fail (error);
+      return EXIT_SUCCESS;
+    }
+  {
+    g_autofree char *message = g_strdup_printf (_("no case variable '%s' (see 'codewerk-cli variables')"), name);
+
+    return project_error (project, message);
+  }
+}
+
 static const OptionSpec json_only[] = { { "json", FALSE }, { NULL } };
 static const OptionSpec new_options[] = { { "json", FALSE }, { "title", TRUE }, { NULL } };
 static const OptionSpec import_options[] = { { "json", FALSE }, { "kind", TRUE }, { NULL } };
@@ -1802,7 +2027,7 @@ static const OptionSpec code_options[] = { { "json", FALSE }, { "coder", TRUE },
 static const OptionSpec codings_options[] = {
   { "json", FALSE }, { "doc", TRUE }, { "code", TRUE }, { "subcodes", FALSE }, { "and", TRUE }, { "or", TRUE },
   { "not", TRUE }, { "coder", TRUE }, { "speaker", TRUE }, { "kind", TRUE }, { "group", TRUE }, { "case", TRUE },
-  { NULL }
+  { "where", TRUE }, { NULL }
 };
 static const OptionSpec autocode_options[] = {
   { "json", FALSE }, { "speaker", TRUE }, { "search", TRUE }, { "scope", TRUE }, { "doc", TRUE },
@@ -1820,6 +2045,9 @@ static const OptionSpec memos_options[] = {
 static const OptionSpec cases_import_options[] = { { "json", FALSE }, { "id", TRUE }, { NULL } };
 static const OptionSpec link_options[] = { { "speaker", TRUE }, { "remove", FALSE }, { NULL } };
 
+static const OptionSpec agreement_options[] = {
+  { "json", FALSE }, { "coders", TRUE }, { "unit", TRUE }, { "overlap", TRUE }, { "code", TRUE }, { "doc", TRUE }, { NULL }
+};
 static const OptionSpec crosstab_options[] = { { "json", FALSE }, { "bins", TRUE }, { NULL } };
 static const Command commands[] = {
   { "new", "PROJECT [--title T]",
@@ -1849,8 +2077,8 @@ static const Command commands[] = {
   { "code", "PROJECT DOC START END CODE [--coder NAME] [--memo T] [--json]",
     N_("Code the characters START to END (end exclusive) of a document with an existing code, and print the coding's id. The coder is NAME, else $CODEWERK_CODER, else Codeur. The same coder coding the same fragment with the same code twice makes one coding."),
     5, 5, code_options, cmd_code },
-  { "codings", "PROJECT [--doc DOC] [--code CODE [--subcodes] [--and CODE | --or CODE | --not CODE]...] [--coder NAME] [--speaker S] [--kind K] [--group G] [--case CASE] [--json]",
-    N_("Retrieve coded fragments with their text, by document and place. --code takes one code; with --subcodes also the codes below it. Add --and CODE (repeatable) for only the overlaps of segments of every code, --or CODE for the segments of other codes too, or --not CODE for the segments of --code that overlap none of these; one of the three at a time. The other options filter."),
+  { "codings", "PROJECT [--doc DOC] [--code CODE [--subcodes] [--and CODE | --or CODE | --not CODE]...] [--coder NAME] [--speaker S] [--kind K] [--group G] [--case CASE] [--where EXPR] [--json]",
+    N_("Retrieve coded fragments with their text, by document and place. --code takes one code; with --subcodes also the codes below it. Add --and CODE (repeatable) for only the overlaps of segments of every code, --or CODE for the segments of other codes too, or --not CODE for the segments of --code that overlap none of these; one of the three at a time. The other options filter. --where keeps the codings of cases whose variables satisfy EXPR, e.g. 'IQ < 70 AND (Uitkomst = baan OR \"Soort school\" = vso)': = != < <= > >=, is missing, is not missing, AND, OR, NOT (or EN, OF, NIET) and parentheses; quote names and values with spaces."),
     1, 1, codings_options, cmd_codings },
   { "autocode", "PROJECT CODE (--speaker NAME | --search QUERY [--scope hit|sentence|turn]) [--doc DOC] [--coder NAME] [--json]",
     N_("Code every turn of a speaker (in one document, or of every speaker or role of that name), or every search hit: just the words found (hit, the default), their sentence or their whole turn. Prints the number of codings added; existing ones are kept."),
@@ -1906,6 +2134,15 @@ static const Command commands[] = {
   { "matrix", "PROJECT OUT.csv|OUT.sav",
     N_("Write one row per case: its id, its variables, then per code the number of codings and a 0/1 column for whether there are any. A .csv is for R's read.csv2 and SPSS (';', decimal comma, UTF-8); a .sav has SPSS names labelled with the code path, and the value labels."),
     2, 2, json_only, cmd_matrix },
+  { "variable-type", "PROJECT VARIABLE TYPE",
+    N_("Change the type of a case variable to numeric, text or date; values that do not fit the new type are refused, and nothing changes. Undoable."),
+    3, 3, json_only, cmd_variable_type },
+  { "merge", "PROJECT OTHER... [--json]",
+    N_("Merge other coders' copies of the project (.codewerk, or .qdpx from Codewerk or another program) into PROJECT, all in one step that undo takes back. Documents are matched by GUID, then by identical text; codes by GUID, then by path; codings keep their coder, and a coding that is already there is skipped, so merging the same file twice adds nothing. A code renamed or moved in the other copy, or a document whose text differs, is a conflict: reported (lines 'codewerk-cli: conflict: ...' on stderr, or the \"conflicts\" array with --json), never overwritten."),
+    2, G_MAXUINT, json_only, cmd_merge },
+  { "agreement", "PROJECT --coders A,B[,C...] [--unit character|segment|document] [--overlap PCT] [--code CODE]... [--doc DOC]... [--json]",
+    N_("Inter-coder agreement between the coders, per code and overall: percent agreement, Cohen's kappa (Fleiss' with more than two coders) and Krippendorff's alpha. --unit character (the default) compares every character, segment compares coded segments as MAXQDA does (a segment agrees when the other coder's segment of the same code overlaps at least PCT percent, default 90, of their union), document compares whether each coder used a code in a document. A statistic that is undefined, such as kappa for a code nobody used, is printed as - (null with --json)."),
+    1, 1, agreement_options, cmd_agreement },
 };
 
 /* Prints text wrapped at 78 columns: the first line indented by first,

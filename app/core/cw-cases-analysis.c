@@ -11,10 +11,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <readstat.h>
 
-#include "cw-cases.h"
+#include "cw-cases-private.h"
 #include "cw-codebook.h"
 #include "cw-project-private.h"
 #include "cw-retrieval-private.h"
@@ -1013,6 +1014,32 @@ spss_unique_name (const char *wanted,
 
 /* SAV ----------------------------------------------------------------------- */
 
+/* How dates are shown in SPSS: dd.mm.yyyy, as Dutch readers write them.
+ * Any SPSS date format makes haven::read_sav give an R Date. */
+#define SPSS_DATE_FORMAT "EDATE10"
+
+/* A date (ISO yyyy-mm-dd, or any form _cw_cases_parse_date reads) as SPSS
+ * stores it: seconds since 1582-10-14, the first day of the Gregorian
+ * calendar. FALSE when text is no date. */
+static gboolean
+spss_seconds (const char *text,
+              double     *seconds)
+{
+  g_autofree char *iso = NULL;
+  GDate date, epoch;
+  guint year, month, day;
+
+  if (text == NULL || !_cw_cases_parse_date (text, &iso) ||
+      sscanf (iso, "%4u-%2u-%2u", &year, &month, &day) != 3)
+    return FALSE;
+  g_date_clear (&date, 1);
+  g_date_clear (&epoch, 1);
+  g_date_set_dmy (&date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  g_date_set_dmy (&epoch, 14, G_DATE_OCTOBER, 1582);
+  *seconds = ((double) g_date_get_julian (&date) - (double) g_date_get_julian (&epoch)) * 86400.0;
+  return TRUE;
+}
+
 static ssize_t
 sav_write_data (const void *data,
                 size_t      len,
@@ -1094,6 +1121,12 @@ write_sav (const Matrix  *m,
               readstat_variable_set_label_set (column, set);
             }
         }
+      else if (var->type == CW_VARIABLE_DATE)
+        {
+          column = readstat_add_variable (writer, name, READSTAT_TYPE_DOUBLE, 0);
+          readstat_variable_set_format (column, SPSS_DATE_FORMAT);
+          readstat_variable_set_measure (column, READSTAT_MEASURE_SCALE);
+        }
       else
         {
           gsize text_width = 1;
@@ -1149,11 +1182,17 @@ write_sav (const Matrix  *m,
         {
           const Value *value = matrix_value (m, r, v);
           readstat_variable_t *column = g_ptr_array_index (columns, k);
+          CwVariableType type = ((VarInfo *) g_ptr_array_index (m->vars, v))->type;
           readstat_error_t rc;
+          double seconds;
 
-          if (((VarInfo *) g_ptr_array_index (m->vars, v))->type == CW_VARIABLE_NUMERIC)
+          if (type == CW_VARIABLE_NUMERIC)
             rc = value->set ? readstat_insert_double_value (writer, column, value->number)
                             : readstat_insert_missing_value (writer, column);
+          else if (type == CW_VARIABLE_DATE)
+            rc = value->set && spss_seconds (value->text, &seconds)
+                   ? readstat_insert_double_value (writer, column, seconds)
+                   : readstat_insert_missing_value (writer, column);
           else
             rc = readstat_insert_string_value (writer, column, value->set ? value->text : "");
           if (!sav_check (rc, path, error))

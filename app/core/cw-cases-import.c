@@ -28,21 +28,26 @@ typedef struct
   char            decimal;      /* numeric CSV columns: the style found */
   char            thousands;
   GHashTable     *value_labels; /* double* -> char*, or NULL */
+  GArray         *numbers;      /* numeric: per record its value, read once; or NULL */
+  GPtrArray      *isos;         /* per record the ISO form of a date not written so
+                                 * (made when stored, kept in the table), or NULL */
 } Column;
 
 typedef struct
 {
-  guint   line;   /* physical line of the record's start (case number for .sav) */
-  char  **cells;  /* one per column; NULL: missing */
+  guint         line;   /* physical line of the record's start (case number for .sav) */
+  const char  **cells;  /* one per column, owned by the table; NULL: missing */
 } Record;
 
 typedef struct
 {
-  const char *filename;   /* for messages */
-  gboolean    sav;
-  GPtrArray  *columns;    /* Column* */
-  GPtrArray  *records;    /* Record* */
-  guint       id_column;
+  const char   *filename;   /* for messages */
+  gboolean      sav;
+  GPtrArray    *columns;    /* Column* */
+  GPtrArray    *records;    /* Record* */
+  guint         id_column;
+  char         *text;       /* CSV: the decoded file, the cells split out in place */
+  GStringChunk *strings;    /* every other cell's text */
 } Table;
 
 static void
@@ -51,92 +56,104 @@ column_free (Column *column)
   g_free (column->name);
   g_free (column->label);
   g_clear_pointer (&column->value_labels, g_hash_table_unref);
+  g_clear_pointer (&column->numbers, g_array_unref);
+  g_clear_pointer (&column->isos, g_ptr_array_unref);
   g_free (column);
 }
 
+/* One block for the record and its cells. */
 static Record *
 record_new (guint line,
             guint n)
 {
-  Record *record = g_new0 (Record, 1);
+  Record *record = g_malloc0 (sizeof (Record) + (n + 1) * sizeof (char *));
 
   record->line = line;
-  record->cells = g_new0 (char *, n + 1);
+  record->cells = (const char **) (record + 1);
   return record;
 }
 
+/* A copy of text kept with the table for as long as it lives. */
+static const char *
+table_keep (Table      *table,
+            const char *text)
+{
+  if (table->strings == NULL)
+    table->strings = g_string_chunk_new (65536);
+  return g_string_chunk_insert (table->strings, text);
+}
+
+/* Likewise, taking owned text (may be NULL). */
+static const char *
+table_take (Table *table,
+            char  *owned)
+{
+  const char *kept;
+
+  if (owned == NULL)
+    return NULL;
+  kept = table_keep (table, owned);
+  g_free (owned);
+  return kept;
+}
 
 static void
 table_clear (Table *table)
 {
-  guint n = table->columns != NULL ? table->columns->len : 0;
-
   if (table->records != NULL)
-    {
-      for (guint i = 0; i < table->records->len; i++)
-        {
-          Record *record = table->records->pdata[i];
-
-          for (guint j = 0; j < n; j++)
-            g_free (record->cells[j]);
-          g_free (record->cells);
-          g_free (record);
-        }
-      g_ptr_array_unref (table->records);
-    }
+    g_ptr_array_set_free_func (table->records, g_free);
+  g_clear_pointer (&table->records, g_ptr_array_unref);
   g_clear_pointer (&table->columns, g_ptr_array_unref);
+  g_clear_pointer (&table->text, g_free);
+  g_clear_pointer (&table->strings, g_string_chunk_free);
 }
 
 /* ---- CSV ---- */
 
+/* A record of the split text: fields[first .. first + n). */
 typedef struct
 {
-  guint      line;    /* physical line where the record starts */
-  GPtrArray *fields;  /* char* */
-} CsvRecord;
+  guint line;   /* physical line where the record starts */
+  guint first;
+  guint n;
+} CsvSpan;
 
-static void
-csv_record_free (CsvRecord *record)
+/* Splits text in place into records of fields, each field NUL-terminated
+ * where it lies (unquoting only ever shortens a field), so a file of
+ * 400,000 cells costs no allocation per cell. Quoted fields keep their
+ * delimiters, doubled quotes and newlines; every field loses surrounding
+ * blanks. max_records 0: all. On success *end (may be NULL) is where it
+ * stopped. */
+static gboolean
+split_csv (char         *text,
+           char          delimiter,
+           guint         max_records,
+           const char   *filename,
+           GPtrArray    *fields,
+           GArray       *spans,
+           char        **end,
+           GError      **error)
 {
-  g_ptr_array_unref (record->fields);
-  g_free (record);
-}
-
-/* Splits text into records of fields. Quoted fields keep their delimiters,
- * doubled quotes and newlines; unquoted ones lose surrounding spaces.
- * max_records 0: all. */
-static GPtrArray *
-split_csv (const char  *text,
-           char         delimiter,
-           guint        max_records,
-           const char  *filename,
-           GError     **error)
-{
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_record_free);
-  g_autoptr(GPtrArray) fields = NULL;
-  g_autoptr(GString) field = g_string_new (NULL);
-  const char *p = text;
+  char *p = text;
   guint line = 1;
 
-  while (*p != '\0' && (max_records == 0 || records->len < max_records))
+  while (*p != '\0' && (max_records == 0 || spans->len < max_records))
     {
-      guint start_line = line;
+      CsvSpan span = { line, fields->len, 0 };
+      char terminator;
 
-      CsvRecord *record;
-
-      fields = g_ptr_array_new_with_free_func (g_free);
       for (;;)
         {
-          gboolean quoted = FALSE;
+          char *start, *stop;
 
-          g_string_truncate (field, 0);
           while (*p == ' ')
             p++;
+          start = p;
           if (*p == '"')
             {
               guint quote_line = line;
+              char *out = p;
 
-              quoted = TRUE;
               p++;
               for (;;)
                 {
@@ -144,11 +161,11 @@ split_csv (const char  *text,
                     {
                       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, quote_line,
                                            "a quoted field that never ends (a \" is missing)");
-                      return NULL;
+                      return FALSE;
                     }
                   if (*p == '"' && p[1] == '"')
                     {
-                      g_string_append_c (field, '"');
+                      *out++ = '"';
                       p += 2;
                     }
                   else if (*p == '"')
@@ -160,61 +177,59 @@ split_csv (const char  *text,
                     {
                       if (*p == '\n')
                         line++;
-                      g_string_append_c (field, *p++);
+                      *out++ = *p++;
                     }
                 }
               /* Text after the closing quote is kept, as spreadsheets do. */
               while (*p != '\0' && *p != delimiter && *p != '\n')
                 {
                   if (*p != ' ')
-                    g_string_append_c (field, *p);
+                    *out++ = *p;
                   p++;
                 }
+              stop = out; /* at least two bytes (the quotes) before p */
             }
           else
             {
               while (*p != '\0' && *p != delimiter && *p != '\n')
-                g_string_append_c (field, *p++);
-              while (field->len > 0 && (field->str[field->len - 1] == ' ' || field->str[field->len - 1] == '\t'))
-                g_string_truncate (field, field->len - 1);
+                p++;
+              stop = p;
             }
-          if (quoted)
-            {
-              /* Trim spaces inside quotes too: "  P01 " is P01. */
-              g_autofree char *trimmed = g_strstrip (g_strdup (field->str));
-
-              g_ptr_array_add (fields, g_steal_pointer (&trimmed));
-            }
-          else
-            g_ptr_array_add (fields, g_strdup (g_strstrip (field->str)));
-          if (*p == delimiter)
+          /* Blanks trimmed, inside quotes too: "  P01 " is P01. */
+          while (start < stop && g_ascii_isspace (*start))
+            start++;
+          while (stop > start && g_ascii_isspace (stop[-1]))
+            stop--;
+          terminator = *p;
+          *stop = '\0'; /* may be the delimiter itself, read just above */
+          g_ptr_array_add (fields, start);
+          span.n++;
+          if (terminator == delimiter)
             {
               p++;
               continue;
             }
           break;
         }
-      if (*p == '\n')
+      if (terminator == '\n')
         {
           p++;
           line++;
         }
-      record = g_new0 (CsvRecord, 1);
-      record->line = start_line;
-      record->fields = g_steal_pointer (&fields);
-      g_ptr_array_add (records, record);
+      g_array_append_val (spans, span);
     }
-  return g_steal_pointer (&records);
+  if (end != NULL)
+    *end = p;
+  return TRUE;
 }
 
 /* A record that is only empty fields: a blank line or ";;;". */
 static gboolean
-record_is_blank (CsvRecord *record)
+span_is_blank (GPtrArray     *fields,
+               const CsvSpan *span)
 {
-  GPtrArray *fields = record->fields;
-
-  for (guint i = 0; i < fields->len; i++)
-    if (((char *) fields->pdata[i])[0] != '\0')
+  for (guint i = 0; i < span->n; i++)
+    if (((char *) fields->pdata[span->first + i])[0] != '\0')
       return FALSE;
   return TRUE;
 }
@@ -225,28 +240,36 @@ static char
 sniff_delimiter (const char *text)
 {
   static const char candidates[] = { ';', '\t', ',' };
+  g_autofree char *copy = g_strdup (text); /* split in place, restored after each try */
+  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (CsvSpan));
   char best = 0, fallback = 0;
   guint best_columns = 1, fallback_columns = 1;
 
   for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
     {
-      g_autoptr(GPtrArray) records = split_csv (text, candidates[c], 20, NULL, NULL);
       guint columns = 0;
-      gboolean consistent = TRUE;
+      gboolean consistent = TRUE, ok;
+      char *end = NULL;
 
-      if (records == NULL || records->len == 0)
-        continue;
-      for (guint i = 0; i < records->len; i++)
+      g_ptr_array_set_size (fields, 0);
+      g_array_set_size (spans, 0);
+      ok = split_csv (copy, candidates[c], 20, NULL, fields, spans, &end, NULL);
+      for (guint i = 0; ok && i < spans->len; i++)
         {
-          CsvRecord *record = records->pdata[i];
+          const CsvSpan *span = &g_array_index (spans, CsvSpan, i);
 
-          if (record_is_blank (record) && record->fields->len == 1)
+          if (span_is_blank (fields, span) && span->n == 1)
             continue;
           if (columns == 0)
-            columns = record->fields->len;
-          else if (record->fields->len != columns)
+            columns = span->n;
+          else if (span->n != columns)
             consistent = FALSE;
         }
+      /* The split wrote only before its end (anywhere, on failure). */
+      memcpy (copy, text, ok ? (gsize) (end - copy) : strlen (text));
+      if (!ok || spans->len == 0)
+        continue;
       if (consistent && columns > best_columns)
         best = candidates[c], best_columns = columns;
       if (columns > fallback_columns)
@@ -312,6 +335,48 @@ choose_id_column (Table       *table,
 static const char comma_first[][2] = { { ',', 0 }, { '.', 0 }, { ',', '.' }, { '.', ',' } };
 static const char point_first[][2] = { { '.', 0 }, { ',', 0 }, { '.', ',' }, { ',', '.' } };
 
+/* _cw_cases_parse_number without its allocations, for the plain numbers
+ * that make up most columns ("42", "-3,5"): at most 15 digits, no
+ * thousands separator. Such a number is exact as an integer and a power
+ * of ten up to 10^22 is exact, so one division is correctly rounded: the
+ * same double as strtod gives. Anything else goes to the full reader. */
+static gboolean
+parse_number (const char *text,
+              char        decimal,
+              char        thousands,
+              double     *number)
+{
+  static const double powers[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+                                   1e13, 1e14, 1e15 };
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  guint digits = 0, decimals = 0;
+  double value;
+
+  if (thousands != 0)
+    return _cw_cases_parse_number (text, decimal, thousands, number);
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  for (; g_ascii_isdigit (*p); p++, digits++)
+    mantissa = mantissa * 10 + (guint64) (*p - '0');
+  if (*p == decimal && digits > 0)
+    for (p++; g_ascii_isdigit (*p); p++, decimals++)
+      mantissa = mantissa * 10 + (guint64) (*p - '0');
+  if (*p != '\0' || digits + decimals > 15)
+    return _cw_cases_parse_number (text, decimal, thousands, number);
+  if (digits == 0 || p[-1] == decimal) /* "", "-", "3," */
+    return FALSE;
+  value = (double) mantissa / powers[decimals];
+  if (number != NULL)
+    *number = negative ? -value : value;
+  return TRUE;
+}
+
+/* Numeric when every value reads as a number in one style (the values
+ * kept, so storing does not read them again), else a date when every
+ * value is one, else text. Most columns take one pass: the first style
+ * fits, or the first value is not a number. */
 static void
 infer_type (Table  *table,
             guint   index,
@@ -319,26 +384,30 @@ infer_type (Table  *table,
 {
   Column *column = table->columns->pdata[index];
   const char (*styles)[2] = delimiter == ',' ? point_first : comma_first;
+  guint n = table->records->len;
   guint filled = 0;
 
-  for (guint i = 0; i < table->records->len; i++)
+  for (guint i = 0; i < n; i++)
     if (((Record *) table->records->pdata[i])->cells[index] != NULL)
       filled++;
   column->type = CW_VARIABLE_TEXT;
   if (filled == 0)
     return;
 
+  column->numbers = g_array_sized_new (FALSE, TRUE, sizeof (double), n);
+  g_array_set_size (column->numbers, n);
   for (guint s = 0; s < 4; s++)
     {
       gboolean all = TRUE;
 
       /* A ',' between fields cannot also group thousands unquoted; but
        * quoted "1,234.5" can: allow it, last. */
-      for (guint i = 0; i < table->records->len && all; i++)
+      for (guint i = 0; i < n && all; i++)
         {
           const char *cell = ((Record *) table->records->pdata[i])->cells[index];
 
-          all = cell == NULL || _cw_cases_parse_number (cell, styles[s][0], styles[s][1], NULL);
+          all = cell == NULL ||
+                parse_number (cell, styles[s][0], styles[s][1], &g_array_index (column->numbers, double, i));
         }
       if (all)
         {
@@ -348,8 +417,9 @@ infer_type (Table  *table,
           return;
         }
     }
+  g_clear_pointer (&column->numbers, g_array_unref);
 
-  for (guint i = 0; i < table->records->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const char *cell = ((Record *) table->records->pdata[i])->cells[index];
 
@@ -359,45 +429,64 @@ infer_type (Table  *table,
   column->type = CW_VARIABLE_DATE;
 }
 
+/* Whether a cell holds only ASCII, which NFC leaves as it is. */
+static gboolean
+is_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 read_csv (Table       *table,
-          const char  *text,
+          char        *text,
           GError     **error)
 {
-  g_autoptr(GPtrArray) records = NULL;
-  CsvRecord *header;
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (CsvSpan));
+  CsvSpan *header;
   char delimiter;
   guint first = 0;
 
+  /* The cells are split out of text in place and point into it. */
+  table->text = text;
   delimiter = sniff_delimiter (text);
   if (delimiter == 0)
     {
       /* An unbalanced quote hides every delimiter: name its line. */
-      g_autoptr(GPtrArray) whole = split_csv (text, ';', 0, table->filename, error);
-
-      if (whole == NULL)
+      fields = g_ptr_array_new ();
+      if (!split_csv (text, ';', 0, table->filename, fields, spans, NULL, error))
         return FALSE;
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, table->filename, 1,
                            "not a table of cases: expected columns separated by ‘;’, ‘,’ or tabs");
       return FALSE;
     }
-  records = split_csv (text, delimiter, 0, table->filename, error);
-  if (records == NULL)
+  /* About one field per delimiter: the array seldom grows. */
+  {
+    guint estimate = 1;
+
+    for (const char *p = text; *p != '\0'; p++)
+      estimate += *p == delimiter || *p == '\n';
+    fields = g_ptr_array_sized_new (estimate);
+  }
+  if (!split_csv (text, delimiter, 0, table->filename, fields, spans, NULL, error))
     return FALSE;
   /* Skip leading blank lines: the header is the first line with text. */
-  while (first < records->len && record_is_blank (records->pdata[first]))
+  while (first < spans->len && span_is_blank (fields, &g_array_index (spans, CsvSpan, first)))
     first++;
-  if (first == records->len)
+  if (first == spans->len)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, table->filename, 0, "no cases: the file is empty");
       return FALSE;
     }
 
-  header = records->pdata[first];
+  header = &g_array_index (spans, CsvSpan, first);
   table->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) column_free);
-  for (guint i = 1; i <= header->fields->len; i++)
+  for (guint i = 1; i <= header->n; i++)
     {
-      const char *name = header->fields->pdata[i - 1];
+      const char *name = fields->pdata[header->first + i - 1];
       Column *column;
 
       if (name[0] == '\0')
@@ -424,28 +513,31 @@ read_csv (Table       *table,
       return FALSE;
     }
 
-  table->records = g_ptr_array_new ();
-  for (guint r = first + 1; r < records->len; r++)
+  table->records = g_ptr_array_sized_new (spans->len - first);
+  for (guint r = first + 1; r < spans->len; r++)
     {
-      CsvRecord *csv = records->pdata[r];
+      const CsvSpan *span = &g_array_index (spans, CsvSpan, r);
       Record *record;
 
-      if (record_is_blank (csv))
+      if (span_is_blank (fields, span))
         continue;
-      if (csv->fields->len != table->columns->len)
+      if (span->n != table->columns->len)
         {
-          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, csv->line,
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, span->line,
                                "%u fields where the header (line %u) has %u",
-                               csv->fields->len, header->line, table->columns->len);
+                               span->n, header->line, table->columns->len);
           return FALSE;
         }
-      record = record_new (csv->line, table->columns->len);
-      for (guint i = 0; i < csv->fields->len; i++)
+      record = record_new (span->line, table->columns->len);
+      for (guint i = 0; i < span->n; i++)
         {
-          const char *cell = csv->fields->pdata[i];
+          const char *cell = fields->pdata[span->first + i];
 
-          if (cell[0] != '\0')
-            record->cells[i] = g_utf8_normalize (cell, -1, G_NORMALIZE_NFC);
+          if (cell[0] == '\0')
+            continue;
+          /* NFC only where it can change something. */
+          record->cells[i] = is_ascii (cell) ? cell
+                                             : table_take (table, g_utf8_normalize (cell, -1, G_NORMALIZE_NFC));
         }
       g_ptr_array_add (table->records, record);
     }
@@ -575,7 +667,7 @@ sav_value (int                  obs_index,
 
           g_strstrip (valid);
           if (valid[0] != '\0')
-            record->cells[index] = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
+            record->cells[index] = table_take (table, g_utf8_normalize (valid, -1, G_NORMALIZE_NFC));
         }
     }
   else
@@ -585,9 +677,17 @@ sav_value (int                  obs_index,
       if (!isfinite (number))
         return READSTAT_HANDLER_OK;
       if (column->type == CW_VARIABLE_DATE)
-        record->cells[index] = spss_date (number);
+        record->cells[index] = table_take (table, spss_date (number));
       else
-        record->cells[index] = _cw_cases_format_number (number);
+        {
+          /* Stored exactly; the text is for the checks and text variables. */
+          record->cells[index] = table_take (table, _cw_cases_format_number (number));
+          if (column->numbers == NULL)
+            column->numbers = g_array_new (FALSE, TRUE, sizeof (double));
+          if (column->numbers->len <= (guint) obs_index)
+            g_array_set_size (column->numbers, (guint) obs_index + 1);
+          g_array_index (column->numbers, double, obs_index) = number;
+        }
     }
   return READSTAT_HANDLER_OK;
 }
@@ -945,6 +1045,257 @@ prepare_targets (CwProject            *self,
   return TRUE;
 }
 
+/* A cell as stored for its target: a number, or text (a date in ISO
+ * form), or missing. */
+typedef struct
+{
+  gboolean    missing;
+  double      number;
+  const char *text;    /* NULL for a number; borrowed from the table */
+} CellValue;
+
+/* A date _cw_cases_parse_date accepts in the form d-m-yyyy, dd-mm-yyyy or
+ * dd/mm/yyyy, as yyyy-mm-dd, without an allocation. */
+static gboolean
+reformat_date (const char *cell,
+               char        iso[11])
+{
+  guint part[3] = { 0, 0, 0 }, digits[3] = { 0, 0, 0 }, k = 0;
+
+  for (const char *p = cell; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p) && digits[k] < 4)
+      {
+        part[k] = part[k] * 10 + (guint) (*p - '0');
+        digits[k]++;
+      }
+    else if ((*p == '-' || *p == '/') && k < 2)
+      k++;
+    else
+      return FALSE;
+  if (k != 2 || digits[0] == 0 || digits[0] > 2 || digits[1] == 0 || digits[1] > 2 || digits[2] != 4)
+    return FALSE;
+  for (int i = 3; i >= 0; i--, part[2] /= 10)
+    iso[i] = (char) ('0' + part[2] % 10);
+  iso[4] = '-';
+  iso[5] = (char) ('0' + part[1] / 10);
+  iso[6] = (char) ('0' + part[1] % 10);
+  iso[7] = '-';
+  iso[8] = (char) ('0' + part[0] / 10);
+  iso[9] = (char) ('0' + part[0] % 10);
+  iso[10] = '\0';
+  return TRUE;
+}
+
+/* The ISO form of a date cell, made once and kept with the table (the
+ * text must outlive the statements it is bound to). */
+static const char *
+date_text (Table      *table,
+           Column     *column,
+           guint       r,
+           const char *cell)
+{
+  char iso[11];
+
+  if (strlen (cell) == 10 && cell[4] == '-')
+    return cell;
+  if (column->isos == NULL)
+    {
+      column->isos = g_ptr_array_sized_new (table->records->len);
+      g_ptr_array_set_size (column->isos, (int) table->records->len);
+    }
+  if (column->isos->pdata[r] == NULL)
+    {
+      g_autofree char *parsed = NULL;
+
+      if (!_cw_cases_parse_date (cell, NULL))
+        return cell;
+      if (reformat_date (cell, iso))
+        column->isos->pdata[r] = (gpointer) table_keep (table, iso);
+      else if (_cw_cases_parse_date (cell, &parsed))
+        column->isos->pdata[r] = (gpointer) table_take (table, g_steal_pointer (&parsed));
+    }
+  return column->isos->pdata[r] != NULL ? column->isos->pdata[r] : cell;
+}
+
+static void
+cell_value (Table    *table,
+            Target   *target,
+            guint     r,
+            guint     i,
+            CellValue *value)
+{
+  Column *column = target->column;
+  const char *cell = ((Record *) table->records->pdata[r])->cells[i];
+
+  value->missing = cell == NULL;
+  value->number = 0;
+  value->text = NULL;
+  if (cell == NULL)
+    return;
+  switch (target->type)
+    {
+    case CW_VARIABLE_NUMERIC:
+      if (column->type == CW_VARIABLE_NUMERIC && column->numbers != NULL && r < column->numbers->len)
+        value->number = g_array_index (column->numbers, double, r);
+      /* The stored type may be numeric where this file's column is not:
+       * column_fits accepted either decimal mark. */
+      else if (!_cw_cases_parse_number (cell, column->decimal != 0 ? column->decimal : '.', column->thousands,
+                                        &value->number) &&
+               !_cw_cases_parse_number (cell, '.', 0, &value->number))
+        _cw_cases_parse_number (cell, ',', 0, &value->number);
+      break;
+    case CW_VARIABLE_DATE:
+      value->text = date_text (table, column, r, cell);
+      break;
+    case CW_VARIABLE_TEXT:
+    default:
+      value->text = cell;
+      break;
+    }
+}
+
+/* Binds one (case_id, variable_id, number, text) row from parameter base + 1. */
+static void
+bind_value (sqlite3_stmt    *stmt,
+            int              base,
+            gint64           case_id,
+            gint64           variable_id,
+            const CellValue *value)
+{
+  sqlite3_bind_int64 (stmt, base + 1, case_id);
+  sqlite3_bind_int64 (stmt, base + 2, variable_id);
+  if (value->text == NULL)
+    {
+      sqlite3_bind_double (stmt, base + 3, value->number);
+      sqlite3_bind_null (stmt, base + 4);
+    }
+  else
+    {
+      sqlite3_bind_null (stmt, base + 3);
+      sqlite3_bind_text (stmt, base + 4, value->text, -1, SQLITE_STATIC);
+    }
+}
+
+/* Whether the row (case_id, variable_id, number, text) holds value. */
+static gboolean
+same_value (sqlite3_stmt    *row,
+            const CellValue *value)
+{
+  const char *text;
+
+  if (value->text == NULL)
+    return sqlite3_column_type (row, 3) == SQLITE_NULL && sqlite3_column_type (row, 2) != SQLITE_NULL &&
+           sqlite3_column_double (row, 2) == value->number;
+  text = (const char *) sqlite3_column_text (row, 3);
+  return sqlite3_column_type (row, 2) == SQLITE_NULL && text != NULL && strcmp (text, value->text) == 0;
+}
+
+/* Cases already in the project: their stored values are read in one scan
+ * and compared in memory, so only the values that change are written
+ * (each recorded for undo by the history's triggers). */
+#define CELL_STORED 1
+#define CELL_SAME   2
+
+static gboolean
+update_known_cases (CwProject     *self,
+                    Table         *table,
+                    GArray        *targets,
+                    GArray        *known,   /* guint record index */
+                    GArray        *known_ids,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GHashTable) row_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) column_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(sqlite3_stmt) scan = NULL;
+  g_autoptr(sqlite3_stmt) set = NULL;
+  g_autoptr(sqlite3_stmt) clear = NULL;
+  g_autofree guint8 *flags = NULL;
+  guint n_columns = targets->len;
+  guint rows = 0;
+  int rc;
+
+  for (guint k = 0; k < known->len; k++)
+    g_hash_table_insert (row_of, &g_array_index (known_ids, gint64, k), GUINT_TO_POINTER (k + 1));
+  for (guint i = 0; i < n_columns; i++)
+    if (i != table->id_column)
+      g_hash_table_insert (column_of, &g_array_index (targets, Target, i).id, GUINT_TO_POINTER (i + 1));
+  flags = g_new0 (guint8, (gsize) known->len * n_columns);
+
+  scan = _cw_project_prepare (self, "SELECT case_id, variable_id, number, text FROM case_values", error);
+  if (scan == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
+    {
+      gint64 case_id = sqlite3_column_int64 (scan, 0);
+      gint64 variable_id = sqlite3_column_int64 (scan, 1);
+      guint k = GPOINTER_TO_UINT (g_hash_table_lookup (row_of, &case_id));
+      guint i = GPOINTER_TO_UINT (g_hash_table_lookup (column_of, &variable_id));
+      CellValue value;
+      guint8 *flag;
+
+      if ((++rows & 0xFFFF) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (k-- == 0 || i-- == 0)
+        continue;
+      flag = &flags[(gsize) k * n_columns + i];
+      *flag = CELL_STORED;
+      cell_value (table, &g_array_index (targets, Target, i), g_array_index (known, guint, k), i, &value);
+      if (!value.missing && same_value (scan, &value))
+        *flag |= CELL_SAME;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the case values");
+      return FALSE;
+    }
+  g_clear_pointer (&scan, _cw_statement_release);
+
+  set = _cw_project_prepare (self,
+                             "INSERT INTO case_values (case_id, variable_id, number, text) VALUES (?1, ?2, ?3, ?4)"
+                             " ON CONFLICT (case_id, variable_id) DO UPDATE"
+                             " SET number = excluded.number, text = excluded.text",
+                             error);
+  clear = _cw_project_prepare (self, "DELETE FROM case_values WHERE case_id = ?1 AND variable_id = ?2", error);
+  if (set == NULL || clear == NULL)
+    return FALSE;
+  for (guint k = 0; k < known->len; k++)
+    {
+      gint64 case_id = g_array_index (known_ids, gint64, k);
+
+      if (k % 1000 == 999 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      for (guint i = 0; i < n_columns; i++)
+        {
+          Target *target = &g_array_index (targets, Target, i);
+          guint8 flag = flags[(gsize) k * n_columns + i];
+          CellValue value;
+
+          if (i == table->id_column)
+            continue;
+          cell_value (table, target, g_array_index (known, guint, k), i, &value);
+          if (value.missing && (flag & CELL_STORED))
+            {
+              sqlite3_bind_int64 (clear, 1, case_id);
+              sqlite3_bind_int64 (clear, 2, target->id);
+              if (!run_done (self, clear, error))
+                return FALSE;
+            }
+          else if (!value.missing && !(flag & CELL_SAME))
+            {
+              bind_value (set, 0, case_id, target->id, &value);
+              if (!run_done (self, set, error))
+                return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* Rows of case_values per INSERT for new cases: fewer statements to run,
+ * within SQLite's limit on parameters (4 per row). */
+#define INSERT_ROWS 128
+
 /* INSERT of n rows into case_values (cached, like every statement). */
 static sqlite3_stmt *
 bulk_insert (CwProject  *self,
@@ -958,6 +1309,154 @@ bulk_insert (CwProject  *self,
   return _cw_project_prepare (self, sql->str, error);
 }
 
+typedef struct
+{
+  gint64    case_id;
+  gint64    variable_id;
+  CellValue value;
+} PendingRow;
+
+static gboolean
+flush_rows (CwProject     *self,
+            sqlite3_stmt  *full,
+            PendingRow    *rows,
+            guint          n,
+            GError       **error)
+{
+  g_autoptr(sqlite3_stmt) tail = NULL;
+  sqlite3_stmt *stmt = full;
+
+  if (n == 0)
+    return TRUE;
+  if (n < INSERT_ROWS && (stmt = tail = bulk_insert (self, n, error)) == NULL)
+    return FALSE;
+  for (guint j = 0; j < n; j++)
+    bind_value (stmt, (int) j * 4, rows[j].case_id, rows[j].variable_id, &rows[j].value);
+  return run_done (self, stmt, error);
+}
+
+/* New cases, unrecorded (the caller records one statement that deletes
+ * them all): each case, then its values in INSERTs of INSERT_ROWS rows. */
+static gboolean
+insert_new_cases (CwProject            *self,
+                  Table                *table,
+                  GArray               *targets,
+                  GArray               *fresh,  /* guint record index */
+                  CwCasesImportResult  *result,
+                  gint64               *first_new,
+                  gint64               *last_new,
+                  GCancellable         *cancellable,
+                  GError              **error)
+{
+  g_autoptr(sqlite3_stmt) add_case = NULL;
+  g_autoptr(sqlite3_stmt) full = NULL;
+  g_autofree PendingRow *rows = g_new (PendingRow, INSERT_ROWS);
+  sqlite3 *db = _cw_project_get_db (self);
+  guint pending = 0;
+
+  add_case = _cw_project_prepare (self, "INSERT INTO cases (guid, identifier) VALUES (?1, ?2)", error);
+  full = bulk_insert (self, INSERT_ROWS, error);
+  if (add_case == NULL || full == NULL)
+    return FALSE;
+
+  for (guint k = 0; k < fresh->len; k++)
+    {
+      guint r = g_array_index (fresh, guint, k);
+      Record *record = table->records->pdata[r];
+      g_autofree char *guid = g_uuid_string_random ();
+      gint64 case_id;
+
+      if (k % 1000 == 999 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      sqlite3_bind_text (add_case, 1, guid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (add_case, 2, record->cells[table->id_column], -1, SQLITE_STATIC);
+      if (!run_done (self, add_case, error))
+        return FALSE;
+      case_id = sqlite3_last_insert_rowid (db);
+      result->added++;
+      *first_new = *first_new == 0 ? case_id : MIN (*first_new, case_id);
+      *last_new = MAX (*last_new, case_id);
+
+      for (guint i = 0; i < targets->len; i++)
+        {
+          Target *target = &g_array_index (targets, Target, i);
+          PendingRow *row = &rows[pending];
+
+          if (i == table->id_column)
+            continue;
+          cell_value (table, target, r, i, &row->value);
+          if (row->value.missing)
+            continue;
+          row->case_id = case_id;
+          row->variable_id = target->id;
+          if (++pending == INSERT_ROWS)
+            {
+              if (!flush_rows (self, full, rows, pending, error))
+                return FALSE;
+              pending = 0;
+            }
+        }
+    }
+  return flush_rows (self, full, rows, pending, error);
+}
+
+/* While new cases go in, the connection runs without triggers and without
+ * foreign key checks: the only triggers on these tables are the history's,
+ * paused then anyway (yet each still costs as much per row as the insert),
+ * and every row points at a case and a variable this step just made or
+ * found. Skipped when some other trigger watches the tables. */
+typedef struct
+{
+  int triggers;
+  int foreign_keys;
+  gboolean active;
+} BulkMode;
+
+static gboolean
+bulk_mode_begin (CwProject  *self,
+                 BulkMode   *mode,
+                 GError    **error)
+{
+  g_autoptr(sqlite3_stmt) others =
+    _cw_project_prepare (self,
+                         "SELECT count(*) FROM (SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"
+                         " UNION ALL SELECT name, tbl_name FROM sqlite_temp_master WHERE type = 'trigger')"
+                         " WHERE tbl_name IN ('cases', 'case_values') AND name NOT GLOB '*_history_*'",
+                         error);
+  sqlite3 *db = _cw_project_get_db (self);
+
+  memset (mode, 0, sizeof *mode);
+  if (others == NULL)
+    return FALSE;
+  if (sqlite3_step (others) != SQLITE_ROW)
+    {
+      _cw_project_set_db_error (self, error, "cannot read the project");
+      return FALSE;
+    }
+  if (sqlite3_column_int64 (others, 0) > 0)
+    return TRUE;
+  g_clear_pointer (&others, _cw_statement_release);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &mode->triggers);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &mode->foreign_keys);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
+  mode->active = TRUE;
+  return TRUE;
+}
+
+static void
+bulk_mode_end (CwProject *self,
+               BulkMode  *mode)
+{
+  sqlite3 *db = _cw_project_get_db (self);
+
+  if (!mode->active)
+    return;
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, mode->triggers, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_FKEY, mode->foreign_keys, NULL);
+  mode->active = FALSE;
+}
+
 static gboolean
 store_table (CwProject            *self,
              Table                *table,
@@ -967,11 +1466,11 @@ store_table (CwProject            *self,
 {
   g_autoptr(GArray) targets = g_array_new (FALSE, TRUE, sizeof (Target));
   g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) known = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) known_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(sqlite3_stmt) all = NULL;
-  g_autoptr(sqlite3_stmt) add_case = NULL;
-  g_autoptr(sqlite3_stmt) set = NULL;
-  g_autoptr(sqlite3_stmt) clear = NULL;
-  gint64 step = -1, first_new = 0, last_new = 0;
+  gint64 first_new = 0, last_new = 0;
   int rc;
 
   if (!prepare_targets (self, table, targets, result, error))
@@ -990,127 +1489,43 @@ store_table (CwProject            *self,
     }
   g_clear_pointer (&all, _cw_statement_release);
 
-  add_case = _cw_project_prepare (self, "INSERT INTO cases (guid, identifier) VALUES (?1, ?2)", error);
-  set = _cw_project_prepare (self,
-                             "INSERT INTO case_values (case_id, variable_id, number, text) VALUES (?1, ?2, ?3, ?4)"
-                             " ON CONFLICT (case_id, variable_id) DO UPDATE"
-                             " SET number = excluded.number, text = excluded.text"
-                             " WHERE number IS NOT excluded.number OR text IS NOT excluded.text",
-                             error);
-  clear = _cw_project_prepare (self, "DELETE FROM case_values WHERE case_id = ?1 AND variable_id = ?2", error);
-  if (add_case == NULL || set == NULL || clear == NULL)
-    return FALSE;
-
-  /* Two passes: the known cases with every change recorded, then the new
-   * ones unrecorded, undone by one statement (recording 400,000 values
-   * row by row would take most of the import's time). */
-  for (guint pass = 0; pass < 2; pass++)
   for (guint r = 0; r < table->records->len; r++)
     {
-      Record *record = table->records->pdata[r];
-      const char *identifier = record->cells[table->id_column];
-      gboolean is_new = !g_hash_table_contains (existing, identifier);
-      gint64 case_id;
+      const char *identifier = ((Record *) table->records->pdata[r])->cells[table->id_column];
+      gpointer id;
 
-      if (is_new != (pass == 1))
-        continue;
-      if (r % 1000 == 999 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (is_new && step < 0 && (step = _cw_history_pause (self, error)) < 0)
-        return FALSE;
-
-      if (is_new)
+      if (g_hash_table_lookup_extended (existing, identifier, NULL, &id))
         {
-          g_autofree char *guid = g_uuid_string_random ();
+          gint64 case_id = (gint64) (gintptr) id;
 
-          sqlite3_bind_text (add_case, 1, guid, -1, SQLITE_STATIC);
-          sqlite3_bind_text (add_case, 2, identifier, -1, SQLITE_STATIC);
-          if (!run_done (self, add_case, error))
-            return FALSE;
-          case_id = sqlite3_last_insert_rowid (_cw_project_get_db (self));
-          result->added++;
-          first_new = first_new == 0 ? case_id : MIN (first_new, case_id);
-          last_new = MAX (last_new, case_id);
+          g_array_append_val (known, r);
+          g_array_append_val (known_ids, case_id);
         }
       else
-        {
-          case_id = (gint64) (gintptr) g_hash_table_lookup (existing, identifier);
-        }
-
-      {
-        sqlite3_stmt *stmt = set;
-        guint n = 0, bound = 0;
-
-        /* A new case's values go in by one statement of as many rows. */
-        if (is_new)
-          {
-            for (guint i = 0; i < targets->len; i++)
-              n += i != table->id_column && record->cells[i] != NULL;
-            if (n == 0)
-              continue;
-            if (!(stmt = bulk_insert (self, n, error)))
-              return FALSE;
-          }
-        for (guint i = 0; i < targets->len; i++)
-          {
-            Target *target = &g_array_index (targets, Target, i);
-            const char *cell = record->cells[i];
-            int base = (int) bound * 4;
-
-            if (i == table->id_column)
-              continue;
-            if (cell == NULL)
-              {
-                if (is_new)
-                  continue;
-                sqlite3_bind_int64 (clear, 1, case_id);
-                sqlite3_bind_int64 (clear, 2, target->id);
-                if (!run_done (self, clear, error))
-                  return FALSE;
-                continue;
-              }
-
-            sqlite3_bind_int64 (stmt, base + 1, case_id);
-            sqlite3_bind_int64 (stmt, base + 2, target->id);
-            if (target->type == CW_VARIABLE_NUMERIC)
-              {
-                double number = 0;
-
-                /* The stored type may be numeric where this file's column
-                 * is not: column_fits accepted either decimal mark. */
-                if (!_cw_cases_parse_number (cell, target->column->decimal != 0 ? target->column->decimal : '.',
-                                             target->column->thousands, &number) &&
-                    !_cw_cases_parse_number (cell, '.', 0, &number))
-                  _cw_cases_parse_number (cell, ',', 0, &number);
-                sqlite3_bind_double (stmt, base + 3, number);
-              }
-            else if (target->type == CW_VARIABLE_DATE)
-              {
-                g_autofree char *iso = NULL;
-
-                _cw_cases_parse_date (cell, &iso);
-                sqlite3_bind_text (stmt, base + 4, iso != NULL ? iso : cell, -1, SQLITE_TRANSIENT);
-              }
-            else
-              sqlite3_bind_text (stmt, base + 4, cell, -1, SQLITE_STATIC);
-            if (is_new)
-              bound++;
-            else if (!run_done (self, set, error))
-              return FALSE;
-          }
-        if (is_new)
-          {
-            gboolean ok = run_done (self, stmt, error);
-
-            _cw_statement_release (stmt);
-            if (!ok)
-              return FALSE;
-          }
-      }
+        g_array_append_val (fresh, r);
     }
-  if (step >= 0)
+
+  /* The known cases with every change recorded, then the new ones
+   * unrecorded, undone by one statement (recording 400,000 values row by
+   * row would take most of the import's time). */
+  if (known->len > 0 &&
+      !update_known_cases (self, table, targets, known, known_ids, cancellable, error))
+    return FALSE;
+
+  if (fresh->len > 0)
     {
       g_autofree char *undo = NULL;
+      BulkMode mode;
+      gint64 step;
+      gboolean ok;
+
+      if ((step = _cw_history_pause (self, error)) < 0 ||
+          !bulk_mode_begin (self, &mode, error))
+        return FALSE;
+      ok = insert_new_cases (self, table, targets, fresh, result, &first_new, &last_new, cancellable, error);
+      bulk_mode_end (self, &mode);
+      if (!ok)
+        return FALSE;
 
       /* New rows take ids above every existing one, one after another. */
       if (last_new - first_new + 1 != (gint64) result->added)
@@ -1197,8 +1612,9 @@ cw_project_import_cases (CwProject     *self,
     ok = read_sav (&table, path, error);
   else
     {
-      g_autofree char *text = cw_import_decode_text (bytes, path, error);
+      char *text = cw_import_decode_text (bytes, path, error);
 
+      g_clear_pointer (&bytes, g_bytes_unref);
       ok = text != NULL && read_csv (&table, text, error);
     }
   ok = ok && choose_id_column (&table, id_column, error) && check_ids (&table, error);

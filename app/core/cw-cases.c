@@ -866,6 +866,8 @@ cw_project_list_case_links (CwProject  *self,
   return g_steal_pointer (&links);
 }
 
+/* ---- auto-linking ---- */
+
 /* Case-folded NFC, for matching. */
 static char *
 fold (const char *text)
@@ -876,26 +878,115 @@ fold (const char *text)
   return g_utf8_normalize (folded, -1, G_NORMALIZE_NFC);
 }
 
-/* Whether needle occurs in haystack as whole words (both folded). */
+/* A value worth matching: "", "-" or "?" (missing-value marks) would
+ * match punctuation in any name. */
 static gboolean
-contains_word (const char *haystack,
-               const char *needle)
+has_alnum (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+all_digits (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return *text != '\0';
+}
+
+static gboolean
+is_number_joint (gunichar c)
+{
+  return c == '.' || c == ',' || c == '-' || c == '/' || c == ':';
+}
+
+/* Whether a word ends before p (p at the start of text counts). A bare
+ * number also does not start right after "3-" or "2.": that is a date, a
+ * time or a version, not a participant "1". */
+static gboolean
+word_starts (const char *text,
+             const char *p,
+             gboolean    number)
+{
+  const char *prev;
+  gunichar c;
+
+  if (p == text)
+    return TRUE;
+  prev = g_utf8_find_prev_char (text, p);
+  c = g_utf8_get_char (prev);
+  if (g_unichar_isalnum (c))
+    return FALSE;
+  if (number && is_number_joint (c) && prev != text)
+    return !g_unichar_isdigit (g_utf8_get_char (g_utf8_find_prev_char (text, prev)));
+  return TRUE;
+}
+
+static gboolean
+word_ends (const char *after,
+           gboolean    number)
+{
+  gunichar c;
+
+  if (*after == '\0')
+    return TRUE;
+  c = g_utf8_get_char (after);
+  if (g_unichar_isalnum (c))
+    return FALSE;
+  if (number && is_number_joint (c))
+    return !g_unichar_isdigit (g_utf8_get_char (g_utf8_next_char (after)));
+  return TRUE;
+}
+
+typedef struct
+{
+  guint case_index;
+  gsize start, end;  /* bytes into the folded target */
+} Span;
+
+/* Adds a span for each whole-word occurrence of needle in haystack (both
+ * folded). */
+static void
+find_words (GArray     *spans,
+            guint       case_index,
+            const char *haystack,
+            const char *needle)
 {
   gsize length = strlen (needle);
+  gboolean number = all_digits (needle);
   const char *p = haystack;
 
   if (length == 0)
-    return FALSE;
+    return;
   while ((p = strstr (p, needle)) != NULL)
     {
-      const char *after = p + length;
-      gboolean starts = p == haystack ||
-                        !g_unichar_isalnum (g_utf8_get_char (g_utf8_find_prev_char (haystack, p)));
-      gboolean ends = *after == '\0' || !g_unichar_isalnum (g_utf8_get_char (after));
+      if (word_starts (haystack, p, number) && word_ends (p + length, number))
+        {
+          Span span = { case_index, (gsize) (p - haystack), (gsize) (p - haystack) + length };
 
-      if (starts && ends)
-        return TRUE;
+          g_array_append_val (spans, span);
+        }
       p = g_utf8_next_char (p);
+    }
+}
+
+/* A mention claimed by two cases belongs to neither, and one inside a
+ * longer mention of another case ("Sam" in "Sam de Vries") belongs to the
+ * longer one. */
+static gboolean
+span_dominated (GArray     *spans,
+                const Span *span)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const Span *other = &g_array_index (spans, Span, i);
+
+      if (other->case_index != span->case_index && other->start <= span->start && other->end >= span->end)
+        return TRUE;
     }
   return FALSE;
 }
@@ -917,19 +1008,96 @@ target_free (Target *target)
   g_free (target);
 }
 
-GPtrArray *
-cw_project_propose_case_links (CwProject   *self,
-                               const char  *name_variable,
-                               GError     **error)
+typedef struct
+{
+  gint64     id;
+  char      *identifier;
+  GPtrArray *needles;    /* folded, each with a letter or digit */
+  GPtrArray *proposals;  /* CwCaseLink */
+} Candidate;
+
+static void
+candidate_free (Candidate *candidate)
+{
+  g_free (candidate->identifier);
+  g_ptr_array_unref (candidate->needles);
+  g_ptr_array_unref (candidate->proposals);
+  g_free (candidate);
+}
+
+static void
+add_needle (Candidate  *candidate,
+            const char *text)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *stripped = NULL;
+
+  if (text == NULL)
+    return;
+  stripped = g_strstrip (g_strdup (text));
+  if (!has_alnum (stripped))
+    return;
+  folded = fold (stripped);
+  if (folded != NULL && *folded != '\0')
+    g_ptr_array_add (candidate->needles, g_steal_pointer (&folded));
+}
+
+static char *
+link_key (gint64      case_id,
+          gint64      document_id,
+          const char *speaker)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s", case_id, document_id,
+                          speaker != NULL ? speaker : "");
+}
+
+/* The variable's id, matched as the importer names them (case-insensitive);
+ * 0 with an error when there is none. */
+static gint64
+lookup_variable_by_name (CwProject   *self,
+                         const char  *name,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self,
+                         "SELECT id FROM variables WHERE name = ?1"
+                         " UNION ALL SELECT id FROM variables WHERE name = ?1 COLLATE NOCASE LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc != SQLITE_DONE)
+    _cw_project_set_db_error (self, error, "cannot read the variables");
+  else
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                 "%s: no variable “%s”", cw_project_get_path (self), name);
+  return 0;
+}
+
+static GPtrArray *
+propose_links (CwProject   *self,
+               const char  *variable,
+               gboolean     identifiers,
+               GError     **error)
 {
   g_autoptr(GPtrArray) proposals = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_case_link_free);
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
   g_autoptr(GPtrArray) links = NULL;
   g_autoptr(GHashTable) linked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) linked_speakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 variable_id = 0;
   int rc;
 
-  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  if (variable != NULL && (variable_id = lookup_variable_by_name (self, variable, error)) == 0)
+    return NULL;
 
   links = cw_project_list_case_links (self, 0, error);
   if (links == NULL)
@@ -938,16 +1106,16 @@ cw_project_propose_case_links (CwProject   *self,
     {
       CwCaseLink *link = links->pdata[i];
 
-      g_hash_table_add (linked, g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
-                                                 link->case_id, link->document_id,
-                                                 link->speaker != NULL ? link->speaker : ""));
+      g_hash_table_add (linked, link_key (link->case_id, link->document_id, link->speaker));
+      if (link->speaker != NULL)
+        g_hash_table_add (linked_speakers, link_key (0, link->document_id, link->speaker));
     }
 
   stmt = _cw_project_prepare (self,
-                              "SELECT d.id, d.name, NULL FROM documents d"
-                              " UNION ALL SELECT s.document_id, d.name, s.name FROM speakers s"
+                              "SELECT d.id, d.name, NULL, d.position, 0 FROM documents d"
+                              " UNION ALL SELECT s.document_id, d.name, s.name, d.position, s.id FROM speakers s"
                               " JOIN documents d ON d.id = s.document_id"
-                              " ORDER BY 1, 3", error);
+                              " ORDER BY 4, 1, 5", error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -968,48 +1136,220 @@ cw_project_propose_case_links (CwProject   *self,
   g_clear_pointer (&stmt, _cw_statement_release);
 
   stmt = _cw_project_prepare (self,
-                              "SELECT c.id, c.identifier, v.text FROM cases c"
-                              " LEFT JOIN variables n ON n.name = ?1 COLLATE NOCASE"
-                              " LEFT JOIN case_values v ON v.case_id = c.id AND v.variable_id = n.id"
+                              "SELECT c.id, c.identifier, v.text, v.number FROM cases c"
+                              " LEFT JOIN case_values v ON v.case_id = c.id AND v.variable_id = ?1"
                               " ORDER BY c.id", error);
   if (stmt == NULL)
     return NULL;
-  if (name_variable != NULL)
-    sqlite3_bind_text (stmt, 1, name_variable, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 1, variable_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 case_id = sqlite3_column_int64 (stmt, 0);
-      const char *identifier = (const char *) sqlite3_column_text (stmt, 1);
-      const char *name = (const char *) sqlite3_column_text (stmt, 2);
-      g_autofree char *folded_id = fold (identifier);
-      g_autofree char *folded_name = name != NULL ? fold (name) : NULL;
+      Candidate *candidate = g_new0 (Candidate, 1);
 
-      for (guint i = 0; i < targets->len; i++)
+      candidate->id = sqlite3_column_int64 (stmt, 0);
+      candidate->identifier = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      candidate->needles = g_ptr_array_new_with_free_func (g_free);
+      candidate->proposals = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_case_link_free);
+      if (identifiers)
+        add_needle (candidate, candidate->identifier);
+      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+        add_needle (candidate, (const char *) sqlite3_column_text (stmt, 2));
+      else if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
         {
-          Target *target = targets->pdata[i];
-          g_autofree char *key = NULL;
-          CwCaseLink *proposal;
+          g_autofree char *number = _cw_cases_format_number (sqlite3_column_double (stmt, 3));
 
-          if (!contains_word (target->folded, folded_id) &&
-              (folded_name == NULL || !contains_word (target->folded, folded_name)))
-            continue;
-          key = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s", case_id, target->document_id,
-                                 target->speaker != NULL ? target->speaker : "");
-          if (!g_hash_table_add (linked, g_steal_pointer (&key)))
-            continue;
-          proposal = g_new0 (CwCaseLink, 1);
-          proposal->case_id = case_id;
-          proposal->case_identifier = g_strdup (identifier);
-          proposal->document_id = target->document_id;
-          proposal->document = g_strdup (target->document);
-          proposal->speaker = g_strdup (target->speaker);
-          g_ptr_array_add (proposals, proposal);
+          add_needle (candidate, number);
         }
+      g_ptr_array_add (candidates, candidate);
     }
   if (rc != SQLITE_DONE)
     {
       _cw_project_set_db_error (self, error, "cannot read the cases");
       return NULL;
     }
+
+  for (guint t = 0; t < targets->len; t++)
+    {
+      Target *target = targets->pdata[t];
+
+      /* A speaker is one person: once linked, not proposed again. */
+      if (target->speaker != NULL)
+        {
+          g_autofree char *key = link_key (0, target->document_id, target->speaker);
+
+          if (g_hash_table_contains (linked_speakers, key))
+            continue;
+        }
+
+      g_array_set_size (spans, 0);
+      for (guint c = 0; c < candidates->len; c++)
+        {
+          Candidate *candidate = candidates->pdata[c];
+
+          for (guint n = 0; n < candidate->needles->len; n++)
+            find_words (spans, c, target->folded, candidate->needles->pdata[n]);
+        }
+
+      g_array_set_size (kept, 0);
+      for (guint s = 0; s < spans->len; s++)
+        {
+          const Span *span = &g_array_index (spans, Span, s);
+          gboolean seen = FALSE;
+
+          if (span_dominated (spans, span))
+            continue;
+          for (guint k = 0; k < kept->len && !seen; k++)
+            seen = g_array_index (kept, guint, k) == span->case_index;
+          if (!seen)
+            g_array_append_val (kept, span->case_index);
+        }
+      /* Two cases in one speaker's name ("P01 en P02"): no guess. */
+      if (target->speaker != NULL && kept->len > 1)
+        continue;
+
+      for (guint k = 0; k < kept->len; k++)
+        {
+          Candidate *candidate = candidates->pdata[g_array_index (kept, guint, k)];
+          g_autofree char *key = link_key (candidate->id, target->document_id, target->speaker);
+          CwCaseLink *proposal;
+
+          if (!g_hash_table_add (linked, g_steal_pointer (&key)))
+            continue;
+          proposal = g_new0 (CwCaseLink, 1);
+          proposal->case_id = candidate->id;
+          proposal->case_identifier = g_strdup (candidate->identifier);
+          proposal->document_id = target->document_id;
+          proposal->document = g_strdup (target->document);
+          proposal->speaker = g_strdup (target->speaker);
+          g_ptr_array_add (candidate->proposals, proposal);
+        }
+    }
+
+  /* By case, then in document order. */
+  for (guint c = 0; c < candidates->len; c++)
+    {
+      Candidate *candidate = candidates->pdata[c];
+
+      for (guint i = 0; i < candidate->proposals->len; i++)
+        g_ptr_array_add (proposals, g_steal_pointer (&candidate->proposals->pdata[i]));
+      g_ptr_array_set_size (candidate->proposals, 0);
+    }
   return g_steal_pointer (&proposals);
+}
+
+GPtrArray *
+cw_project_propose_case_links (CwProject   *self,
+                               const char  *name_variable,
+                               GError     **error)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  return propose_links (self, name_variable, TRUE, error);
+}
+
+GPtrArray *
+cw_project_propose_case_links_by (CwProject   *self,
+                                  const char  *variable,
+                                  GError     **error)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+
+  return propose_links (self, variable, variable == NULL, error);
+}
+
+int
+cw_project_link_cases (CwProject  *self,
+                       GPtrArray  *links,
+                       GError    **error)
+{
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) speaker_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) cases = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autofree char *label = NULL;
+  int added = 0;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), -1);
+  g_return_val_if_fail (links != NULL, -1);
+
+  /* Checked before the step: a link to something gone changes nothing,
+   * and one already there does not count. */
+  g_array_set_size (speaker_ids, links->len);
+  for (guint i = 0; i < links->len; i++)
+    {
+      const CwCaseLink *link = links->pdata[i];
+      g_autofree char *document = NULL;
+      g_autoptr(sqlite3_stmt) exists = NULL;
+      gint64 speaker_id = 0;
+      int rc;
+
+      if (!case_exists (self, link->case_id, NULL, error) ||
+          (document = document_name (self, link->document_id, error)) == NULL)
+        return -1;
+      if (link->speaker != NULL && (speaker_id = lookup_speaker (self, link->document_id, link->speaker, error)) == 0)
+        return -1;
+      g_array_index (speaker_ids, gint64, i) = speaker_id;
+
+      if (!g_hash_table_add (seen, g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                                                    link->case_id, link->document_id, speaker_id)))
+        continue;
+      exists = _cw_project_prepare (self,
+                                    "SELECT 1 FROM case_links WHERE case_id = ?1 AND document_id = ?2"
+                                    " AND speaker_id IS ?3", error);
+      if (exists == NULL)
+        return -1;
+      sqlite3_bind_int64 (exists, 1, link->case_id);
+      sqlite3_bind_int64 (exists, 2, link->document_id);
+      if (speaker_id > 0)
+        sqlite3_bind_int64 (exists, 3, speaker_id);
+      rc = sqlite3_step (exists);
+      if (rc == SQLITE_ROW)
+        continue;
+      if (rc != SQLITE_DONE)
+        {
+          _cw_project_set_db_error (self, error, "cannot read the case links");
+          return -1;
+        }
+      g_array_append_val (todo, i);
+      g_hash_table_add (cases, g_memdup2 (&link->case_id, sizeof link->case_id));
+    }
+  if (todo->len == 0)
+    return 0;
+
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link %u case", "Link %u cases", g_hash_table_size (cases)),
+                           g_hash_table_size (cases));
+  if (!_cw_project_begin_step (self, label, error))
+    return -1;
+  for (guint t = 0; t < todo->len; t++)
+    {
+      guint i = g_array_index (todo, guint, t);
+      const CwCaseLink *link = links->pdata[i];
+      gint64 speaker_id = g_array_index (speaker_ids, gint64, i);
+      g_autoptr(sqlite3_stmt) stmt =
+        _cw_project_prepare (self,
+                             "INSERT INTO case_links (case_id, document_id, speaker_id)"
+                             " SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM case_links"
+                             " WHERE case_id = ?1 AND document_id = ?2 AND speaker_id IS ?3)",
+                             error);
+
+      if (stmt == NULL)
+        {
+          _cw_project_abort_step (self);
+          return -1;
+        }
+      sqlite3_bind_int64 (stmt, 1, link->case_id);
+      sqlite3_bind_int64 (stmt, 2, link->document_id);
+      if (speaker_id > 0)
+        sqlite3_bind_int64 (stmt, 3, speaker_id);
+      if (!step_done (self, stmt, "cannot change the links", error))
+        {
+          g_clear_pointer (&stmt, _cw_statement_release);
+          _cw_project_abort_step (self);
+          return -1;
+        }
+      added += sqlite3_changes (_cw_project_get_db (self));
+    }
+  if (!_cw_project_end_step (self, error))
+    return -1;
+  return added;
 }

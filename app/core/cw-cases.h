@@ -125,6 +125,26 @@ GPtrArray *cw_project_list_case_links (CwProject  *self,
 GPtrArray *cw_project_propose_case_links (CwProject   *self,
                                           const char  *name_variable,
                                           GError     **error);
+/* The same, matching one thing only: the case identifiers (variable NULL)
+ * or the values of variable (CW_PROJECT_ERROR_NOT_FOUND when there is no
+ * such variable). In both: values without a letter or digit ("-", "?")
+ * match nothing; a bare number does not match inside a date, time or
+ * version ("1" in "1-3-2021"); a mention claimed by two cases, or inside a
+ * longer mention of another case ("Sam" in "Sam de Vries"), goes to
+ * neither resp. the longer one; a speaker already linked to a case, or
+ * matching two cases, is not proposed; existing links are not proposed. */
+GPtrArray *cw_project_propose_case_links_by (CwProject   *self,
+                                             const char  *variable,
+                                             GError     **error);
+
+/* Links every CwCaseLink in links (case_id, document_id and speaker are
+ * read) in one transaction and one undoable step ("Link 7 cases"); links
+ * that exist already are skipped. Returns the number added (0: no step),
+ * or -1 with an error, changing nothing, when a case, document or speaker
+ * does not exist. */
+int        cw_project_link_cases            (CwProject   *self,
+                                             GPtrArray   *links,
+                                             GError     **error);
 
 /* Codes x values of one variable: per code and value, the number of
  * codings and of distinct cases. Numeric variables with value labels use

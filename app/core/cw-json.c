@@ -152,6 +152,7 @@ void
 cw_json_double (CwJson *json,
                 double  value)
 {
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (!isfinite (value))
@@ -160,11 +161,21 @@ cw_json_double (CwJson *json,
       return;
     }
   before_value (json);
-  /* Shortest round-trip form, always with a '.' whatever the locale. */
+  /* Whole numbers keep a ".0" (a double, not an int); others get the
+   * shortest of 15 to 17 significant digits that reads back as the same
+   * double (6.8, not 6.7999999999999998). g_ascii_*: a '.' in any locale. */
   if (value == floor (value) && fabs (value) < 1e15)
-    g_string_append (json->out, g_ascii_formatd (buffer, sizeof buffer, "%.1f", value));
-  else
-    g_string_append (json->out, g_ascii_dtostr (buffer, sizeof buffer, value));
+    {
+      g_string_append (json->out, g_ascii_formatd (buffer, sizeof buffer, "%.1f", value));
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buffer, sizeof buffer, formats[i], value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  g_string_append (json->out, buffer);
 }
 
 void

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cw-retrieval.h"
+#include "cw-case-condition.h"
 #include "cw-codebook.h"
 #include "cw-project-private.h"
 #include "cw-retrieval-private.h"
@@ -48,6 +49,7 @@ cw_retrieval_query_free (CwRetrievalQuery *query)
   g_free (query->coder);
   g_free (query->speaker);
   g_free (query->case_id);
+  g_free (query->case_condition);
   g_free (query);
 }
 
@@ -128,6 +130,18 @@ dedup_ids (const GArray *ids)
         g_array_append_val (result, *id);
     }
   return result;
+}
+
+static gboolean
+is_blank_text (const char *text)
+{
+  /* Invalid text is not blank: the condition's parser says what is wrong. */
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (; *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -972,7 +986,9 @@ fetch_segments (CwProject               *self,
   TurnIndex turns;
   CaseMap cases = { 0 };
   gboolean speaker_filter = query->speaker != NULL && *query->speaker != '\0';
-  gboolean case_filter = query->case_id != NULL;
+  gboolean has_condition = query->case_condition != NULL && !is_blank_text (query->case_condition);
+  gboolean case_filter = query->case_id != NULL || has_condition;
+  g_autoptr(GHashTable) matching = NULL; /* case ids satisfying the condition */
   gboolean has_codes = roots->len > 0;
   guint n_rows = 0;
   int rc;
@@ -1025,6 +1041,8 @@ fetch_segments (CwProject               *self,
   if (query->case_id != NULL)
     g_string_append (sql, " AND c.document_id IN (SELECT l.document_id FROM case_links l"
                           " JOIN cases k ON k.id = l.case_id WHERE k.identifier = :case)");
+  if (has_condition)
+    g_string_append (sql, " AND c.document_id IN (SELECT document_id FROM case_links)");
   g_string_append (sql, " ORDER BY c.document_id, c.start, c.end, c.code_id, c.id");
 
   stmt = _cw_project_prepare (self, sql->str, error);
@@ -1045,6 +1063,17 @@ fetch_segments (CwProject               *self,
   if (query->case_id != NULL)
     bind_named_text (stmt, ":case", query->case_id);
 
+  /* The condition is evaluated once, to the set of cases it selects. */
+  if (has_condition)
+    {
+      g_autoptr(GArray) ids = cw_project_match_cases (self, query->case_condition, NULL, cancellable, error);
+
+      if (ids == NULL)
+        return NULL;
+      matching = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      for (guint i = 0; i < ids->len; i++)
+        g_hash_table_add (matching, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
+    }
   if ((case_filter || details) && !case_map_load (&cases, self, error))
     {
       case_map_clear (&cases);
@@ -1084,7 +1113,9 @@ fetch_segments (CwProject               *self,
       if (case_filter || details)
         {
           kase = case_map_lookup (&cases, &turns, segment.document_id, turn);
-          if (case_filter && (kase == NULL || g_strcmp0 (kase->identifier, query->case_id) != 0))
+          if (query->case_id != NULL && (kase == NULL || g_strcmp0 (kase->identifier, query->case_id) != 0))
+            continue;
+          if (matching != NULL && (kase == NULL || !g_hash_table_contains (matching, &kase->id)))
             continue;
         }
 

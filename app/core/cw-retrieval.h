@@ -24,6 +24,9 @@ typedef struct
   char      *coder;            /* NULL: any */
   char      *speaker;          /* NULL: any (the turn where a segment starts) */
   char      *case_id;          /* NULL: any (cohort issue) */
+  char      *case_condition;   /* NULL or blank: any; else only codings whose
+                                * case satisfies it (cw-case-condition.h; a
+                                * bad one fails with CW_CASE_CONDITION_ERROR) */
   gboolean   with_text;        /* fill in CwCoding.text */
 } CwRetrievalQuery;
 

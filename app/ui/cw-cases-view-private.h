@@ -1,6 +1,7 @@
 /* cw-cases-view-private.h: what the tests look at inside a CwCasesView. */
 #pragma once
 
+#include "cw-autolink-dialog.h"
 #include "cw-cases-view.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,8 @@ const char    *_cw_cases_view_get_last_message (CwCasesView *self);
 void           _cw_cases_view_import_file     (CwCasesView *self,
                                                GFile       *file);
 gboolean       _cw_cases_view_is_busy         (CwCasesView *self);
+/* The dialog "Link Automatically…" opened (cases.autolink), NULL when
+ * none is open. */
+CwAutolinkDialog *_cw_cases_view_get_autolink_dialog (CwCasesView *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "cw-autolink-dialog.h"
 #include "cw-cases.h"
 #include "cw-cases-view-private.h"
 
@@ -77,10 +78,14 @@ struct _CwCasesView
   GCancellable   *import_cancellable;
   guint           reload_id;
   char           *last_message;
+
+  /* weak */
+  CwAutolinkDialog *autolink_dialog;
 };
 
 enum {
   MESSAGE,
+  UNDOABLE_MESSAGE,
   N_SIGNALS
 };
 
@@ -99,6 +104,17 @@ show_message (CwCasesView *self,
   g_free (self->last_message);
   self->last_message = g_strdup (message);
   g_signal_emit (self, signals[MESSAGE], 0, message);
+}
+
+/* A message about an edit that the window's undo takes back: the window
+ * offers Undo beside it. */
+static void
+show_undoable_message (CwCasesView *self,
+                       const char  *message)
+{
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  g_signal_emit (self, signals[UNDOABLE_MESSAGE], 0, message);
 }
 
 static const CwVariable *
@@ -310,6 +326,8 @@ update_count (CwCasesView *self)
   gtk_stack_set_visible_child_name (self->stack, n_cases > 0 ? "cases" : "empty");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cases.import",
                                  self->project != NULL && self->import_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cases.autolink",
+                                 self->project != NULL && self->import_cancellable == NULL && n_cases > 0);
 }
 
 /* Editing */
@@ -829,7 +847,7 @@ import_cb (GObject      *source,
                                           "Imported %u cases (%u new) with %u variables",
                                           imported->cases),
                              imported->cases, imported->added, imported->variables);
-  show_message (self, message);
+  show_undoable_message (self, message);
   if (imported->warnings != NULL && imported->warnings->len > 0)
     show_warnings (self, imported->warnings);
 }
@@ -922,6 +940,40 @@ import_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Auto-linking */
+
+static void
+autolinked_cb (CwCasesView *self,
+               int          n_added)
+{
+  g_autofree char *message =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d link added", "%d links added", n_added), n_added);
+
+  /* The project emitted ::changed: the table reloads by itself. */
+  show_undoable_message (self, message);
+}
+
+static void
+autolink_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CwCasesView *self = CW_CASES_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->project == NULL || self->import_cancellable != NULL)
+    return;
+  if (self->autolink_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->autolink_dialog));
+      return;
+    }
+  self->autolink_dialog = cw_autolink_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->project);
+  g_object_add_weak_pointer (G_OBJECT (self->autolink_dialog), (gpointer *) &self->autolink_dialog);
+  g_signal_connect_object (self->autolink_dialog, "linked", G_CALLBACK (autolinked_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->autolink_dialog));
+}
+
 /* Public */
 
 static void
@@ -942,6 +994,8 @@ cw_cases_view_set_project (CwCasesView *self,
   g_clear_object (&self->import_cancellable);
   if (self->project != NULL)
     g_clear_signal_handler (&self->changed_id, self->project);
+  if (self->autolink_dialog != NULL && project != self->project)
+    gtk_window_destroy (GTK_WINDOW (self->autolink_dialog));  /* its weak pointer clears */
   g_set_object (&self->project, project);
   if (project != NULL)
     self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
@@ -1042,6 +1096,12 @@ _cw_cases_view_is_busy (CwCasesView *self)
   return self->import_cancellable != NULL || self->reload_id != 0;
 }
 
+CwAutolinkDialog *
+_cw_cases_view_get_autolink_dialog (CwCasesView *self)
+{
+  return self->autolink_dialog;
+}
+
 /* GObject */
 
 static void
@@ -1056,6 +1116,12 @@ cw_cases_view_dispose (GObject *object)
   g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->project != NULL)
     g_clear_signal_handler (&self->changed_id, self->project);
+  /* The dialog works on this view's project: it goes with the view. */
+  if (self->autolink_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->autolink_dialog), (gpointer *) &self->autolink_dialog);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->autolink_dialog)));
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_CASES_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1102,6 +1168,12 @@ cw_cases_view_class_init (CwCasesViewClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[UNDOABLE_MESSAGE] =
+    g_signal_new ("undoable-message",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cw-cases-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CwCasesView, main_box);
@@ -1112,6 +1184,7 @@ cw_cases_view_class_init (CwCasesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwCasesView, count_label);
 
   gtk_widget_class_install_action (widget_class, "cases.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "cases.autolink", NULL, autolink_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cw-cases-view");

@@ -155,6 +155,21 @@ cell_count (const CwCrosstab *crosstab,
   return counts != NULL ? counts[row * columns + column] : 0;
 }
 
+/* A column's heading as shown: the core names the column of cases without
+ * a value "missing" (the JSON's key); the window says it in the user's
+ * language. */
+static const char *
+value_heading (const CwCrosstab *crosstab,
+               guint             column)
+{
+  const char *value = crosstab->values[column];
+
+  if (crosstab->values[column + 1] == NULL && g_strcmp0 (value, "missing") == 0)
+    /* Translators: the crosstab column of cases with no value. */
+    return C_("crosstab", "missing");
+  return value;
+}
+
 /* Drawing, shared by the widget and the exports */
 
 static void
@@ -314,7 +329,7 @@ measure (PangoContext     *context,
   geometry->label_width = CLAMP (geometry->label_width, 80, MAX_LABEL);
 
   for (guint j = 0; j < geometry->columns; j++)
-    widest_value = MAX (widest_value, text_width (context, crosstab->values[j], TRUE));
+    widest_value = MAX (widest_value, text_width (context, value_heading (crosstab, j), TRUE));
   for (guint i = 0; i < geometry->rows; i++)
     for (guint j = 0; j < geometry->columns; j++)
       geometry->max = MAX (geometry->max, cell_count (crosstab, cases, i, j));
@@ -380,7 +395,7 @@ paint (cairo_t          *cr,
   /* Column headings: the values. */
   for (guint j = 0; j < g->columns; j++)
     {
-      g_autoptr(PangoLayout) layout = make_layout (context, crosstab->values[j], TRUE, 1.0);
+      g_autoptr(PangoLayout) layout = make_layout (context, value_heading (crosstab, j), TRUE, 1.0);
       double cx = g->grid_x + (j + 0.5) * g->cell_width;
 
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
@@ -575,7 +590,7 @@ describe_cell (CwCrosstabView *self,
 
   /* Translators: code path · value: "3 codings" in "2 cases". */
   return g_strdup_printf (_("%s · %s: %s in %s"), (const char *) g_ptr_array_index (crosstab->codes, row),
-                          crosstab->values[column], codings_text, cases_text);
+                          value_heading (crosstab, column), codings_text, cases_text);
 }
 
 static gboolean

@@ -1,6 +1,7 @@
 /* cw-retrieval-view-private.h: the retrieval view's insides, for the tests. */
 #pragma once
 
+#include "cw-case-condition.h"
 #include "cw-coding.h"
 #include "cw-retrieval-view.h"
 
@@ -31,6 +32,27 @@ GtkMenuButton *_cw_retrieval_view_get_codes_button (CwRetrievalView *self);
 /* The code chooser's check button for a code, or NULL. */
 GtkCheckButton *_cw_retrieval_view_get_code_check   (CwRetrievalView *self,
                                                      gint64           code_id);
+/* The Cases filter. */
+GtkMenuButton *_cw_retrieval_view_get_cases_button  (CwRetrievalView *self);
+GtkEditable *_cw_retrieval_view_get_condition_entry (CwRetrievalView *self);
+/* All (AND, 0) or any (OR, 1) of the builder's rows. */
+GtkDropDown *_cw_retrieval_view_get_match_dropdown  (CwRetrievalView *self);
+/* The message under the entry, "" when the condition is fine. */
+const char  *_cw_retrieval_view_get_condition_error (CwRetrievalView *self);
+/* The condition applied (canonical), or NULL. */
+const char  *_cw_retrieval_view_get_case_condition  (CwRetrievalView *self);
+/* "9 of 20 cases" beside the Cases button, "" without a condition. */
+const char  *_cw_retrieval_view_get_cases_count_text (CwRetrievalView *self);
+/* The rows show the condition (it is a flat AND or OR list). */
+gboolean     _cw_retrieval_view_get_rows_shown      (CwRetrievalView *self);
+guint        _cw_retrieval_view_get_n_condition_rows (CwRetrievalView *self);
+/* Chooses the variable, operator and value of builder row index (added
+ * with the retrieval.add-condition action) as a user would. */
+void         _cw_retrieval_view_set_condition_row   (CwRetrievalView     *self,
+                                                     guint                index,
+                                                     const char          *variable,
+                                                     CwConditionOperator  op,
+                                                     const char          *value);
 /* The query in words, as the report's subtitle has it. */
 char        *_cw_retrieval_view_describe_query      (CwRetrievalView *self);
 /* What the Export buttons do after their file dialog. */

@@ -4,6 +4,12 @@
  * in a worker, which opens its own connection to the project, retrieves
  * the segments and reads each document's text once for the context around
  * them. The rows are built on the main thread from the finished result.
+ *
+ * The Cases filter is a condition on the case variables: built row by row
+ * (variable, operator, value) or typed as text. The text is what applies;
+ * the rows write it, and a typed condition that is one flat AND or OR
+ * list fills the rows back in. It is checked as it is typed (the parser is
+ * pure and quick); the cases it selects are counted in the worker.
  */
 #include "config.h"
 
@@ -11,6 +17,8 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "cw-case-condition.h"
+#include "cw-cases.h"
 #include "cw-codebook.h"
 #include "cw-document-item.h"
 #include "cw-report.h"
@@ -118,6 +126,17 @@ struct _CwRetrievalView
   AdwStatusPage   *empty_page;
   GtkSpinner      *spinner;
   GtkLabel        *count_label;
+  GtkMenuButton   *cases_button;
+  GtkPopover      *cases_popover;
+  GtkDropDown     *match_dropdown;
+  GtkBox          *rows_box;
+  GtkLabel        *rows_note;
+  GtkButton       *add_row_button;
+  GtkEntry        *condition_entry;
+  GtkLabel        *condition_error;
+  GtkLabel        *popover_count;
+  GtkLabel        *cases_label;
+  GtkLabel        *cases_count;
 
   /* owned */
   CwProject       *project;
@@ -137,6 +156,14 @@ struct _CwRetrievalView
   gboolean         stale;         /* results to redo once the view is shown */
   gboolean         filters_stale; /* codes, coders, ... to reload first */
   char            *last_message;
+  GPtrArray       *variables;     /* CwVariable: the case variables */
+  char            *variables_key; /* their names and types, to see a change */
+  char            *case_condition; /* the condition applied (canonical), or NULL */
+  gboolean         syncing;       /* rows and entry being set from each other */
+  guint            condition_id;  /* the typed condition to check */
+  gboolean         counted;       /* n_matching and n_cases are for case_condition */
+  guint            n_matching;
+  guint            n_cases;
 };
 
 enum {
@@ -160,6 +187,7 @@ static const CwDocumentKind kind_order[] = {
 
 static void schedule_refresh        (CwRetrievalView *self);
 static void codes_search_changed_cb (CwRetrievalView *self);
+static void reload_condition        (CwRetrievalView *self);
 
 static void
 cancel_and_clear (GCancellable **cancellable)
@@ -410,6 +438,575 @@ codes_clear_cb (CwRetrievalView *self)
   cw_retrieval_view_set_codes (self, NULL, 0);
 }
 
+/* The Cases filter */
+
+/* The operator dropdown's entries, in CwConditionOperator order. */
+static const char *
+operator_label (CwConditionOperator op)
+{
+  switch (op)
+    {
+    case CW_CONDITION_EQUAL:
+      return "=";
+    case CW_CONDITION_NOT_EQUAL:
+      return "≠";
+    case CW_CONDITION_LESS:
+      return "<";
+    case CW_CONDITION_LESS_EQUAL:
+      return "≤";
+    case CW_CONDITION_GREATER:
+      return ">";
+    case CW_CONDITION_GREATER_EQUAL:
+      return "≥";
+    case CW_CONDITION_MISSING:
+      return _("is missing");
+    case CW_CONDITION_NOT_MISSING:
+    default:
+      return _("is not missing");
+    }
+}
+
+static const CwVariable *
+selected_variable (CwRetrievalView *self,
+                   GtkWidget       *row)
+{
+  guint index = gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (row), "variable"));
+
+  if (self->variables == NULL || index >= self->variables->len)
+    return NULL;
+  return g_ptr_array_index (self->variables, index);
+}
+
+static gboolean
+takes_value (CwConditionOperator op)
+{
+  return op != CW_CONDITION_MISSING && op != CW_CONDITION_NOT_MISSING;
+}
+
+typedef struct
+{
+  double      value;
+  const char *label;
+} LabelItem;
+
+static int
+compare_label_items (gconstpointer a,
+                     gconstpointer b)
+{
+  double x = ((const LabelItem *) a)->value, y = ((const LabelItem *) b)->value;
+
+  return x < y ? -1 : x > y;
+}
+
+/* A variable's value labels, by value. */
+static GArray *
+label_items (const CwVariable *variable)
+{
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (LabelItem));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (variable == NULL || variable->value_labels == NULL)
+    return items;
+  g_hash_table_iter_init (&iter, variable->value_labels);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_array_append_vals (items, &(LabelItem) { *(double *) key, value }, 1);
+  g_array_sort (items, compare_label_items);
+  return items;
+}
+
+/* Shows the value as the variable wants it: a dropdown of its value labels,
+ * else an entry (hinting the format); nothing for (not) missing. A value
+ * that is no label (`status < 2.5`) keeps the entry. */
+static void
+row_update_value (CwRetrievalView *self,
+                  GtkWidget       *row,
+                  gboolean         prefer_entry)
+{
+  const CwVariable *variable = selected_variable (self, row);
+  GtkDropDown *op = g_object_get_data (G_OBJECT (row), "operator");
+  GtkStack *stack = g_object_get_data (G_OBJECT (row), "stack");
+  GtkDropDown *labels = g_object_get_data (G_OBJECT (row), "labels");
+  GtkEntry *entry = g_object_get_data (G_OBJECT (row), "entry");
+  g_autoptr(GArray) items = label_items (variable);
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  const char *placeholder;
+
+  for (guint i = 0; i < items->len; i++)
+    gtk_string_list_append (list, g_array_index (items, LabelItem, i).label);
+  gtk_drop_down_set_model (labels, G_LIST_MODEL (list));
+  g_object_set_data_full (G_OBJECT (row), "label-variable",
+                          g_strdup (variable != NULL ? variable->name : NULL), g_free);
+
+  if (variable == NULL || variable->type == CW_VARIABLE_TEXT)
+    placeholder = _("text");
+  else if (variable->type == CW_VARIABLE_DATE)
+    placeholder = _("yyyy-mm-dd");
+  else
+    placeholder = _("number");
+  gtk_entry_set_placeholder_text (entry, placeholder);
+
+  gtk_stack_set_visible_child_name (stack, items->len > 0 && !prefer_entry ? "labels" : "entry");
+  gtk_widget_set_visible (GTK_WIDGET (stack), takes_value (gtk_drop_down_get_selected (op)));
+}
+
+/* The row as condition text, or NULL while it is incomplete. */
+static char *
+row_text (CwRetrievalView *self,
+          GtkWidget       *row)
+{
+  const CwVariable *variable = selected_variable (self, row);
+  CwConditionOperator op = gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (row), "operator"));
+  GtkStack *stack = g_object_get_data (G_OBJECT (row), "stack");
+  g_autofree char *value = NULL;
+
+  if (variable == NULL || op > CW_CONDITION_NOT_MISSING)
+    return NULL;
+  if (takes_value (op))
+    {
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "labels") == 0)
+        {
+          GtkStringObject *item = gtk_drop_down_get_selected_item (g_object_get_data (G_OBJECT (row), "labels"));
+
+          if (item != NULL)
+            value = g_strdup (gtk_string_object_get_string (item));
+        }
+      else
+        value = g_strstrip (g_strdup (gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "entry"))));
+      if (value == NULL || value[0] == '\0')
+        return NULL;
+    }
+  return cw_case_condition_format_term (variable->name, op, value);
+}
+
+static guint
+n_rows (CwRetrievalView *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+static GtkWidget *
+nth_row (CwRetrievalView *self,
+         guint            index)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_box));
+
+  for (; child != NULL && index > 0; index--)
+    child = gtk_widget_get_next_sibling (child);
+  return child;
+}
+
+static void
+update_cases_label (CwRetrievalView *self)
+{
+  g_autofree char *count = NULL;
+
+  if (self->case_condition != NULL && self->counted)
+    /* Translators: cases that meet the condition, of all cases. */
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u case", "%u of %u cases", self->n_cases),
+                             self->n_matching, self->n_cases);
+
+  gtk_label_set_text (self->cases_label, self->case_condition != NULL ? self->case_condition : _("All cases"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cases_button),
+                               self->case_condition != NULL ? self->case_condition
+                               : self->variables != NULL && self->variables->len > 0
+                               ? _("Cases Whose Variables Meet a Condition")
+                               : _("No cohort records: import cases to filter by their variables"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cases_button),
+                            self->case_condition != NULL || (self->variables != NULL && self->variables->len > 0));
+  gtk_label_set_text (self->cases_count, count != NULL ? count : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->cases_count), count != NULL);
+  gtk_label_set_text (self->popover_count, count != NULL ? count : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "retrieval.clear-condition",
+                                 self->case_condition != NULL || n_rows (self) > 0 ||
+                                 gtk_entry_get_text_length (self->condition_entry) > 0);
+}
+
+static void
+show_condition_error (CwRetrievalView *self,
+                      const char      *message)
+{
+  gtk_label_set_text (self->condition_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->condition_error), message != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->condition_entry), message);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->condition_entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->condition_entry), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->condition_entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               message != NULL ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+}
+
+static void builder_changed_cb (CwRetrievalView *self);
+static void remove_row_cb      (GtkButton       *button,
+                                CwRetrievalView *self);
+
+static void
+row_variable_changed_cb (GtkDropDown     *dropdown,
+                         GParamSpec      *pspec,
+                         CwRetrievalView *self)
+{
+  GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (dropdown));
+
+  row_update_value (self, row, FALSE);
+  builder_changed_cb (self);
+}
+
+static void
+row_operator_changed_cb (GtkDropDown     *dropdown,
+                         GParamSpec      *pspec,
+                         CwRetrievalView *self)
+{
+  GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (dropdown));
+  GtkStack *stack = g_object_get_data (G_OBJECT (row), "stack");
+
+  gtk_widget_set_visible (GTK_WIDGET (stack), takes_value (gtk_drop_down_get_selected (dropdown)));
+  builder_changed_cb (self);
+}
+
+/* A builder row: variable, operator, value, remove. */
+static GtkWidget *
+add_row (CwRetrievalView *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) operators = gtk_string_list_new (NULL);
+  g_autoptr(GtkExpression) expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  GtkWidget *variable, *op, *stack, *entry, *labels, *remove;
+
+  for (guint i = 0; self->variables != NULL && i < self->variables->len; i++)
+    gtk_string_list_append (names, ((CwVariable *) g_ptr_array_index (self->variables, i))->name);
+  for (CwConditionOperator o = CW_CONDITION_EQUAL; o <= CW_CONDITION_NOT_MISSING; o++)
+    gtk_string_list_append (operators, operator_label (o));
+
+  variable = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (variable), expression);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (variable), TRUE);
+  gtk_widget_set_hexpand (variable, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (variable), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Variable"), -1);
+  op = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (operators)), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (op), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comparison"), -1);
+  entry = gtk_entry_new ();
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Value"), -1);
+  labels = gtk_drop_down_new (NULL, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (labels), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Value"), -1);
+  stack = gtk_stack_new ();
+  gtk_stack_add_named (GTK_STACK (stack), entry, "entry");
+  gtk_stack_add_named (GTK_STACK (stack), labels, "labels");
+  gtk_stack_set_hhomogeneous (GTK_STACK (stack), FALSE);
+  gtk_widget_set_size_request (stack, 150, -1);
+  remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  gtk_widget_set_tooltip_text (remove, _("Remove Condition"));
+  gtk_widget_add_css_class (remove, "flat");
+
+  gtk_box_append (GTK_BOX (row), variable);
+  gtk_box_append (GTK_BOX (row), op);
+  gtk_box_append (GTK_BOX (row), stack);
+  gtk_box_append (GTK_BOX (row), remove);
+  g_object_set_data (G_OBJECT (row), "variable", variable);
+  g_object_set_data (G_OBJECT (row), "operator", op);
+  g_object_set_data (G_OBJECT (row), "stack", stack);
+  g_object_set_data (G_OBJECT (row), "entry", entry);
+  g_object_set_data (G_OBJECT (row), "labels", labels);
+  gtk_box_append (self->rows_box, row);
+  row_update_value (self, row, FALSE);
+
+  g_signal_connect (variable, "notify::selected", G_CALLBACK (row_variable_changed_cb), self);
+  g_signal_connect (op, "notify::selected", G_CALLBACK (row_operator_changed_cb), self);
+  g_signal_connect_swapped (entry, "changed", G_CALLBACK (builder_changed_cb), self);
+  g_signal_connect_swapped (labels, "notify::selected", G_CALLBACK (builder_changed_cb), self);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_row_cb), self);
+  return row;
+}
+
+static void
+clear_rows (CwRetrievalView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_box))) != NULL)
+    gtk_box_remove (self->rows_box, child);
+}
+
+static guint
+variable_index (CwRetrievalView *self,
+                const char      *name)
+{
+  for (guint i = 0; self->variables != NULL && i < self->variables->len; i++)
+    if (g_strcmp0 (((CwVariable *) g_ptr_array_index (self->variables, i))->name, name) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Sets a row to term, as a user would choose it. */
+static void
+row_set (CwRetrievalView     *self,
+         GtkWidget           *row,
+         const char          *variable_name,
+         CwConditionOperator  op,
+         const char          *value)
+{
+  guint index = variable_index (self, variable_name);
+  const CwVariable *variable;
+  GtkDropDown *labels = g_object_get_data (G_OBJECT (row), "labels");
+  GtkEntry *entry = g_object_get_data (G_OBJECT (row), "entry");
+  guint label_index = GTK_INVALID_LIST_POSITION;
+
+  if (index == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (row), "variable"), index);
+  gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (row), "operator"), op);
+  variable = g_ptr_array_index (self->variables, index);
+  if (value != NULL)
+    {
+      g_autoptr(GArray) items = label_items (variable);
+      char *end = NULL;
+      double number = g_ascii_strtod (value, &end);
+      /* Canonical numbers are written with a point. */
+      gboolean is_number = end != NULL && end != value && *end == '\0';
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          LabelItem *item = &g_array_index (items, LabelItem, i);
+
+          if (g_strcmp0 (item->label, value) == 0 || (is_number && item->value == number))
+            label_index = i;
+        }
+    }
+  row_update_value (self, row, value != NULL && label_index == GTK_INVALID_LIST_POSITION);
+  if (label_index != GTK_INVALID_LIST_POSITION)
+    gtk_drop_down_set_selected (labels, label_index);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (entry), value != NULL ? value : "");
+}
+
+typedef enum
+{
+  FROM_BUILDER,
+  FROM_ENTRY,
+  FROM_RELOAD,
+} ConditionSource;
+
+static void
+update_condition_actions (CwRetrievalView *self)
+{
+  gboolean flat = !gtk_widget_get_visible (GTK_WIDGET (self->rows_note));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "retrieval.add-condition",
+                                 flat && self->variables != NULL && self->variables->len > 0);
+}
+
+/* Checks text and, when it is a condition, applies it. A typed condition
+ * fills the rows back in where they can show it. */
+static void
+apply_condition (CwRetrievalView *self,
+                 const char      *text,
+                 ConditionSource  source)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autoptr(CwCaseCondition) condition = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  if (stripped[0] != '\0')
+    {
+      condition = cw_case_condition_parse (stripped, self->variables != NULL ? self->variables : none, &error);
+      if (condition == NULL)
+        {
+          show_condition_error (self, error->message);
+          /* A condition that no longer fits the variables is dropped. */
+          if (source == FROM_RELOAD && self->case_condition != NULL)
+            {
+              g_clear_pointer (&self->case_condition, g_free);
+              self->counted = FALSE;
+              update_cases_label (self);
+              schedule_refresh (self);
+            }
+          update_cases_label (self);
+          return;
+        }
+      canonical = cw_case_condition_to_string (condition);
+    }
+  show_condition_error (self, NULL);
+
+  if (source != FROM_BUILDER)
+    {
+      gboolean any = FALSE;
+      g_autoptr(GPtrArray) terms = condition != NULL ? cw_case_condition_get_terms (condition, &any) : NULL;
+
+      self->syncing = TRUE;
+      if (condition == NULL || terms != NULL)
+        {
+          clear_rows (self);
+          for (guint i = 0; terms != NULL && i < terms->len; i++)
+            {
+              CwConditionTerm *term = g_ptr_array_index (terms, i);
+
+              row_set (self, add_row (self), term->variable, term->op, term->value);
+            }
+          if (terms != NULL && terms->len > 1)
+            gtk_drop_down_set_selected (self->match_dropdown, any ? 1 : 0);
+          gtk_widget_set_visible (GTK_WIDGET (self->rows_box), TRUE);
+          gtk_widget_set_visible (GTK_WIDGET (self->rows_note), FALSE);
+        }
+      else
+        {
+          clear_rows (self);
+          gtk_widget_set_visible (GTK_WIDGET (self->rows_box), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->rows_note), TRUE);
+        }
+      self->syncing = FALSE;
+      update_condition_actions (self);
+    }
+
+  if (g_strcmp0 (canonical, self->case_condition) != 0)
+    {
+      g_free (self->case_condition);
+      self->case_condition = g_steal_pointer (&canonical);
+      self->counted = FALSE;
+      schedule_refresh (self);
+    }
+  update_cases_label (self);
+}
+
+/* The rows changed: they write the text. */
+static void
+builder_changed_cb (CwRetrievalView *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean any = gtk_drop_down_get_selected (self->match_dropdown) == 1;
+
+  if (self->syncing)
+    return;
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rows_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      g_autofree char *term = row_text (self, row);
+
+      if (term == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, any ? " OR " : " AND ");
+      g_string_append (text, term);
+    }
+  self->syncing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->condition_entry), text->str);
+  self->syncing = FALSE;
+  g_clear_handle_id (&self->condition_id, g_source_remove);
+  apply_condition (self, text->str, FROM_BUILDER);
+}
+
+static gboolean
+condition_entry_idle (gpointer user_data)
+{
+  CwRetrievalView *self = user_data;
+
+  self->condition_id = 0;
+  apply_condition (self, gtk_editable_get_text (GTK_EDITABLE (self->condition_entry)), FROM_ENTRY);
+  return G_SOURCE_REMOVE;
+}
+
+/* Checked once the text has settled: replacing it (a paste over a
+ * selection) passes through an empty text that must not clear the rows. */
+static void
+condition_entry_changed_cb (CwRetrievalView *self)
+{
+  if (self->syncing)
+    return;
+  if (self->condition_id == 0)
+    self->condition_id = g_idle_add_full (G_PRIORITY_DEFAULT, condition_entry_idle, self, NULL);
+}
+
+static void
+remove_row_cb (GtkButton       *button,
+               CwRetrievalView *self)
+{
+  GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (button));
+  GtkWidget *next = gtk_widget_get_next_sibling (row) != NULL ? gtk_widget_get_next_sibling (row)
+                                                               : gtk_widget_get_prev_sibling (row);
+
+  /* Keep the focus in the builder for the keyboard. */
+  if (next != NULL)
+    gtk_widget_grab_focus (g_object_get_data (G_OBJECT (next), "variable"));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->add_row_button));
+  gtk_box_remove (self->rows_box, row);
+  builder_changed_cb (self);
+}
+
+static void
+add_condition_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (widget);
+  GtkWidget *row = add_row (self);
+
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (row), "variable"));
+  builder_changed_cb (self);
+}
+
+static void
+clear_condition_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (widget);
+
+  self->syncing = TRUE;
+  clear_rows (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->condition_entry), "");
+  self->syncing = FALSE;
+  g_clear_handle_id (&self->condition_id, g_source_remove);
+  apply_condition (self, "", FROM_RELOAD);
+}
+
+/* An empty builder offers its first row at once. */
+static void
+cases_popover_show_cb (CwRetrievalView *self)
+{
+  if (n_rows (self) == 0 && gtk_entry_get_text_length (self->condition_entry) == 0 &&
+      self->variables != NULL && self->variables->len > 0)
+    {
+      self->syncing = TRUE;
+      add_row (self);
+      self->syncing = FALSE;
+      update_cases_label (self);
+    }
+}
+
+/* The variables were (re)loaded: when they changed, the rows follow them
+ * and the condition is checked again. */
+static void
+reload_condition (CwRetrievalView *self)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  for (guint i = 0; self->variables != NULL && i < self->variables->len; i++)
+    {
+      const CwVariable *variable = g_ptr_array_index (self->variables, i);
+
+      g_string_append_printf (key, "%s\x1f%d\x1f%u\x1e", variable->name, variable->type,
+                              variable->value_labels != NULL ? g_hash_table_size (variable->value_labels) : 0);
+    }
+  if (self->variables_key != NULL && strcmp (key->str, self->variables_key) == 0)
+    {
+      update_cases_label (self);
+      return;
+    }
+  g_free (self->variables_key);
+  self->variables_key = g_string_free (g_steal_pointer (&key), FALSE);
+  apply_condition (self, gtk_editable_get_text (GTK_EDITABLE (self->condition_entry)), FROM_RELOAD);
+  update_condition_actions (self);
+}
+
 /* The filters */
 
 static void
@@ -463,6 +1060,7 @@ load_filters (CwRetrievalView *self)
     group_id = g_array_index (self->group_ids, gint64, group_index - 1);
 
   g_clear_pointer (&self->codes, g_ptr_array_unref);
+  g_clear_pointer (&self->variables, g_ptr_array_unref);
   g_array_set_size (self->group_ids, 0);
 
   if (self->project != NULL)
@@ -489,6 +1087,13 @@ load_filters (CwRetrievalView *self)
       if (error != NULL)
         {
           g_warning ("Could not list the documents: %s", error->message);
+          g_clear_error (&error);
+        }
+      /* A few rows, like the codes: read here, not in a worker. */
+      self->variables = cw_project_list_variables (self->project, &error);
+      if (self->variables == NULL)
+        {
+          g_warning ("Could not list the case variables: %s", error->message);
           g_clear_error (&error);
         }
     }
@@ -535,6 +1140,7 @@ load_filters (CwRetrievalView *self)
   g_ptr_array_add (speakers, NULL);
   set_strings (self->speaker_dropdown, _("Any speaker"), (const char * const *) speakers->pdata);
 
+  reload_condition (self);
   self->loading = FALSE;
 }
 
@@ -562,6 +1168,7 @@ build_query (CwRetrievalView *self)
   query->group_id = group > 0 && group <= self->group_ids->len ? g_array_index (self->group_ids, gint64, group - 1) : 0;
   query->coder = g_strdup (dropdown_choice (self->coder_dropdown));
   query->speaker = g_strdup (dropdown_choice (self->speaker_dropdown));
+  query->case_condition = g_strdup (self->case_condition);
   query->with_text = TRUE;
   return query;
 }
@@ -581,6 +1188,22 @@ retrieve_data_free (RetrieveData *data)
   cw_retrieval_query_free (data->query);
   g_free (data);
 }
+
+typedef struct
+{
+  GPtrArray *items;      /* CwSegmentItem */
+  gboolean   counted;    /* a condition: the cases were counted */
+  guint      n_matching; /* cases meeting it */
+  guint      n_cases;    /* cases in all */
+} RetrieveResult;
+
+static void
+retrieve_result_free (RetrieveResult *result)
+{
+  g_clear_pointer (&result->items, g_ptr_array_unref);
+  g_free (result);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RetrieveResult, retrieve_result_free)
 
 /* Moves through one document's text by character offset; segments come
  * by start, so each step is short. */
@@ -708,6 +1331,7 @@ retrieve_thread (GTask        *task,
   g_autoptr(GPtrArray) segments = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(RetrieveResult) result = g_new0 (RetrieveResult, 1);
   g_autofree char *text = NULL;
   GError *error = NULL;
   gint64 document_id = 0;
@@ -761,7 +1385,22 @@ retrieve_thread (GTask        *task,
       g_ptr_array_add (items, cw_segment_item_new (segment, before, after));
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
+  /* The retrieval checked the condition already: counting cannot fail on it. */
+  if (data->query->case_condition != NULL)
+    {
+      g_autoptr(GArray) ids = cw_project_match_cases (project, data->query->case_condition, &result->n_cases,
+                                                      cancellable, &error);
+
+      if (ids == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->n_matching = ids->len;
+      result->counted = TRUE;
+    }
+  result->items = g_steal_pointer (&items);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) retrieve_result_free);
 }
 
 static void
@@ -787,7 +1426,8 @@ retrieve_cb (GObject      *source,
 {
   CwRetrievalView *self = CW_RETRIEVAL_VIEW (source);
   GTask *task = G_TASK (result);
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(RetrieveResult) retrieved = NULL;
+  GPtrArray *items;
   g_autoptr(GHashTable) documents = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -799,9 +1439,11 @@ retrieve_cb (GObject      *source,
   g_clear_object (&self->retrieve_cancellable);
   update_busy (self);
 
-  items = g_task_propagate_pointer (task, &error);
-  if (items == NULL)
+  retrieved = g_task_propagate_pointer (task, &error);
+  if (retrieved == NULL)
     {
+      self->counted = FALSE;
+      update_cases_label (self);
       g_list_store_remove_all (self->segments);
       gtk_label_set_text (self->count_label, "");
       adw_status_page_set_title (self->empty_page, _("Could Not Retrieve the Segments"));
@@ -810,6 +1452,12 @@ retrieve_cb (GObject      *source,
       update_actions (self);
       return;
     }
+
+  items = retrieved->items;
+  self->counted = retrieved->counted;
+  self->n_matching = retrieved->n_matching;
+  self->n_cases = retrieved->n_cases;
+  update_cases_label (self);
 
   documents = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint i = 0; i < items->len; i++)
@@ -826,6 +1474,8 @@ retrieve_cb (GObject      *source,
   adw_status_page_set_title (self->empty_page, _("No Coded Segments"));
   adw_status_page_set_description (self->empty_page, self->codes == NULL || self->codes->len == 0
                                    ? _("The codebook is empty: add codes and code some text first.")
+                                   : self->case_condition != NULL && self->counted && self->n_matching == 0
+                                   ? _("No case meets the condition on the case variables.")
                                    : _("No segment matches these codes and filters."));
   gtk_stack_set_visible_child_name (self->results_stack, items->len > 0 ? "results" : "empty");
   if (items->len > 0)
@@ -1250,7 +1900,7 @@ _cw_retrieval_view_get_list_view (CwRetrievalView *self)
 gboolean
 _cw_retrieval_view_is_busy (CwRetrievalView *self)
 {
-  return self->retrieving || self->refresh_id != 0 || self->exporting;
+  return self->retrieving || self->refresh_id != 0 || self->exporting || self->condition_id != 0;
 }
 
 const char *
@@ -1308,6 +1958,67 @@ _cw_retrieval_view_get_code_check (CwRetrievalView *self,
   return g_hash_table_lookup (self->code_checks, &code_id);
 }
 
+GtkMenuButton *
+_cw_retrieval_view_get_cases_button (CwRetrievalView *self)
+{
+  return self->cases_button;
+}
+
+GtkEditable *
+_cw_retrieval_view_get_condition_entry (CwRetrievalView *self)
+{
+  return GTK_EDITABLE (self->condition_entry);
+}
+
+GtkDropDown *
+_cw_retrieval_view_get_match_dropdown (CwRetrievalView *self)
+{
+  return self->match_dropdown;
+}
+
+const char *
+_cw_retrieval_view_get_condition_error (CwRetrievalView *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->condition_error)) ? gtk_label_get_text (self->condition_error) : "";
+}
+
+const char *
+_cw_retrieval_view_get_case_condition (CwRetrievalView *self)
+{
+  return self->case_condition;
+}
+
+const char *
+_cw_retrieval_view_get_cases_count_text (CwRetrievalView *self)
+{
+  return gtk_label_get_text (self->cases_count);
+}
+
+gboolean
+_cw_retrieval_view_get_rows_shown (CwRetrievalView *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->rows_box)) && !gtk_widget_get_visible (GTK_WIDGET (self->rows_note));
+}
+
+guint
+_cw_retrieval_view_get_n_condition_rows (CwRetrievalView *self)
+{
+  return n_rows (self);
+}
+
+void
+_cw_retrieval_view_set_condition_row (CwRetrievalView     *self,
+                                      guint                index,
+                                      const char          *variable,
+                                      CwConditionOperator  op,
+                                      const char          *value)
+{
+  GtkWidget *row = nth_row (self, index);
+
+  g_return_if_fail (row != NULL);
+  row_set (self, row, variable, op, value);
+}
+
 char *
 _cw_retrieval_view_describe_query (CwRetrievalView *self)
 {
@@ -1350,6 +2061,8 @@ _cw_retrieval_view_describe_query (CwRetrievalView *self)
     g_ptr_array_add (parts, g_strdup_printf (_("Coder: %s"), coder));
   if (speaker != NULL)
     g_ptr_array_add (parts, g_strdup_printf (_("Speaker: %s"), speaker));
+  if (self->case_condition != NULL)
+    g_ptr_array_add (parts, g_strdup_printf (_("Cases: %s"), self->case_condition));
   if (gtk_label_get_text (self->count_label)[0] != '\0')
     g_ptr_array_add (parts, g_strdup (gtk_label_get_text (self->count_label)));
 
@@ -1394,6 +2107,7 @@ cw_retrieval_view_dispose (GObject *object)
   self->retrieving = FALSE;
   self->exporting = FALSE;
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->condition_id, g_source_remove);
   if (self->project != NULL)
     g_clear_signal_handler (&self->changed_id, self->project);
   g_clear_pointer (&self->code_checks, g_hash_table_unref);
@@ -1405,6 +2119,7 @@ cw_retrieval_view_dispose (GObject *object)
   g_clear_object (&self->project);
   g_clear_object (&self->segments);
   g_clear_pointer (&self->codes, g_ptr_array_unref);
+  g_clear_pointer (&self->variables, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cw_retrieval_view_parent_class)->dispose (object);
 }
@@ -1417,6 +2132,8 @@ cw_retrieval_view_finalize (GObject *object)
   g_array_unref (self->code_ids);
   g_array_unref (self->group_ids);
   g_free (self->last_message);
+  g_free (self->variables_key);
+  g_free (self->case_condition);
 
   G_OBJECT_CLASS (cw_retrieval_view_parent_class)->finalize (object);
 }
@@ -1479,6 +2196,19 @@ cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, spinner);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, cases_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, cases_popover);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, match_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, rows_box);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, rows_note);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, add_row_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, condition_entry);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, condition_error);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, popover_count);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, cases_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, cases_count);
+  gtk_widget_class_bind_template_callback (widget_class, builder_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, condition_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, codes_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, codes_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
@@ -1486,6 +2216,8 @@ cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "retrieval.export-csv", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "retrieval.export-report", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "retrieval.add-condition", NULL, add_condition_action);
+  gtk_widget_class_install_action (widget_class, "retrieval.clear-condition", NULL, clear_condition_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cw-retrieval-view");
@@ -1527,7 +2259,10 @@ cw_retrieval_view_init (CwRetrievalView *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
 
+  g_signal_connect_swapped (self->cases_popover, "show", G_CALLBACK (cases_popover_show_cb), self);
   update_codes_label (self);
+  update_cases_label (self);
+  update_condition_actions (self);
   update_busy (self);
   gtk_stack_set_visible_child_name (self->results_stack, "empty");
   self->loading = FALSE;

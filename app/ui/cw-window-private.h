@@ -47,6 +47,11 @@ void              _cw_window_import_codebook_from (CwWindow  *self,
  * code matrix, .csv or .sav by its name, in a worker (busy until done). */
 void              _cw_window_export_matrix_to     (CwWindow  *self,
                                                    GFile     *file);
+/* What the merge file chooser does with the files chosen (GFile): merges
+ * them in a worker (busy until done), then a toast or the review dialog;
+ * the open project's own file is refused with a message. */
+void              _cw_window_merge_files          (CwWindow  *self,
+                                                   GPtrArray *files);
 /* Creates the project target from qdpx and shows it in this window. */
 void              _cw_window_import_project_from  (CwWindow  *self,
                                                    GFile     *qdpx,

@@ -9,7 +9,9 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "cw-agreement-dialog.h"
 #include "cw-autocode-dialog.h"
 #include "cw-cases.h"
 #include "cw-cases-view.h"
@@ -20,7 +22,9 @@
 #include "cw-document-list.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
+#include "cw-merge-review-dialog.h"
 #include "cw-retrieval-view.h"
+#include "cw-review-view.h"
 #include "cw-search-result.h"
 #include "cw-transcript-view-private.h"
 #include "cw-window-private.h"
@@ -44,6 +48,8 @@ struct _CwWindow
   CwRetrievalView      *retrieval_view;
   CwCasesView          *cases_view;
   CwCrosstabView       *crosstab_view;
+  CwReviewView         *review_view;
+  AdwViewStackPage     *review_page; /* hidden until a review starts */
   GtkRevealer          *import_revealer;
   GtkLabel             *import_label;
   GtkProgressBar       *import_progress;
@@ -88,6 +94,7 @@ G_DEFINE_FINAL_TYPE (CwWindow, cw_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void run_highlight_search (CwWindow *self);
 static void run_results_search   (CwWindow *self);
+static void sync_documents       (CwWindow *self);
 
 /* Toasts */
 
@@ -409,6 +416,7 @@ undo_action (GtkWidget  *widget,
     cw_window_show_error (self, error->message);
   /* ::changed refreshes the views; this covers a failed step too. */
   update_undo (self);
+  sync_documents (self);
 }
 
 static void
@@ -424,6 +432,7 @@ redo_action (GtkWidget  *widget,
   if (!cw_project_redo (self->project, &error))
     cw_window_show_error (self, error->message);
   update_undo (self);
+  sync_documents (self);
 }
 
 /* Autocoding ran on its own connection, so the project did not signal
@@ -560,6 +569,7 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-project", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-codebook", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-codebook", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-matrix",
                                  has_project && self->matrix_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_project);
@@ -567,6 +577,8 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-next", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-previous", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.autocode", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.agreement", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.review", has_project);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), has_project);
   /* No views to switch between without a project. */
   adw_view_switcher_title_set_view_switcher_enabled (self->window_title, has_project);
@@ -681,6 +693,8 @@ cw_window_set_project (CwWindow  *self,
   cw_retrieval_view_set_project (self->retrieval_view, project);
   cw_cases_view_set_project (self->cases_view, project);
   cw_crosstab_view_set_project (self->crosstab_view, project);
+  cw_review_view_set_project (self->review_view, project);
+  adw_view_stack_page_set_visible (self->review_page, FALSE);
   refresh_codes (self);
   g_list_store_remove_all (self->results);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
@@ -2141,6 +2155,404 @@ export_matrix_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Merging other coders' copies
+ *
+ * A writer like the exchange: it takes the exchange's place (the bar, its
+ * Cancel, one at a time). The core merges in one transaction on its own
+ * connection, so Cancel or a broken file leaves the project as it was. */
+
+typedef struct
+{
+  Exchange *exchange; /* owned */
+  GStrv     paths;
+} Merge;
+
+static void
+merge_free (Merge *merge)
+{
+  exchange_free (merge->exchange);
+  g_strfreev (merge->paths);
+  g_free (merge);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Merge, merge_free)
+
+/* A merge adds documents and undoing it takes them away; ::changed does
+ * not say so, hence a look at the list after those steps (one query). */
+static void
+sync_documents (CwWindow *self)
+{
+  g_autoptr(GPtrArray) documents = NULL;
+  gint64 shown, first;
+  gboolean same;
+
+  if (self->project == NULL)
+    return;
+  documents = cw_project_list_documents (self->project, NULL);
+  if (documents == NULL)
+    return;
+
+  same = documents->len == cw_document_list_get_n_documents (self->document_list);
+  for (guint i = 0; same && i < documents->len; i++)
+    same = cw_document_list_lookup (self->document_list,
+                                    ((CwDocumentInfo *) g_ptr_array_index (documents, i))->id) != NULL;
+  if (same)
+    return;
+
+  first = refresh_documents (self);
+  shown = cw_transcript_view_get_document_id (self->transcript_view);
+  if (shown != 0 && cw_document_list_lookup (self->document_list, shown) == NULL)
+    {
+      cancel_and_clear (&self->load_cancellable);
+      cw_transcript_view_set_document (self->transcript_view, NULL);
+      gtk_stack_set_visible_child_name (self->content_stack, "none");
+      shown = 0;
+    }
+  if (shown == 0 && first > 0 && self->load_cancellable == NULL)
+    {
+      cw_document_list_select_document (self->document_list, first);
+      document_selected_cb (self, first);
+    }
+}
+
+static void
+merge_progress_cb (guint       done,
+                   guint       total,
+                   const char *current,
+                   gpointer    user_data)
+{
+  CwWindow *self = user_data;
+  g_autofree char *text = NULL;
+
+  if (self->exchange_cancellable == NULL)
+    return;
+
+  gtk_progress_bar_set_fraction (self->import_progress, total > 0 ? (double) done / total : 0.0);
+  if (current == NULL)
+    text = g_strdup (_("Saving…"));
+  else
+    /* Translators: a project file or a document being merged, then how far the merge is. */
+    text = g_strdup_printf (_("Merging %s (%u of %u)"), current, MIN (done + 1, total), total);
+  gtk_label_set_text (self->import_label, text);
+}
+
+static void
+show_merge_message (CwWindow   *self,
+                    const char *heading,
+                    const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+undo_merge (CwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL || !cw_project_can_undo (self->project))
+    return;
+  if (!cw_project_undo (self->project, &error))
+    cw_window_show_error (self, error->message);
+  else
+    cw_window_show_toast (self, _("Merge undone: the project is as it was"));
+  update_undo (self);
+  sync_documents (self);
+}
+
+static char *
+merge_summary (const CwMergeResult *result)
+{
+  guint n_files = g_strv_length (result->files);
+  g_autofree char *merged = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *present = NULL;
+
+  if (n_files == 1)
+    {
+      g_autofree char *name = g_path_get_basename (result->files[0]);
+
+      /* Translators: the file merged into the project. */
+      merged = g_strdup_printf (_("Merged “%s”"), name);
+    }
+  else
+    merged = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Merged %u project", "Merged %u projects", n_files),
+                              n_files);
+  added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u coding added", "%u codings added",
+                                        result->codings_added),
+                           result->codings_added);
+  present = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u already present", "%u already present",
+                                          result->codings_skipped),
+                             result->codings_skipped);
+  /* Translators: "Merged 2 projects", then "143 codings added", then "12 already present". */
+  return g_strdup_printf (_("%s: %s, %s"), merged, added, present);
+}
+
+static void
+merge_cb (GObject      *object,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  g_autoptr(Merge) merge = user_data;
+  CwWindow *self = merge->exchange->self;
+  g_autoptr(CwMergeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  gboolean anything;
+
+  /* This emits ::changed on success: codebook, codings and undo follow. */
+  result = cw_project_merge_finish (CW_PROJECT (object), res, &error);
+  g_idle_add_full (G_PRIORITY_LOW, release_window, g_object_ref (self), NULL);
+  if (!exchange_end (merge->exchange) || self->project != CW_PROJECT (object))
+    return;
+
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_window_show_toast (self, _("Merge cancelled: the project is unchanged"));
+      else
+        {
+          g_autofree char *body = NULL;
+
+          /* The core's errors name the file; with one file, make sure. */
+          if (g_strv_length (merge->paths) == 1 && strstr (error->message, merge->paths[0]) == NULL)
+            {
+              g_autofree char *name = g_path_get_basename (merge->paths[0]);
+
+              /* Translators: the file, then the reason it could not be merged. */
+              body = g_strdup_printf (_("“%s”: %s\n\nNothing was merged: the project is unchanged."),
+                                      name, error->message);
+            }
+          else
+            /* Translators: the reason, which names the file. */
+            body = g_strdup_printf (_("%s\n\nNothing was merged: the project is unchanged."), error->message);
+          show_merge_message (self, _("Could Not Merge"), body);
+        }
+      return;
+    }
+
+  sync_documents (self);
+
+  anything = result->documents_added + result->codes_added + result->codings_added + result->memos_added +
+             result->groups_added + result->coders_added + result->cases_added + result->variables_added +
+             result->case_values_added + result->case_links_added > 0;
+  /* Something to look at: the review, with its own Undo Merge. */
+  if (result->conflicts->len > 0 || result->warnings->len > 0)
+    {
+      CwMergeReviewDialog *dialog = cw_merge_review_dialog_new (GTK_WINDOW (self), result);
+
+      g_signal_connect_object (dialog, "undo-merge", G_CALLBACK (undo_merge), self, G_CONNECT_SWAPPED);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  summary = merge_summary (result);
+  if (anything)
+    show_undo_toast (self, summary);
+  else
+    cw_window_show_toast (self, summary);
+}
+
+/* The same file by device and inode, so that a link or another spelling
+ * of the path is caught too. */
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  return FALSE;
+}
+
+void
+_cw_window_merge_files (CwWindow  *self,
+                        GPtrArray *files)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  Merge *merge;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (files != NULL);
+
+  if (!can_start_exchange (self) || files->len == 0)
+    return;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      GFile *file = g_ptr_array_index (files, i);
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *name = file_display_name (file);
+      g_autofree char *body = NULL;
+
+      if (path == NULL)
+        {
+          /* Translators: a file's name. */
+          body = g_strdup_printf (_("“%s” is not a local file. Copy it to this computer first."), name);
+          show_merge_message (self, _("Could Not Merge"), body);
+          return;
+        }
+      /* Merging a project into itself would only take the write lock it
+       * is reading under; there is nothing in it to add. */
+      if (same_file (path, cw_project_get_path (self->project)))
+        {
+          /* Translators: a file's name. */
+          body = g_strdup_printf (_("“%s” is the project open in this window. Choose another coder’s copy of it: a Codewerk project or a REFI-QDA project (.qdpx)."),
+                                  name);
+          show_merge_message (self, _("Cannot Merge a Project into Itself"), body);
+          return;
+        }
+      g_strv_builder_add (builder, path);
+    }
+
+  merge = g_new0 (Merge, 1);
+  merge->paths = g_strv_builder_end (builder);
+  merge->exchange = exchange_begin (self, g_ptr_array_index (files, 0), FALSE, TRUE, _("Merging…"));
+  /* merge->exchange keeps the window alive until merge_cb, and merge_cb
+   * until the progress reports queued behind it have been seen. */
+  cw_project_merge_async (self->project, (const char * const *) merge->paths,
+                          merge_progress_cb, self,
+                          merge->exchange->cancellable, merge_cb, merge);
+}
+
+static void
+merge_response_cb (GtkNativeDialog *dialog,
+                   int              response,
+                   gpointer         user_data)
+{
+  g_autoptr(CwWindow) self = user_data;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) selected = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (selected); i++)
+        g_ptr_array_add (files, g_list_model_get_item (selected, i));
+      if (files->len > 0)
+        {
+          remember_folder (self, g_ptr_array_index (files, 0));
+          _cw_window_merge_files (self, files);
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  static const char *const all[] = { "codewerk", "qdpx", NULL };
+  static const char *const codewerk[] = { "codewerk", NULL };
+  static const char *const qdpx[] = { "qdpx", NULL };
+  GtkFileChooserNative *chooser;
+
+  if (!can_start_exchange (self))
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Merge Projects"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Merge"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Coders’ copies"), all);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Codewerk projects"), codewerk);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("REFI-QDA projects"), qdpx);
+  set_chooser_folder (self, GTK_FILE_CHOOSER (chooser));
+  g_signal_connect (chooser, "response", G_CALLBACK (merge_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Inter-coder agreement and the review of disagreements */
+
+static void
+show_review (CwWindow *self)
+{
+  adw_view_stack_page_set_visible (self->review_page, TRUE);
+  adw_view_stack_set_visible_child_name (self->view_stack, "review");
+}
+
+static void
+review_requested_cb (CwWindow          *self,
+                     CwAgreementDialog *dialog)
+{
+  g_autoptr(CwAgreementOptions) options = cw_agreement_dialog_get_options (dialog);
+  g_autofree char *consensus = cw_agreement_dialog_get_consensus (dialog);
+
+  if (options == NULL || self->project == NULL)
+    return;
+  cw_review_view_set_options (self->review_view, options, consensus);
+  show_review (self);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+agreement_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  CwAgreementDialog *dialog;
+
+  if (self->project == NULL)
+    return;
+  dialog = cw_agreement_dialog_new (GTK_WINDOW (self), self->project);
+  g_signal_connect_object (dialog, "review-requested", G_CALLBACK (review_requested_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Without a comparison chosen yet: the first two coders other than the
+ * consensus, every code and document. */
+static void
+review_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+
+  if (self->project == NULL)
+    return;
+  if (!cw_review_view_has_options (self->review_view))
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) coders = cw_project_list_coders (self->project, &error);
+      g_autoptr(GStrvBuilder) chosen = g_strv_builder_new ();
+      g_autoptr(CwAgreementOptions) options = cw_agreement_options_new ();
+      const char *consensus = _("Consensus");
+      guint n = 0;
+
+      for (guint i = 0; coders != NULL && coders[i] != NULL && n < 2; i++)
+        if (g_strcmp0 (coders[i], consensus) != 0 && g_strcmp0 (coders[i], "Consensus") != 0)
+          {
+            g_strv_builder_add (chosen, coders[i]);
+            n++;
+          }
+      if (n == 2)
+        {
+          g_strfreev (options->coders);
+          options->coders = g_strv_builder_end (chosen);
+          cw_review_view_set_options (self->review_view, options, consensus);
+        }
+      else if (error != NULL)
+        cw_window_show_error (self, error->message);
+    }
+  show_review (self);
+}
+
+static void
+review_accepted_cb (CwWindow   *self,
+                    const char *message)
+{
+  show_undo_toast (self, message);
+}
+
 /* Window state */
 
 static gboolean
@@ -2283,6 +2695,9 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-codebook", NULL, export_codebook_action);
   gtk_widget_class_install_action (widget_class, "win.import-codebook", NULL, import_codebook_action);
   gtk_widget_class_install_action (widget_class, "win.export-matrix", NULL, export_matrix_action);
+  gtk_widget_class_install_action (widget_class, "win.agreement", NULL, agreement_action);
+  gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);
+  gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-project", NULL);
@@ -2296,6 +2711,10 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.agreement", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_K, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.agreement", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.review", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.review", NULL);
 }
 
 static void
@@ -2322,10 +2741,21 @@ cw_window_init (CwWindow *self)
   page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->cases_view), "cases", _("Cases"));
   adw_view_stack_page_set_icon_name (page, "system-users-symbolic");
   g_signal_connect_swapped (self->cases_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  g_signal_connect_swapped (self->cases_view, "undoable-message", G_CALLBACK (show_undo_toast), self);
   self->crosstab_view = cw_crosstab_view_new ();
   page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->crosstab_view), "crosstab", _("Crosstab"));
   adw_view_stack_page_set_icon_name (page, "view-grid-symbolic");
   g_signal_connect_swapped (self->crosstab_view, "message", G_CALLBACK (retrieval_message_cb), self);
+
+  /* Reviewing disagreements: a page, so that the window's undo and the
+   * Documents view are at hand; shown once a review starts. */
+  self->review_view = cw_review_view_new ();
+  self->review_page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->review_view),
+                                                 "review", _("Review"));
+  adw_view_stack_page_set_icon_name (self->review_page, "emblem-default-symbolic");
+  adw_view_stack_page_set_visible (self->review_page, FALSE);
+  g_signal_connect_swapped (self->review_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  g_signal_connect_swapped (self->review_view, "accepted", G_CALLBACK (review_accepted_cb), self);
 
   self->pending_start = self->pending_end = -1;
   self->settings = g_settings_new (APP_ID);
