@@ -364,6 +364,80 @@ test_edit (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "Sanne B.");
 }
 
+/* The variable type a user chooses in a column header's menu. */
+static CwVariableType
+variable_type (Fixture    *fixture,
+               const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) variables = cw_project_list_variables (fixture->project, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < variables->len; i++)
+    {
+      const CwVariable *variable = g_ptr_array_index (variables, i);
+
+      if (strcmp (variable->name, name) == 0)
+        return variable->type;
+    }
+  g_assert_not_reached ();
+}
+
+static gint64
+variable_id (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) variables = cw_project_list_variables (fixture->project, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < variables->len; i++)
+    {
+      const CwVariable *variable = g_ptr_array_index (variables, i);
+
+      if (strcmp (variable->name, name) == 0)
+        return variable->id;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_change_type (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CwCasesView *view = show_cases (fixture);
+  GtkColumnView *column_view = _cw_cases_view_get_column_view (view);
+  g_autoptr(GtkColumnViewColumn) iq_column = g_list_model_get_item (gtk_column_view_get_columns (column_view), 3);
+  GMenuModel *menu = gtk_column_view_column_get_header_menu (iq_column);
+  g_autofree char *toast = NULL;
+  g_autofree char *value = NULL;
+
+  /* The header menu offers the two other types, not the current one. */
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_cmpint (variable_type (fixture, "iq"), ==, CW_VARIABLE_NUMERIC);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "cases.set-type", "(xs)", variable_id (fixture, "iq"), "text");
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  g_assert_cmpint (variable_type (fixture, "iq"), ==, CW_VARIABLE_TEXT);
+  value = stored_value (fixture, "P1", 2);
+  g_assert_cmpstr (value, ==, "82");
+  toast = g_strdup (_cw_window_get_last_toast (fixture->window));
+  g_assert_nonnull (strstr (toast, "iq"));
+
+  /* Text that is not a date cannot become a date: refused, nothing changes. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "cases.set-type", "(xs)", variable_id (fixture, "iq"), "date");
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  g_assert_cmpint (variable_type (fixture, "iq"), ==, CW_VARIABLE_TEXT);
+  g_assert_cmpstr (_cw_window_get_last_toast (fixture->window), ==, _cw_cases_view_get_last_message (view));
+  g_assert_cmpstr (_cw_window_get_last_toast (fixture->window), !=, toast);
+
+  /* One undo step back to numbers. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  g_assert_cmpint (variable_type (fixture, "iq"), ==, CW_VARIABLE_NUMERIC);
+}
+
 static void
 test_empty (Fixture       *fixture,
             gconstpointer  data)
@@ -548,6 +622,8 @@ main (int   argc,
 
   g_test_add ("/cases-window/table", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_table, fixture_tear_down);
   g_test_add ("/cases-window/edit", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_edit, fixture_tear_down);
+  g_test_add ("/cases-window/change-type", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_change_type,
+              fixture_tear_down);
   g_test_add ("/cases-window/empty", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/cases-window/crosstab", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_crosstab,
               fixture_tear_down);

@@ -697,6 +697,82 @@ make_column (CwCasesView *self,
   return column;
 }
 
+/* The inferred type can be wrong (postcodes as numbers, years as text):
+ * the column header's menu changes it, as `variable-type` does. */
+static void
+set_type_menu (GtkColumnViewColumn *column,
+               const CwVariable    *variable)
+{
+  static const struct { CwVariableType type; const char *label; } types[] = {
+    { CW_VARIABLE_NUMERIC, N_("Change Type to _Number") },
+    { CW_VARIABLE_TEXT, N_("Change Type to _Text") },
+    { CW_VARIABLE_DATE, N_("Change Type to _Date") },
+  };
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (types[t].type == variable->type)
+        continue;
+      item = g_menu_item_new (_(types[t].label), NULL);
+      g_menu_item_set_action_and_target_value (item, "cases.set-type",
+                                               g_variant_new ("(xs)", variable->id,
+                                                              cw_variable_type_to_string (types[t].type)));
+      g_menu_append_item (menu, item);
+    }
+  gtk_column_view_column_set_header_menu (column, G_MENU_MODEL (menu));
+}
+
+static void
+set_type_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CwCasesView *self = CW_CASES_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *type_name;
+  CwVariableType type = CW_VARIABLE_TEXT;
+  gint64 variable_id;
+
+  g_variant_get (parameter, "(x&s)", &variable_id, &type_name);
+  if (self->project == NULL)
+    return;
+  if (g_str_equal (type_name, "numeric"))
+    type = CW_VARIABLE_NUMERIC;
+  else if (g_str_equal (type_name, "date"))
+    type = CW_VARIABLE_DATE;
+
+  if (!cw_project_set_variable_type (self->project, variable_id, type, &error))
+    {
+      show_message (self, error->message);
+      return;
+    }
+  for (guint i = 0; self->variables != NULL && i < self->variables->len; i++)
+    {
+      const CwVariable *variable = g_ptr_array_index (self->variables, i);
+
+      if (variable->id == variable_id)
+        {
+          g_autofree char *message = NULL;
+
+          if (type == CW_VARIABLE_NUMERIC)
+            /* Translators: a case variable's name. */
+            message = g_strdup_printf (_("“%s” now holds numbers"), variable->name);
+          else if (type == CW_VARIABLE_DATE)
+            /* Translators: a case variable's name. */
+            message = g_strdup_printf (_("“%s” now holds dates"), variable->name);
+          else
+            /* Translators: a case variable's name. */
+            message = g_strdup_printf (_("“%s” now holds text"), variable->name);
+          show_undoable_message (self, message);
+          break;
+        }
+    }
+  schedule_reload (self);
+}
+
 static void
 rebuild_columns (CwCasesView *self)
 {
@@ -724,6 +800,7 @@ rebuild_columns (CwCasesView *self)
       column = make_column (self, variable->name, (int) i);
       /* The header's tooltip: GtkColumnViewColumn has none in GTK 4.8, so
        * the title says the name and the label comes with the cells. */
+      set_type_menu (column, variable);
       gtk_column_view_append_column (self->column_view, column);
       g_object_set_data_full (G_OBJECT (column), "label", g_strdup (variable->label), g_free);
       g_object_unref (column);
@@ -1185,6 +1262,7 @@ cw_cases_view_class_init (CwCasesViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "cases.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "cases.autolink", NULL, autolink_action);
+  gtk_widget_class_install_action (widget_class, "cases.set-type", "(xs)", set_type_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cw-cases-view");
