@@ -1839,9 +1839,22 @@ cmd_merge (Args *args)
   g_ptr_array_add (paths, NULL);
 
   project = open_project (args, &error);
-  if (project == NULL ||
-      !(result = cw_project_merge (project, (const char * const *) paths->pdata, NULL, NULL, NULL, &error)))
+  if (project == NULL)
     return fail (error);
+  result = cw_project_merge (project, (const char * const *) paths->pdata, NULL, NULL, NULL, &error);
+  if (result == NULL)
+    {
+      /* An error that names the other file is about that file: prefixing
+       * our project's path would blame the wrong one. */
+      for (guint i = 0; paths->pdata[i] != NULL; i++)
+        if (g_str_has_prefix (error->message, paths->pdata[i]))
+          {
+            print_error (error->message);
+            g_error_free (error);
+            return EXIT_FAILURE;
+          }
+      return fail (error);
+    }
 
   if (args->json)
     {
@@ -1893,6 +1906,36 @@ format_statistic (double value,
   return g_strdup_printf ("%.*f", digits, value);
 }
 
+/* One line of the plain agreement table. */
+static void
+print_agreement_row (const char *name,
+                     gint64      units,
+                     double      percent,
+                     gboolean    many,
+                     double      unanimous,
+                     double      kappa,
+                     double      alpha,
+                     gboolean    segment,
+                     gint64      matched,
+                     gint64      unmatched)
+{
+  g_autofree char *percent_text = format_statistic (percent, 1);
+  g_autofree char *kappa_text = format_statistic (kappa, 3);
+  g_autofree char *alpha_text = format_statistic (alpha, 3);
+
+  g_print ("%s\t%" G_GINT64_FORMAT "\t%s", name, units, percent_text);
+  if (many)
+    {
+      g_autofree char *unanimous_text = format_statistic (unanimous, 1);
+
+      g_print ("\t%s", unanimous_text);
+    }
+  g_print ("\t%s\t%s", kappa_text, alpha_text);
+  if (segment)
+    g_print ("\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT, matched, unmatched);
+  g_print ("\n");
+}
+
 static int
 cmd_agreement (Args *args)
 {
@@ -1903,11 +1946,16 @@ cmd_agreement (Args *args)
   GPtrArray *docs = option_list (args, "doc");
   const char *unit = option (args, "unit");
   const char *overlap = option (args, "overlap");
+  gboolean many, segment;
   GError *error = NULL;
 
   options->coders = coder_names (args);
   if (g_strv_length (options->coders) < 2)
     return usage_error (_("--coders needs at least two coder names, such as --coders Lotte,Ruben"));
+  for (guint i = 1; options->coders[i] != NULL; i++)
+    for (guint j = 0; j < i; j++)
+      if (g_strcmp0 (options->coders[i], options->coders[j]) == 0)
+        return usage_error (_("--coders names '%s' twice"), options->coders[i]);
   if (unit != NULL && !cw_agreement_unit_from_string (unit, &options->unit))
     return usage_error (_("--unit is character, segment or document, not '%s'"), unit);
   if (overlap != NULL)
@@ -1946,6 +1994,8 @@ cmd_agreement (Args *args)
   agreement = cw_project_agreement (project, options, NULL, &error);
   if (agreement == NULL)
     return fail (error);
+  many = agreement->n_coders > 2;
+  segment = agreement->unit == CW_AGREEMENT_UNIT_SEGMENT;
 
   if (args->json)
     {
@@ -1956,24 +2006,38 @@ cmd_agreement (Args *args)
       return EXIT_SUCCESS;
     }
 
-  /* Tab-separated, a header line first; "-" where a statistic is undefined. */
-  g_print ("%s\t%s\t%s\t%s\t%s\n", _("code"), _("units"), _("percent"), "kappa", "alpha");
+  /* Tab-separated, a header line first; "-" where a statistic is undefined.
+   * More than two coders add the unanimous percent and, after a blank line,
+   * a line per pair of coders; the segment unit adds its comparisons. */
+  g_print ("%s\t%s\t%s", _("code"), _("units"), _("percent"));
+  if (many)
+    g_print ("\t%s", _("unanimous"));
+  g_print ("\tkappa\talpha");
+  if (segment)
+    g_print ("\t%s\t%s", _("matched"), _("unmatched"));
+  g_print ("\n");
   for (guint i = 0; i < agreement->codes->len; i++)
     {
       const CwAgreementCode *row = &g_array_index (agreement->codes, CwAgreementCode, i);
-      g_autofree char *percent = format_statistic (row->percent, 1);
-      g_autofree char *kappa = format_statistic (row->kappa, 3);
-      g_autofree char *alpha = format_statistic (row->alpha, 3);
 
-      g_print ("%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", row->path, row->units, percent, kappa, alpha);
+      print_agreement_row (row->path, row->units, row->percent, many, row->percent_unanimous, row->kappa,
+                           row->alpha, segment, row->matched, row->unmatched);
     }
-  {
-    g_autofree char *percent = format_statistic (agreement->percent, 1);
-    g_autofree char *kappa = format_statistic (agreement->kappa, 3);
-    g_autofree char *alpha = format_statistic (agreement->alpha, 3);
+  print_agreement_row (_("overall"), agreement->units, agreement->percent, many, agreement->percent_unanimous,
+                       agreement->kappa, agreement->alpha, segment, agreement->matched, agreement->unmatched);
+  if (many)
+    {
+      g_print ("\n%s\t%s\t%s\t%s\tkappa\n", _("coder"), _("coder"), _("units"), _("percent"));
+      for (guint p = 0; p < agreement->pairs->len; p++)
+        {
+          const CwAgreementPair *pair = &g_array_index (agreement->pairs, CwAgreementPair, p);
+          g_autofree char *percent = format_statistic (pair->percent, 1);
+          g_autofree char *kappa = format_statistic (pair->kappa, 3);
 
-    g_print ("%s\t%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", _("overall"), agreement->units, percent, kappa, alpha);
-  }
+          g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\t%s\n", agreement->coders[pair->coder_a],
+                   agreement->coders[pair->coder_b], pair->units, percent, kappa);
+        }
+    }
   return EXIT_SUCCESS;
 }
 
@@ -1999,16 +2063,19 @@ cmd_variable_type (Args *args)
   project = open_project (args, &error);
   if (project == NULL || !(variables = cw_project_list_variables (project, &error)))
     return fail (error);
-  for (guint i = 0; i < variables->len; i++)
-    {
-      const CwVariable *variable = variables->pdata[i];
+  /* The exact name, else regardless of (ASCII) case, as crosstab and
+   * --where find a variable. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < variables->len; i++)
+      {
+        const CwVariable *variable = variables->pdata[i];
 
-      if (g_utf8_collate (variable->name, name) != 0)
-        continue;
-      if (!cw_project_set_variable_type (project, variable->id, type, &error))
-        return fail (error);
-      return EXIT_SUCCESS;
-    }
+        if (pass == 0 ? strcmp (variable->name, name) != 0 : g_ascii_strcasecmp (variable->name, name) != 0)
+          continue;
+        if (!cw_project_set_variable_type (project, variable->id, type, &error))
+          return fail (error);
+        return EXIT_SUCCESS;
+      }
   {
     g_autofree char *message = g_strdup_printf (_("no case variable '%s' (see 'codewerk-cli variables')"), name);
 

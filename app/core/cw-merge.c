@@ -501,7 +501,14 @@ source_open (const char    *path,
       g_prefix_error (error, "%s: ", path);
       return NULL;
     }
-  ro_uri = g_strconcat (uri, "?mode=ro", NULL);
+  /* A read-only connection to a WAL database leaves -wal and -shm files
+   * beside it; with no -wal there (the copy is closed and checkpointed)
+   * immutable=1 reads the file without creating any. */
+  {
+    g_autofree char *wal = g_strconcat (absolute, "-wal", NULL);
+
+    ro_uri = g_strconcat (uri, g_file_test (wal, G_FILE_TEST_EXISTS) ? "?mode=ro" : "?mode=ro&immutable=1", NULL);
+  }
   if (sqlite3_open_v2 (ro_uri, &src->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
     {
       source_error (src, error, "cannot open the project");
