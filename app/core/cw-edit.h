@@ -1,0 +1,4 @@
+/* cw-edit.h: being written (placeholder so the tree builds). */
+#pragma once
+
+#include "cw-project.h"
