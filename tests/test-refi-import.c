@@ -1408,6 +1408,211 @@ test_project_progress_and_exists (void)
   cw_test_remove_dir (dir);
 }
 
+/* ---- a larger project: the streaming import's batches ---- */
+
+#define MANY_SOURCES 70  /* more than the parse-ahead queue and an index batch */
+#define MANY_SELECTIONS 3
+
+/* Source i: a common word, one of its own, and a line per speaker. */
+static char *
+many_text (guint i)
+{
+  return g_strdup_printf ("Interviewer: Vertel eens over je stage, deelnemer %03u.\n"
+                          "Deelnemer: Het gemeenschappelijke woord is werkplek en mijn eigen woord is uniek%03u.\n"
+                          "Interviewer: Dank je.\n",
+                          i, i);
+}
+
+/* Each selection coded twice by the same coder with the same code (one
+ * coding, as NVivo repeats them) and once by another. */
+static char *
+many_project (GPtrArray *entries)
+{
+  g_autoptr(GString) xml = g_string_new ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                                         "<Project xmlns=\"" NS_PROJECT "\" name=\"Veel\" origin=\"Hand 1.0\">"
+                                         "<Users><User guid=\"" GUID ("0000A001") "\" name=\"Anne\"/>"
+                                         "<User guid=\"" GUID ("0000A002") "\" name=\"Bram\"/></Users>"
+                                         "<CodeBook><Codes>"
+                                         "<Code guid=\"" GUID ("00000001") "\" name=\"Stage\" isCodable=\"true\"/>"
+                                         "<Code guid=\"" GUID ("00000002") "\" name=\"Werk\" isCodable=\"true\"/>"
+                                         "</Codes></CodeBook><Sources>");
+
+  for (guint i = 0; i < MANY_SOURCES; i++)
+    {
+      g_autofree char *text = many_text (i);
+      g_autofree char *file = g_strdup_printf ("sources/%08X-0000-4000-8000-000000000000.txt", i);
+      g_autofree char *own = g_strdup_printf ("uniek%03u", i);
+      const char *words[MANY_SELECTIONS] = { "stage", "werkplek", own };
+      g_string_append_printf (xml, "<TextSource guid=\"%08X-0000-4000-8000-000000000000\" name=\"Deelnemer %03u\""
+                              " plainTextPath=\"internal://%08X-0000-4000-8000-000000000000.txt\">",
+                              i, i, i);
+      for (guint k = 0; k < MANY_SELECTIONS; k++)
+        {
+          gint64 start, end;
+
+          position_of (text, words[k], FALSE, TRUE, &start, &end);
+          g_string_append_printf (xml, "<PlainTextSelection guid=\"%08X-%04X-4000-8000-000000000001\" startPosition=\"%"
+                                G_GINT64_FORMAT "\" endPosition=\"%" G_GINT64_FORMAT "\" creatingUser=\"" GUID ("0000A001") "\">"
+                                "<Coding guid=\"%08X-%04X-4000-8000-000000000002\"><CodeRef targetGUID=\"" GUID ("00000001") "\"/></Coding>"
+                                "<Coding guid=\"%08X-%04X-4000-8000-000000000003\"><CodeRef targetGUID=\"" GUID ("00000001") "\"/></Coding>"
+                                "<Coding guid=\"%08X-%04X-4000-8000-000000000004\" creatingUser=\"" GUID ("0000A002") "\">"
+                                "<CodeRef targetGUID=\"" GUID ("00000002") "\"/></Coding>"
+                                "</PlainTextSelection>",
+                                  i, k, start, end, i, k, i, k, i, k);
+        }
+      g_string_append (xml, "</TextSource>");
+      g_ptr_array_add (entries, g_strdup (file));
+      g_ptr_array_add (entries, g_steal_pointer (&text));
+    }
+  g_string_append (xml, "</Sources></Project>");
+  return g_string_free (g_steal_pointer (&xml), FALSE);
+}
+
+static char *
+write_many (const char *dir)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *qde = many_project (files);
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (CwTestZipEntry));
+  CwTestZipEntry entry = { "project.qde", qde, -1, FALSE };
+  g_autoptr(GBytes) zip = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  g_array_append_val (entries, entry);
+  for (guint i = 0; i + 1 < files->len; i += 2)
+    {
+      CwTestZipEntry source = { files->pdata[i], files->pdata[i + 1], -1, FALSE };
+
+      g_array_append_val (entries, source);
+    }
+  zip = cw_test_zip_new ((const CwTestZipEntry *) entries->data, entries->len, FALSE);
+  file = cw_test_write_bytes (dir, "veel.qdpx", g_bytes_get_data (zip, NULL), g_bytes_get_size (zip));
+  return g_file_get_path (file);
+}
+
+/* Names in dir other than keep: what an import left behind. */
+static char *
+leftovers (const char *dir,
+           const char *keep)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (strcmp (name, keep) != 0)
+      g_string_append_printf (names, "%s ", name);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* Everything lands, once; the full-text index built on the side is the
+ * one SQLite would build (FTS5's own check, against the documents), so a
+ * search right after the import finds every document; the file is a
+ * normal project (WAL, history recording) with nothing beside it. */
+static void
+test_project_many (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autofree char *qdpx = write_many (dir);
+  g_autoptr(GPtrArray) warnings = warnings_new ();
+  g_autoptr(CwProject) project = import_ok (dir, qdpx, warnings);
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *left = NULL;
+  sqlite3 *db = db_of (project);
+  gint64 coding;
+
+  assert_no_warnings (warnings);
+  documents = cw_project_list_documents (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (documents->len, ==, MANY_SOURCES);
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM codings"), ==, MANY_SOURCES * MANY_SELECTIONS * 2);
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM turns"), ==, MANY_SOURCES * 3);
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM codings c JOIN coders r ON r.id = c.coder_id"
+                                        " WHERE r.name = 'Bram'"), ==, MANY_SOURCES * MANY_SELECTIONS);
+  /* The selections land on their words in every document. */
+  for (guint i = 0; i < documents->len; i++)
+    {
+      CwDocumentInfo *info = documents->pdata[i];
+      g_autofree char *text = cw_project_get_text (project, info->id, &error);
+      g_autofree char *first = g_strdup_printf ("SELECT min(start) FROM codings WHERE document_id = %" G_GINT64_FORMAT,
+                                                info->id);
+      g_autofree char *last = g_strdup_printf ("SELECT max(start) FROM codings WHERE document_id = %" G_GINT64_FORMAT,
+                                               info->id);
+      g_autofree char *own = g_strdup_printf ("uniek%s", info->name + strlen ("Deelnemer "));
+      gint64 start = cw_test_sql_int (db, first);
+
+      g_assert_no_error (error);
+      cw_test_assert_substring (text, start, start + 5, "stage");
+      start = cw_test_sql_int (db, last);
+      cw_test_assert_substring (text, start, start + 8, own);
+    }
+
+  g_assert_cmpstr (cw_test_sql_text (db, "PRAGMA journal_mode"), ==, "wal");
+  g_assert_cmpstr (cw_test_sql_text (db, "PRAGMA integrity_check"), ==, "ok");
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO document_index (document_index) VALUES ('integrity-check')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+
+  hits = cw_project_search (project, "werkplek", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, MANY_SOURCES);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = cw_project_search (project, "uniek042", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (((CwSearchHit *) hits->pdata[0])->document, ==, "Deelnemer 042");
+
+  /* Nothing to undo, and what is done next is recorded as usual. */
+  g_assert_false (cw_project_can_undo (project));
+  coding = cw_project_add_coding (project, ((CwDocumentInfo *) documents->pdata[0])->id,
+                                  cw_test_sql_int (db, "SELECT id FROM codes WHERE name = 'Werk'"), 0, 5, "Anne", NULL,
+                                  &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (coding, >, 0);
+  g_assert_true (cw_project_can_undo (project));
+  g_assert_true (cw_project_undo (project, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cw_test_sql_int (db, "SELECT count(*) FROM codings"), ==, MANY_SOURCES * MANY_SELECTIONS * 2);
+
+  g_clear_object (&project);
+  left = leftovers (dir, "veel.qdpx");
+  g_assert_cmpstr (left, ==, "imported.codewerk ");
+  cw_test_remove_dir (dir);
+}
+
+static void
+cancel_at_20 (guint       done,
+              guint       total,
+              const char *current,
+              gpointer    user_data)
+{
+  if (done == 20)
+    g_cancellable_cancel (user_data);
+}
+
+/* Cancelled halfway (20 sources stored): nothing is left, not the project
+ * nor the file it was built in. */
+static void
+test_project_cancelled (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autofree char *qdpx = write_many (dir);
+  g_autofree char *path = project_path (dir);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *left = NULL;
+
+  project = cw_refi_import_project (qdpx, path, NULL, cancel_at_20, cancellable, cancellable, &error);
+  g_assert_null (project);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  left = leftovers (dir, "veel.qdpx");
+  g_assert_cmpstr (left, ==, "");
+  cw_test_remove_dir (dir);
+}
+
 /* ---- refusals ---- */
 
 typedef struct
@@ -1580,6 +1785,8 @@ main (int   argc,
   g_test_add_func ("/refi-import/project/skipped", test_project_skipped);
   g_test_add_func ("/refi-import/project/progress-and-exists", test_project_progress_and_exists);
   g_test_add_func ("/refi-import/project/refusals", test_project_refusals);
+  g_test_add_func ("/refi-import/project/many", test_project_many);
+  g_test_add_func ("/refi-import/project/cancelled", test_project_cancelled);
   g_test_add_func ("/refi-import/positions/units", test_positions_units);
   g_test_add_func ("/refi-import/positions/nvivo-shapes", test_positions_nvivo_shapes);
   g_test_add_func ("/refi-import/positions/misaligned", test_positions_misaligned);

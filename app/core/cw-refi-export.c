@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libxml/xmlwriter.h>
 
@@ -69,7 +70,7 @@ set_file_error (GError     **error,
                 int          saved_errno)
 {
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-               "%s: cannot write: %s", path, g_strerror (saved_errno));
+               _("%s: cannot write: %s"), path, g_strerror (saved_errno));
 }
 
 static gboolean
@@ -368,7 +369,7 @@ writer_finish (Writer     *w,
 {
   if (xmlTextWriterEndDocument (w->writer) < 0 || xmlTextWriterFlush (w->writer) < 0)
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, "%s: cannot write the XML", path);
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _("%s: cannot write the XML"), path);
       return FALSE;
     }
   /* libxml2 names the encoding after its handler, "UTF-8"; REFI files
@@ -487,7 +488,7 @@ step_error (CwProject  *project,
 {
   if (rc == SQLITE_ROW || rc == SQLITE_DONE)
     return TRUE;
-  _cw_project_set_db_error (project, error, "cannot read the project");
+  _cw_project_set_db_error (project, error, _("cannot read the project"));
   return FALSE;
 }
 
@@ -644,7 +645,7 @@ cw_refi_export_codebook (CwProject   *project,
     {
       /* Codebook.xsd wants at least one Code. */
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: the codebook is empty: nothing to export", cw_project_get_path (project));
+                   _("%s: the codebook is empty: nothing to export"), cw_project_get_path (project));
       return FALSE;
     }
 
@@ -1238,7 +1239,7 @@ archive_failed (struct archive  *archive,
   int saved_errno = archive_errno (archive);
 
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno > 0 ? saved_errno : EIO),
-               "%s: cannot write: %s", path,
+               _("%s: cannot write: %s"), path,
                message != NULL ? message : g_strerror (saved_errno > 0 ? saved_errno : EIO));
   return FALSE;
 }

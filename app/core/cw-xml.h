@@ -41,6 +41,68 @@ gboolean cw_xml_scan_safe (const char      *data,
                            gpointer         user_data,
                            GError         **error);
 
+/* A light element tree for readers that only look at elements, their
+ * unqualified attributes and their text: libxml2's own tree costs several
+ * times the parse. Everything belongs to the CwXmlTree. */
+typedef struct _CwXmlEl CwXmlEl;
+struct _CwXmlEl
+{
+  const char  *name;         /* local name */
+  const char  *uri;          /* namespace URI, NULL when none */
+  CwXmlEl     *children;
+  CwXmlEl     *next;
+  const char **attributes;   /* name, value, ...: unqualified ones only */
+  guint        n_attributes;
+  const char  *text;         /* the character data right inside, "" if none */
+  gsize        text_len;
+};
+
+typedef struct _CwXmlTree CwXmlTree;
+
+CwXmlEl    *cw_xml_tree_get_root     (CwXmlTree   *tree);
+void        cw_xml_tree_free         (CwXmlTree   *tree);
+/* The value of the unqualified attribute name, NULL when missing. */
+const char *cw_xml_el_get_attribute  (const CwXmlEl *el,
+                                      const char    *name);
+/* All text inside el, children's included, as xmlNodeGetContent. */
+char       *cw_xml_el_get_content    (const CwXmlEl *el);
+
+/* Parses data into a CwXmlTree, under the rules of cw_xml_parse_safe(). */
+CwXmlTree  *cw_xml_parse_tree        (const char  *data,
+                                      gsize        size,
+                                      const char  *entry,
+                                      const char  *filename,
+                                      GError     **error);
+
+/* For each element that is not inside a tree being built: TRUE makes it the
+ * root of a tree of its own (delivered at its end tag), FALSE reads on into
+ * its children. Attributes as for CwXmlStartFunc. */
+typedef gboolean (*CwXmlSplitFunc) (const xmlChar  *localname,
+                                    const xmlChar  *uri,
+                                    int             depth,
+                                    int             n_attributes,
+                                    const xmlChar **attributes,
+                                    gpointer        user_data);
+/* Receives each finished tree (transfer full). FALSE with error stops the
+ * parse, which then fails with that error. */
+typedef gboolean (*CwXmlTreeFunc)  (CwXmlTree      *tree,
+                                    int             depth,
+                                    gpointer        user_data,
+                                    GError        **error);
+
+/* Reads data as a stream of trees, one per element split chose, so that
+ * a large file is never held as one tree. Same rules and errors as
+ * cw_xml_parse_safe(). */
+gboolean    cw_xml_parse_split       (const char     *data,
+                                      gsize           size,
+                                      const char     *entry,
+                                      const char     *filename,
+                                      CwXmlSplitFunc  split,
+                                      CwXmlTreeFunc   deliver,
+                                      gpointer        user_data,
+                                      GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CwXmlTree, cw_xml_tree_free)
 
 G_END_DECLS
