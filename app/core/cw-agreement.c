@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 
 #include "cw-agreement.h"
@@ -717,7 +718,7 @@ cu_alpha (CwAgreementData  *data,
 
   if (n_codes < 2)
     {
-      *reason = g_strdup ("fewer than two codes compared");
+      *reason = g_strdup (_("fewer than two codes compared"));
       return NAN;
     }
   segs = g_array_copy (data->segs);
@@ -727,7 +728,8 @@ cu_alpha (CwAgreementData  *data,
     if (s[i].document == s[i - 1].document && s[i].coder == s[i - 1].coder &&
         s[i].start < s[i - 1].end)
       {
-        *reason = g_strdup_printf ("%s’s codings of “%s” and “%s” overlap in “%s”",
+        /* Translators: coder, code, code, document. */
+        *reason = g_strdup_printf (_("%s’s codings of “%s” and “%s” overlap in “%s”"),
                                    data->coders[s[i].coder],
                                    (const char *) g_ptr_array_index (data->code_paths, s[i - 1].code),
                                    (const char *) g_ptr_array_index (data->code_paths, s[i].code),
@@ -803,19 +805,19 @@ cu_alpha (CwAgreementData  *data,
   diagonal /= m - 1;
   if (all <= 0)
     {
-      *reason = g_strdup ("no coder’s codings intersect another coder’s");
+      *reason = g_strdup (_("no coder’s codings intersect another coder’s"));
       return NAN;
     }
   if (used < 2)
     {
-      *reason = g_strdup ("the coders’ codings intersect in one code only");
+      *reason = g_strdup (_("the coders’ codings intersect in one code only"));
       return NAN;
     }
   /* D_e = (l..^2 - sum_c l_c.^2) / (l.. - sum_g y_g^2 / l..) */
   expected = all - squares / ((double) (m - 1) * (m - 1) * all);
   if (expected <= 0)
     {
-      *reason = g_strdup ("no expected disagreement");
+      *reason = g_strdup (_("no expected disagreement"));
       return NAN;
     }
   expected = (all * all - margin_squares) / expected;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-case-condition.h"
 #include "cw-cases-private.h"
@@ -266,7 +267,7 @@ fail_at (Parser     *parser,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (parser->error, CW_CASE_CONDITION_ERROR, code, "column %ld: %s", column_of (parser, at), message);
+  g_set_error (parser->error, CW_CASE_CONDITION_ERROR, code, _("column %ld: %s"), column_of (parser, at), message);
 }
 
 /* A short piece of text at p, for messages: the word there. */
@@ -304,7 +305,7 @@ read_quoted (Parser *parser)
       if (close == NULL)
         {
           g_string_free (text, TRUE);
-          fail_at (parser, open, CW_CASE_CONDITION_ERROR_SYNTAX, "the quote opened here is not closed");
+          fail_at (parser, open, CW_CASE_CONDITION_ERROR_SYNTAX, _("the quote opened here is not closed"));
           return NULL;
         }
       g_string_append_len (text, p, close - p);
@@ -351,7 +352,7 @@ fail_unknown_variable (Parser     *parser,
   if (parser->variables->len == 0)
     {
       fail_at (parser, at, CW_CASE_CONDITION_ERROR_VARIABLE,
-               "no variable “%s”: the project has no case variables (import cohort records first)", name);
+               _("no variable “%s”: the project has no case variables (import cohort records first)"), name);
       return;
     }
   for (guint i = 0; i < parser->variables->len; i++)
@@ -360,7 +361,7 @@ fail_unknown_variable (Parser     *parser,
 
       g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", variable->name);
     }
-  fail_at (parser, at, CW_CASE_CONDITION_ERROR_VARIABLE, "no variable “%s”; the variables are: %s",
+  fail_at (parser, at, CW_CASE_CONDITION_ERROR_VARIABLE, _("no variable “%s”; the variables are: %s"),
            name, known->str);
 }
 
@@ -417,7 +418,7 @@ bind_value (Parser           *parser,
   if (stripped[0] == '\0')
     {
       fail_at (parser, at, CW_CASE_CONDITION_ERROR_VALUE,
-               "an empty value never matches: use “%s is missing”", variable->name);
+               _("an empty value never matches: use “%s is missing”"), variable->name);
       return FALSE;
     }
 
@@ -449,9 +450,9 @@ bind_value (Parser           *parser,
           }
         if (labels->len > 0)
           fail_at (parser, at, CW_CASE_CONDITION_ERROR_VALUE,
-                   "“%s” is neither a number nor a value label of “%s” (%s)", value, variable->name, names->str);
+                   _("“%s” is neither a number nor a value label of “%s” (%s)"), value, variable->name, names->str);
         else
-          fail_at (parser, at, CW_CASE_CONDITION_ERROR_VALUE, "“%s” is not a number, and “%s” is numeric",
+          fail_at (parser, at, CW_CASE_CONDITION_ERROR_VALUE, _("“%s” is not a number, and “%s” is numeric"),
                    value, variable->name);
         return FALSE;
       }
@@ -460,7 +461,7 @@ bind_value (Parser           *parser,
       if (!_cw_cases_parse_date (value, &node->folded))
         {
           fail_at (parser, at, CW_CASE_CONDITION_ERROR_VALUE,
-                   "“%s” is not a date (yyyy-mm-dd or dd-mm-yyyy), and “%s” is a date", value, variable->name);
+                   _("“%s” is not a date (yyyy-mm-dd or dd-mm-yyyy), and “%s” is a date"), value, variable->name);
           return FALSE;
         }
       node->value = g_strdup (node->folded);
@@ -504,7 +505,7 @@ parse_term (Parser *parser)
   if (++parser->n_terms > MAX_TERMS)
     {
       fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX,
-               "the condition has too many comparisons (at most %d)", MAX_TERMS);
+               _("the condition has too many comparisons (at most %d)"), MAX_TERMS);
       return NULL;
     }
 
@@ -550,8 +551,8 @@ parse_term (Parser *parser)
       if (keyword_at (parser->p, &end) != KW_MISSING)
         {
           fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX,
-                   negated ? "“missing” is expected after “is not”"
-                           : "“missing” or “not missing” is expected after “is”");
+                   negated ? _("“missing” is expected after “is not”")
+                           : _("“missing” or “not missing” is expected after “is”"));
           return NULL;
         }
       parser->p = end;
@@ -571,7 +572,7 @@ parse_term (Parser *parser)
   if (end == parser->p)
     {
       fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX,
-               "an operator (=, !=, <, <=, >, >=) or “is missing” is expected after “%s”", name->str);
+               _("an operator (=, !=, <, <=, >, >=) or “is missing” is expected after “%s”"), name->str);
       return NULL;
     }
   for (guint i = 0; i < G_N_ELEMENTS (operators) && !found; i++)
@@ -586,7 +587,7 @@ parse_term (Parser *parser)
       g_autofree char *text = g_strndup (parser->p, end - parser->p);
 
       fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX,
-               "“%s” is not an operator (use =, !=, <, <=, > or >=)", text);
+               _("“%s” is not an operator (use =, !=, <, <=, > or >=)"), text);
       return NULL;
     }
   parser->p = end;
@@ -614,7 +615,7 @@ parse_term (Parser *parser)
       end = word_end (parser->p, FALSE);
       if (end == parser->p || is_operator_char (g_utf8_get_char (parser->p)))
         {
-          fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, "a value is expected after “%s”",
+          fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, _("a value is expected after “%s”"),
                    operator_names[node->op]);
           return NULL;
         }
@@ -645,7 +646,7 @@ parse_unary (Parser     *parser,
   if (parser->depth >= MAX_DEPTH)
     {
       fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX,
-               "the condition is nested too deeply (at most %d levels)", MAX_DEPTH);
+               _("the condition is nested too deeply (at most %d levels)"), MAX_DEPTH);
       return NULL;
     }
   c = g_utf8_get_char (parser->p);
@@ -687,12 +688,12 @@ parse_unary (Parser     *parser,
         }
       if (*parser->p == '\0')
         fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX,
-                 "“)” is expected to close the “(” at column %ld", column_of (parser, open));
+                 _("“)” is expected to close the “(” at column %ld"), column_of (parser, open));
       else
         {
           g_autofree char *token = token_at (parser->p);
 
-          fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, "AND, OR or “)” is expected before “%s”",
+          fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, _("AND, OR or “)” is expected before “%s”"),
                    token);
         }
       return NULL;
@@ -700,16 +701,16 @@ parse_unary (Parser     *parser,
   if (c == '\0' || c == ')' || keyword == KW_AND || keyword == KW_OR)
     {
       if (after == NULL)
-        fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, "a condition is expected");
+        fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, _("a condition is expected"));
       else
-        fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, "a comparison is expected after “%s”", after);
+        fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, _("a comparison is expected after “%s”"), after);
       return NULL;
     }
   if (is_operator_char (c))
     {
       g_autofree char *token = token_at (parser->p);
 
-      fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, "a variable is expected before “%s”", token);
+      fail_at (parser, parser->p, CW_CASE_CONDITION_ERROR_SYNTAX, _("a variable is expected before “%s”"), token);
       return NULL;
     }
   return parse_term (parser);
@@ -798,7 +799,7 @@ cw_case_condition_parse (const char  *text,
     {
       parser.text = "";
       g_set_error (error, CW_CASE_CONDITION_ERROR, CW_CASE_CONDITION_ERROR_SYNTAX,
-                   "column %ld: the condition is not valid UTF-8",
+                   _("column %ld: the condition is not valid UTF-8"),
                    g_utf8_strlen (text, invalid - text) + 1);
       return NULL;
     }
@@ -809,7 +810,7 @@ cw_case_condition_parse (const char  *text,
   parser.p = skip_space (parser.p);
   if (*parser.p == ')')
     {
-      fail_at (&parser, parser.p, CW_CASE_CONDITION_ERROR_SYNTAX, "“)” without a matching “(”");
+      fail_at (&parser, parser.p, CW_CASE_CONDITION_ERROR_SYNTAX, _("“)” without a matching “(”"));
       return NULL;
     }
   if (*parser.p != '\0')
@@ -822,10 +823,10 @@ cw_case_condition_parse (const char  *text,
           g_autofree char *value = g_strndup (parser.value_start, word_end (parser.p, FALSE) - parser.value_start);
 
           fail_at (&parser, parser.p, CW_CASE_CONDITION_ERROR_SYNTAX,
-                   "AND or OR is expected before “%s” (quote a value with spaces: \"%s\")", token, value);
+                   _("AND or OR is expected before “%s” (quote a value with spaces: \"%s\")"), token, value);
         }
       else
-        fail_at (&parser, parser.p, CW_CASE_CONDITION_ERROR_SYNTAX, "AND or OR is expected before “%s”", token);
+        fail_at (&parser, parser.p, CW_CASE_CONDITION_ERROR_SYNTAX, _("AND or OR is expected before “%s”"), token);
       return NULL;
     }
 

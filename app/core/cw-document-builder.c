@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-import.h"
 
@@ -823,7 +824,7 @@ cw_parsed_document_build (GPtrArray   *paragraphs,
       if (!g_utf8_validate_len (p, len, NULL))
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_ENCODING, filename, 0,
-                               "paragraph %u is not valid UTF-8 text", i + 1);
+                               _("paragraph %u is not valid UTF-8 text"), i + 1);
           return NULL;
         }
 
@@ -853,7 +854,7 @@ cw_parsed_document_build (GPtrArray   *paragraphs,
 
   if (text->len == 0)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, "the document contains no text");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, _("the document contains no text"));
       return NULL;
     }
 

@@ -45,10 +45,19 @@ static const char history_schema[] =
 
 #define RECORDING_STEP "(SELECT recording FROM history_state WHERE id = 1)"
 
-/* Builds the three triggers of one table from its columns. */
+/* Tables whose updates only are undoable: their rows come and go with
+ * imports, which are not steps, but text corrections (cw-edit.c) change
+ * them in place. */
+static const char *const update_tracked_tables[] = {
+  "documents", "turns",
+};
+
+/* Builds the triggers of one table from its columns: all three, or only
+ * the one for updates. */
 static gboolean
 install_triggers (CwProject   *self,
                   const char  *table,
+                  gboolean     updates_only,
                   GError     **error)
 {
   g_autofree char *info_sql = g_strdup_printf ("PRAGMA table_info (\"%s\")", table);
@@ -88,6 +97,15 @@ install_triggers (CwProject   *self,
       return FALSE;
     }
 
+  if (updates_only)
+    sql = g_strdup_printf (
+      "CREATE TRIGGER IF NOT EXISTS \"%1$s_history_update\" AFTER UPDATE ON \"%1$s\""
+      " WHEN " RECORDING_STEP " IS NOT NULL BEGIN"
+      "  INSERT INTO history (step_id, sql) VALUES (" RECORDING_STEP ","
+      "    'UPDATE \"%1$s\" SET ' %2$s || ' WHERE ' %3$s);"
+      " END;",
+      table, sets->str, old_key->str);
+  else
   sql = g_strdup_printf (
     "CREATE TRIGGER \"%1$s_history_insert\" AFTER INSERT ON \"%1$s\""
     " WHEN " RECORDING_STEP " IS NOT NULL BEGIN"
@@ -117,9 +135,9 @@ _cw_history_install (CwProject  *self,
   if (!_cw_project_exec (self, history_schema, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (tracked_tables); i++)
-    if (!install_triggers (self, tracked_tables[i], error))
+    if (!install_triggers (self, tracked_tables[i], FALSE, error))
       return FALSE;
-  return TRUE;
+  return _cw_history_track_text (self, error);
 }
 
 gboolean
@@ -127,7 +145,17 @@ _cw_history_track_table (CwProject   *self,
                          const char  *table,
                          GError     **error)
 {
-  return install_triggers (self, table, error);
+  return install_triggers (self, table, FALSE, error);
+}
+
+gboolean
+_cw_history_track_text (CwProject  *self,
+                        GError    **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (update_tracked_tables); i++)
+    if (!install_triggers (self, update_tracked_tables[i], TRUE, error))
+      return FALSE;
+  return TRUE;
 }
 
 gint64
@@ -255,6 +283,44 @@ set_recording (CwProject  *self,
   return TRUE;
 }
 
+gint64
+_cw_history_new_step (CwProject   *self,
+                      const char  *label,
+                      GError     **error)
+{
+  gint64 step;
+
+  if (!_cw_project_exec (self, "DELETE FROM history_steps WHERE redo = 1", error) ||
+      (step = new_step (self, label, FALSE, error)) == 0 ||
+      !run_int (self,
+                "DELETE FROM history_steps WHERE redo = 0 AND id <="
+                " (SELECT id FROM history_steps WHERE redo = 0 ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+                HISTORY_DEPTH, error))
+    return 0;
+  return step;
+}
+
+gboolean
+_cw_history_record (CwProject   *self,
+                    gint64       step,
+                    const char  *sql,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _cw_project_prepare (self, "INSERT INTO history (step_id, sql) VALUES (?1, ?2)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, step);
+  sqlite3_bind_text (stmt, 2, sql, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, "cannot write the history");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 _cw_project_begin_step (CwProject   *self,
                         const char  *label,
@@ -262,7 +328,9 @@ _cw_project_begin_step (CwProject   *self,
 {
   gint64 step;
 
-  if (!_cw_project_begin (self, error))
+  /* Any other edit ends a burst of text edits: steps do not nest. */
+  if (!_cw_edit_end_burst (self, error) ||
+      !_cw_project_begin (self, error))
     return FALSE;
 
   /* A new edit makes the undone steps unreachable. */
@@ -361,6 +429,21 @@ cw_project_get_redo_label (CwProject *self)
   return label;
 }
 
+/* The document whose text (or turns) a history statement changes, else 0:
+ * the window reloads those after undo and redo. Both the triggers and
+ * cw-edit.c write them as UPDATE "documents" ... WHERE "id" = N. */
+static gint64
+changed_document (const char *sql)
+{
+  static const char prefix[] = "UPDATE \"documents\" SET ";
+  static const char key[] = " WHERE \"id\" = ";
+  const char *where;
+
+  if (!g_str_has_prefix (sql, prefix) || (where = g_strrstr (sql, key)) == NULL)
+    return 0;
+  return g_ascii_strtoll (where + strlen (key), NULL, 10);
+}
+
 /* Replays step backwards, recording the reverse into a new step of the
  * other kind, and drops step. */
 static gboolean
@@ -371,10 +454,12 @@ replay (CwProject  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *label = NULL;
+  g_autoptr(GArray) documents = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 step, reverse;
   int rc;
 
-  if (!_cw_project_begin (self, error))
+  if (!_cw_edit_end_burst (self, error) ||
+      !_cw_project_begin (self, error))
     return FALSE;
 
   step = top_step (self, redo, &label);
@@ -391,7 +476,14 @@ replay (CwProject  *self,
     goto failed;
   sqlite3_bind_int64 (stmt, 1, step);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (statements, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    {
+      const char *sql = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 document_id = changed_document (sql);
+
+      g_ptr_array_add (statements, g_strdup (sql));
+      if (document_id > 0)
+        g_array_append_val (documents, document_id);
+    }
   if (rc != SQLITE_DONE)
     {
       _cw_project_set_db_error (self, error, "cannot read the history");
@@ -414,6 +506,8 @@ replay (CwProject  *self,
       !_cw_project_commit (self, error))
     goto failed;
 
+  for (guint i = 0; i < documents->len; i++)
+    _cw_project_emit_document_text_changed (self, g_array_index (documents, gint64, i));
   _cw_project_emit_changed (self);
   return TRUE;
 

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -90,14 +91,14 @@ parse_xml (GBytes      *bytes,
 
   if (size > G_MAXINT)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0, "%s is too large", entry);
+      cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0, _("%s is too large"), entry);
       return NULL;
     }
 
   ctxt = xmlNewParserCtxt ();
   if (ctxt == NULL)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_IO, filename, 0, "out of memory parsing %s", entry);
+      cw_import_set_error (error, CW_IMPORT_ERROR_IO, filename, 0, _("out of memory parsing %s"), entry);
       return NULL;
     }
   ctxt->_private = &state;
@@ -111,7 +112,7 @@ parse_xml (GBytes      *bytes,
   if (state.saw_doctype)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                           "%s: XML with a document type declaration is not accepted", entry);
+                           _("%s: XML with a document type declaration is not accepted"), entry);
       g_clear_pointer (&doc, xmlFreeDoc);
     }
   else if (doc == NULL || !ctxt->wellFormed || state.has_error)
@@ -122,10 +123,10 @@ parse_xml (GBytes      *bytes,
 
       if (line > 0)
         cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                             "%s, line %d: not well-formed XML (%s)", entry, line, message);
+                             _("%s, line %d: not well-formed XML (%s)"), entry, line, message);
       else
         cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                             "%s: not well-formed XML (%s)", entry, message);
+                             _("%s: not well-formed XML (%s)"), entry, message);
       g_clear_pointer (&doc, xmlFreeDoc);
     }
 
@@ -323,7 +324,7 @@ output_finish (Output      *out,
   if (out->too_large)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0,
-                           "the document's text is too large to import");
+                           _("the document's text is too large to import"));
       g_clear_pointer (&out->paragraphs, g_ptr_array_unref);
       return NULL;
     }
@@ -355,14 +356,14 @@ list_office_entries (GBytes      *bytes,
   if (looks_like_ole (bytes))
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                           "this is an old-style (.doc) or password-protected document; save it as %s without a password",
+                           _("this is an old-style (.doc) or password-protected document; save it as %s without a password"),
                            what);
       return NULL;
     }
   if (size < 4 || data[0] != 'P' || data[1] != 'K')
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                           "not a %s file, or a damaged one (it is not a zip archive)", what);
+                           _("not a %s file, or a damaged one (it is not a zip archive)"), what);
       return NULL;
     }
 
@@ -626,12 +627,12 @@ cw_import_parse_docx (GBytes      *bytes,
       const char *hint = "";
 
       if (cw_zip_find_entry (entries, "xl/workbook.xml") != NULL)
-        hint = " (it is an Excel workbook)";
+        hint = _(" (it is an Excel workbook)");
       else if (cw_zip_find_entry (entries, "ppt/presentation.xml") != NULL)
-        hint = " (it is a PowerPoint presentation)";
+        hint = _(" (it is a PowerPoint presentation)");
       else if (cw_zip_find_entry (entries, "content.xml") != NULL)
-        hint = " (it is an OpenDocument file; use the .odt extension)";
-      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0, "not a Word document%s", hint);
+        hint = _(" (it is an OpenDocument file; use the .odt extension)");
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0, _("not a Word document%s"), hint);
       return NULL;
     }
 
@@ -649,7 +650,7 @@ cw_import_parse_docx (GBytes      *bytes,
   if (body == NULL)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                           "not a Word document (%s has no document body)", entry);
+                           _("not a Word document (%s has no document body)"), entry);
       return NULL;
     }
 
@@ -983,14 +984,14 @@ odt_check_mimetype (GBytes      *bytes,
     return TRUE;
 
   if (g_str_has_prefix (mimetype, "application/vnd.oasis.opendocument.spreadsheet"))
-    kind = " (it is a spreadsheet)";
+    kind = _(" (it is a spreadsheet)");
   else if (g_str_has_prefix (mimetype, "application/vnd.oasis.opendocument.presentation"))
-    kind = " (it is a presentation)";
+    kind = _(" (it is a presentation)");
   else if (g_str_has_prefix (mimetype, "application/vnd.oasis.opendocument.graphics"))
-    kind = " (it is a drawing)";
+    kind = _(" (it is a drawing)");
   else
     kind = "";
-  cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0, "not an OpenDocument text%s", kind);
+  cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0, _("not an OpenDocument text%s"), kind);
   return FALSE;
 }
 
@@ -1049,8 +1050,8 @@ cw_import_parse_odt (GBytes      *bytes,
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
                            cw_zip_find_entry (entries, "word/document.xml") != NULL
-                             ? "not an OpenDocument text (it is a Word document; use the .docx extension)"
-                             : "not an OpenDocument text");
+                             ? _("not an OpenDocument text (it is a Word document; use the .docx extension)")
+                             : _("not an OpenDocument text"));
       return NULL;
     }
 
@@ -1068,8 +1069,8 @@ cw_import_parse_odt (GBytes      *bytes,
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
                            body != NULL && body->children != NULL
-                             ? "not an OpenDocument text (it holds no text document)"
-                             : "not an OpenDocument text");
+                             ? _("not an OpenDocument text (it holds no text document)")
+                             : _("not an OpenDocument text"));
       return NULL;
     }
 

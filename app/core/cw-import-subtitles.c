@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-import.h"
 
@@ -462,8 +463,8 @@ start_cue (SubtitleParser  *self,
   if (!parse_timing_line (line, &start))
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, self->filename, line_number,
-                           self->vtt ? "malformed cue timing line (expected 00:00:01.000 --> 00:00:04.000)"
-                                     : "malformed timing line (expected 00:00:01,000 --> 00:00:04,000)");
+                           self->vtt ? _("malformed cue timing line (expected 00:00:01.000 --> 00:00:04.000)")
+                                     : _("malformed timing line (expected 00:00:01,000 --> 00:00:04,000)"));
       return FALSE;
     }
   flush_cue (self);
@@ -519,7 +520,7 @@ parse_subtitles (GBytes      *bytes,
       if (!starts_with_keyword (header, "WEBVTT"))
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                               "not a WebVTT file (the first line must be WEBVTT)");
+                               _("not a WebVTT file (the first line must be WEBVTT)"));
           return NULL;
         }
       /* The header block runs to the first blank line. */
@@ -588,8 +589,8 @@ parse_subtitles (GBytes      *bytes,
           else
             {
               cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, line_number,
-                                   vtt ? "expected a cue timing line (00:00:01.000 --> 00:00:04.000)"
-                                       : "expected a subtitle number or timing line (00:00:01,000 --> 00:00:04,000)");
+                                   vtt ? _("expected a cue timing line (00:00:01.000 --> 00:00:04.000)")
+                                       : _("expected a subtitle number or timing line (00:00:01,000 --> 00:00:04,000)"));
               return NULL;
             }
           break;
@@ -602,14 +603,14 @@ parse_subtitles (GBytes      *bytes,
   if (state == STATE_EXPECT_TIMING)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, lines->len,
-                           "the file ends before the cue's timing line");
+                           _("the file ends before the cue's timing line"));
       return NULL;
     }
   flush_cue (&self);
 
   if (paragraphs->len == 0)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, "the file has no subtitles");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, _("the file has no subtitles"));
       return NULL;
     }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-import.h"
 
@@ -96,7 +97,7 @@ finish_text (const char  *data,
         g_string_append_c (out, '\n');
       else if (c == 0)
         {
-          cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, "binary data, not text");
+          cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, _("binary data, not text"));
           return NULL;
         }
       else
@@ -110,13 +111,13 @@ finish_text (const char  *data,
    * transcript; one in twenty characters is. */
   if (controls > 0 && controls * 20 > chars)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, "binary data, not text");
+      cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, _("binary data, not text"));
       return NULL;
     }
 
   if (!has_visible_text (out->str, out->len))
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, "the file is empty");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, _("the file is empty"));
       return NULL;
     }
 
@@ -136,7 +137,7 @@ decode_utf16 (const guchar  *data,
   if (len % 2 != 0)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_ENCODING, filename, 0,
-                           "invalid UTF-16: the file has an odd number of bytes");
+                           _("invalid UTF-16: the file has an odd number of bytes"));
       return NULL;
     }
 
@@ -148,7 +149,7 @@ decode_utf16 (const guchar  *data,
 
       if (u == 0)
         {
-          cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, "binary data, not text");
+          cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, _("binary data, not text"));
           return NULL;
         }
       if (u >= 0xD800 && u <= 0xDBFF)
@@ -161,7 +162,7 @@ decode_utf16 (const guchar  *data,
           if (low < 0xDC00 || low > 0xDFFF)
             {
               cw_import_set_error (error, CW_IMPORT_ERROR_ENCODING, filename,
-                                   line, "invalid UTF-16: unpaired surrogate");
+                                   line, _("invalid UTF-16: unpaired surrogate"));
               return NULL;
             }
           u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
@@ -170,7 +171,7 @@ decode_utf16 (const guchar  *data,
       else if (u >= 0xDC00 && u <= 0xDFFF)
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_ENCODING, filename,
-                               line, "invalid UTF-16: unpaired surrogate");
+                               line, _("invalid UTF-16: unpaired surrogate"));
           return NULL;
         }
 
@@ -204,7 +205,7 @@ cw_import_decode_text (GBytes      *bytes,
   data = g_bytes_get_data (bytes, &len);
   if (len == 0)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, "the file is empty");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, _("the file is empty"));
       return NULL;
     }
 
@@ -222,7 +223,7 @@ cw_import_decode_text (GBytes      *bytes,
   /* Without a UTF-16 BOM a NUL byte is never text. */
   if (memchr (data, 0, len) != NULL)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, "binary data, not text");
+      cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, _("binary data, not text"));
       return NULL;
     }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-import.h"
 
@@ -98,7 +99,7 @@ cw_import_bytes (GBytes      *bytes,
 
   if (g_bytes_get_size (bytes) == 0)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, "the file is empty");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, filename, 0, _("the file is empty"));
       return NULL;
     }
 
@@ -114,7 +115,7 @@ cw_import_bytes (GBytes      *bytes,
     {
       /* A zip under another name: an office file renamed, or an archive. */
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                           "this is a zip archive, not a transcript (rename a Word file to .docx or an OpenDocument file to .odt)");
+                           _("this is a zip archive, not a transcript (rename a Word file to .docx or an OpenDocument file to .odt)"));
       return NULL;
     }
   else if (has_suffix (filename, ".doc") || has_suffix (filename, ".pdf") ||
@@ -122,7 +123,7 @@ cw_import_bytes (GBytes      *bytes,
            has_suffix (filename, ".codewerk"))
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                           "this kind of file cannot be imported as a transcript (use .txt, .docx, .odt, .srt or .vtt)");
+                           _("this kind of file cannot be imported as a transcript (use .txt, .docx, .odt, .srt or .vtt)"));
       return NULL;
     }
   else
@@ -162,13 +163,13 @@ cw_import_file (GFile         *file,
     }
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, display, 0, "not a regular file");
+      cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, display, 0, _("not a regular file"));
       return NULL;
     }
   if (g_file_info_get_size (info) > CW_IMPORT_MAX_FILE_BYTES)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, display, 0,
-                           "the file is larger than %d MiB", CW_IMPORT_MAX_FILE_BYTES / (1024 * 1024));
+                           _("the file is larger than %d MiB"), CW_IMPORT_MAX_FILE_BYTES / (1024 * 1024));
       return NULL;
     }
 

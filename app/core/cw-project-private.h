@@ -59,6 +59,9 @@ void      _cw_project_abort_step   (CwProject   *self);
 
 /* Emits CwProject::changed (on the thread that owns self). */
 void      _cw_project_emit_changed (CwProject   *self);
+/* Emits CwProject::document-text-changed (0: any document). */
+void      _cw_project_emit_document_text_changed (CwProject *self,
+                                                  gint64     document_id);
 
 /* Schema migration 1 -> 2: the history tables and triggers. Runs inside
  * the caller's transaction. */
@@ -81,6 +84,31 @@ gint64    _cw_history_pause        (CwProject   *self,
 gboolean  _cw_history_resume       (CwProject   *self,
                                     gint64       step,
                                     const char  *undo_sql,
+                                    GError     **error);
+
+/* Schema migration 3 -> 4: updates of documents and turns become
+ * undoable (text corrections, cw-edit.c). Part of _cw_history_install. */
+gboolean  _cw_history_track_text   (CwProject   *self,
+                                    GError     **error);
+
+/* For edits that write their own undo SQL (cw-edit.c), inside the
+ * caller's transaction: a new undo step (redo steps dropped, old steps
+ * beyond the depth forgotten) with recording left off, and one statement
+ * added to a step. Undo runs a step's statements newest first. */
+gint64    _cw_history_new_step     (CwProject   *self,
+                                    const char  *label,
+                                    GError     **error);
+gboolean  _cw_history_record       (CwProject   *self,
+                                    gint64       step,
+                                    const char  *sql,
+                                    GError     **error);
+
+/* Ends an open burst of text edits (cw-edit.c), if any; called before
+ * every other step, undo and redo. */
+gboolean  _cw_edit_end_burst       (CwProject   *self,
+                                    GError     **error);
+/* On open: re-indexes documents whose burst a crash interrupted. */
+gboolean  _cw_edit_recover         (CwProject   *self,
                                     GError     **error);
 
 /* Forgets every undo and redo step (inside the caller's transaction), for

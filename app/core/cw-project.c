@@ -52,6 +52,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   CHANGED,
+  DOCUMENT_TEXT_CHANGED,
   N_SIGNALS
 };
 
@@ -225,6 +226,31 @@ static const char schema_v2[] =
   "CREATE INDEX memos_by_coding ON memos (coding_id);"
   "CREATE INDEX memos_by_code ON memos (code_id);"
   "CREATE INDEX memos_by_document ON memos (document_id);";
+
+/* Version 4: text corrections (cw-edit.c). While a burst of edits is open,
+ * its document's index entry is left as it was and the text it was built
+ * from kept in index_pending: re-indexing a long transcript per keystroke
+ * costs more than the keystroke. The burst's end (or the next open, after
+ * a crash) deletes the old entry with that text and indexes the new one.
+ * The triggers follow: no re-index while pending, and a deleted document
+ * takes its pending entry with it. */
+static const char schema_v4[] =
+  "CREATE TABLE IF NOT EXISTS index_pending ("
+  "  document_id  INTEGER PRIMARY KEY,"
+  "  indexed_text TEXT NOT NULL"
+  ");"
+  "DROP TRIGGER IF EXISTS documents_after_delete;"
+  "DROP TRIGGER IF EXISTS documents_after_update;"
+  "CREATE TRIGGER documents_after_delete AFTER DELETE ON documents BEGIN"
+  "  INSERT INTO document_index (document_index, rowid, text) VALUES ('delete', old.id,"
+  "    coalesce ((SELECT indexed_text FROM index_pending WHERE document_id = old.id), old.text));"
+  "  DELETE FROM index_pending WHERE document_id = old.id;"
+  "END;"
+  "CREATE TRIGGER documents_after_update AFTER UPDATE OF text ON documents"
+  " WHEN NOT EXISTS (SELECT 1 FROM index_pending WHERE document_id = old.id) BEGIN"
+  "  INSERT INTO document_index (document_index, rowid, text) VALUES ('delete', old.id, old.text);"
+  "  INSERT INTO document_index (rowid, text) VALUES (new.id, new.text);"
+  "END;";
 
 static char *
 now_iso8601 (void)
@@ -436,12 +462,30 @@ cw_project_class_init (CwProjectClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * CwProject::document-text-changed:
+   * @document_id: the edited document, 0 when any may have changed (undo)
+   *
+   * Emitted after an edit of a document's text committed (cw-edit.h):
+   * every keystroke of a burst, a replace-all, an undo or redo.
+   */
+  signals[DOCUMENT_TEXT_CHANGED] =
+    g_signal_new ("document-text-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 void
 _cw_project_emit_changed (CwProject *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+_cw_project_emit_document_text_changed (CwProject *self,
+                                        gint64     document_id)
+{
+  g_signal_emit (self, signals[DOCUMENT_TEXT_CHANGED], 0, document_id);
 }
 
 static void
@@ -593,6 +637,7 @@ cw_project_create (const char  *path,
       !_cw_project_exec (self, schema_v1, error) ||
       !_cw_project_exec (self, schema_v2, error) ||
       !_cw_history_install (self, error) ||
+      !_cw_project_exec (self, schema_v4, error) ||
       !_cw_project_exec (self, sql, error) ||
       !set_meta (self, "title", title, error) ||
       !set_meta (self, "guid", guid, error) ||
@@ -636,6 +681,12 @@ migrate (CwProject  *self,
         if (!_cw_history_track_table (self, cohort_tables[i], error))
           goto failed;
     }
+  /* 3 -> 4: text corrections; updates of documents and turns become
+   * undoable (version 1 got that from _cw_history_install). */
+  if (version >= 2 && version < 4 && !_cw_history_track_text (self, error))
+    goto failed;
+  if (version < 4 && !_cw_project_exec (self, schema_v4, error))
+    goto failed;
   if (!_cw_project_exec (self, sql, error) || !_cw_project_commit (self, error))
     goto failed;
   return TRUE;
@@ -711,6 +762,9 @@ cw_project_open (const char  *path,
     return NULL;
 
   if (version < CW_PROJECT_SCHEMA_VERSION && !migrate (self, version, error))
+    return NULL;
+
+  if (!_cw_edit_recover (self, error))
     return NULL;
 
   if (!load_title (self, error))

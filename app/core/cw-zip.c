@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -77,7 +78,7 @@ open_zip (GBytes      *zip,
 
   if (size < 22 || data[0] != 'P' || data[1] != 'K')
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0, "not a zip archive");
+      cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0, _("not a zip archive"));
       return NULL;
     }
   if (is_empty_zip (zip))
@@ -91,7 +92,7 @@ open_zip (GBytes      *zip,
   if (archive_read_open_memory (archive, data, size) != ARCHIVE_OK)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                           "damaged or incomplete zip archive (its directory is missing or unreadable)");
+                           _("damaged or incomplete zip archive (its directory is missing or unreadable)"));
       return NULL;
     }
 
@@ -120,7 +121,7 @@ next_entry (CwArchive             *archive,
     const char *reason = archive_error_string (archive);
 
     cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                         "damaged zip archive (%s)", reason ? reason : "unreadable entry");
+                         _("damaged zip archive (%s)"), reason ? reason : _("unreadable entry"));
   }
   *entry = NULL;
   return FALSE;
@@ -201,8 +202,8 @@ read_data (CwArchive   *archive,
           const char *reason = archive_error_string (archive);
 
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                               "damaged zip archive: cannot unpack %s (%s)",
-                               name, reason ? reason : "read error");
+                               _("damaged zip archive: cannot unpack %s (%s)"),
+                               name, reason ? reason : _("read error"));
           return NULL;
         }
       /* Counted as it comes: the sizes in the headers may lie. */
@@ -211,7 +212,7 @@ read_data (CwArchive   *archive,
           g_autofree char *limit = g_format_size (cap);
 
           cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0,
-                               "%s unpacks to more than %s; the archive is damaged or a decompression bomb",
+                               _("%s unpacks to more than %s; the archive is damaged or a decompression bomb"),
                                name, limit);
           return NULL;
         }
@@ -258,19 +259,19 @@ find_and_read (GBytes      *zip,
       if (!cw_zip_entry_name_is_safe (entry_path))
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                               "the archive entry %s has an unsafe name", entry_path);
+                               _("the archive entry %s has an unsafe name"), entry_path);
           return FALSE;
         }
       if (archive_entry_filetype (entry) != AE_IFREG)
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                               "the archive entry %s is not a regular file", entry_path);
+                               _("the archive entry %s is not a regular file"), entry_path);
           return FALSE;
         }
       if (archive_entry_is_encrypted (entry))
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                               "the archive entry %s is password-protected", entry_path);
+                               _("the archive entry %s is password-protected"), entry_path);
           return FALSE;
         }
 
@@ -296,7 +297,7 @@ cw_zip_read_entry (GBytes      *zip,
   if (!cw_zip_entry_name_is_safe (name))
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                           "the archive entry %s has an unsafe name", name);
+                           _("the archive entry %s has an unsafe name"), name);
       return NULL;
     }
 
@@ -309,7 +310,7 @@ cw_zip_read_entry (GBytes      *zip,
   if (bytes == NULL)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, filename, 0,
-                           "the archive has no entry %s", name);
+                           _("the archive has no entry %s"), name);
       return NULL;
     }
 

@@ -138,7 +138,9 @@ format_date (const char *iso8601)
   if (utc == NULL)
     return g_strdup (iso8601 != NULL ? iso8601 : "");
   local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  /* Translators: a memo's date and time, for g_date_time_format(); write
+   * them as your language does (Dutch: "%d-%m-%Y %H:%M"). */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
 
 static void

@@ -23,5 +23,24 @@ guint            _cw_transcript_view_get_n_coding_tags (CwTranscriptView *self);
 /* The tag that shows the codings over offset (NULL: not coded). */
 GtkTextTag      *_cw_transcript_view_get_coding_tag_at (CwTranscriptView *self,
                                                         gint64            offset);
+/* TRUE while the view's own cw_project_edit_text runs (the project's
+ * ::changed then comes from typing: the view updates itself). */
+gboolean         _cw_transcript_view_is_applying_edit (CwTranscriptView *self);
+/* TRUE while an edit burst is open. */
+gboolean         _cw_transcript_view_in_burst         (CwTranscriptView *self);
+/* Spelling: the tag of misspelled words, the context menu's spelling
+ * section as last prepared, and preparing it for the word at offset (what
+ * a right-click does). */
+GtkTextTag      *_cw_transcript_view_get_spell_tag    (CwTranscriptView *self);
+GMenuModel      *_cw_transcript_view_get_spell_menu   (CwTranscriptView *self);
+void             _cw_transcript_view_prepare_spell_menu (CwTranscriptView *self,
+                                                         gint64            offset);
+/* What a right-click on the word at offset does: the spelling menu pops
+ * up (NULL when the word there is not underlined). */
+GtkPopover      *_cw_transcript_view_open_spell_menu  (CwTranscriptView *self,
+                                                       gint64            offset);
+/* TRUE while the whole document's spelling is being checked or its
+ * dictionary loaded. */
+gboolean         _cw_transcript_view_is_checking_spelling (CwTranscriptView *self);
 
 G_END_DECLS

@@ -1,4 +1,5 @@
-/* cw-transcript-view.c: a read-only view of one transcript.
+/* cw-transcript-view.c: a view of one transcript, read-only unless in
+ * edit mode (see "Editing the text" and "Spell checking" below).
  *
  * Speaker labels get a bold colour per speaker (recoloured when the style
  * switches between light and dark); the turns' times live in a gutter on
@@ -19,6 +20,8 @@
 #include "cw-code-item.h"
 #include "cw-coding.h"
 #include "cw-coding-stripes.h"
+#include "cw-edit.h"
+#include "cw-spell.h"
 #include "cw-speaker-color.h"
 #include "cw-timestamp-gutter.h"
 #include "cw-transcript-view-private.h"
@@ -64,11 +67,45 @@ struct _CwTranscriptView
   gint64         selected_coding;
   GtkWidget     *chooser;      /* GtkPopover: choose a code by name */
   gboolean       chooser_snap;
+
+  /* Editing the text (edit mode) */
+  CwProject     *project;
+  gboolean       editing;
+  gboolean       in_burst;
+  guint          burst_timeout;
+  guint          applying;     /* > 0: the view itself changes the buffer */
+  guint          own_edit;     /* > 0: inside our own cw_project_edit_text */
+
+  /* Spell checking */
+  char          *language;     /* "nl" or "en"; NULL without a document */
+  GtkTextTag    *spell_tag;
+  GCancellable  *spell_cancellable;
+  guint          spell_generation; /* bumped by every change of the text */
+  guint          spell_restart;
+  gboolean       spell_ready;  /* the language's dictionary is loaded */
+  Range          pending_word; /* a word being typed, checked once left */
+  GMenu         *spell_menu;   /* suggestions, word list, ignore */
+  GtkWidget     *spell_popover; /* GtkPopoverMenu of spell_menu */
+  GHashTable    *word_set;     /* the project word list */
+  char          *menu_word;
+  Range          menu_range;
 };
+
+enum {
+  PROP_0,
+  PROP_EDITING,
+  PROP_CAN_EDIT,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   CODE_REQUESTED,
   REMOVE_CODING,
+  MESSAGE,
+  UNDOABLE_MESSAGE,
   N_SIGNALS
 };
 
@@ -76,8 +113,27 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CwTranscriptView, cw_transcript_view, GTK_TYPE_TEXT_VIEW)
 
-static void stop_scrolling (CwTranscriptView *self);
-static void apply_codings  (CwTranscriptView *self);
+static void stop_scrolling      (CwTranscriptView *self);
+static void apply_codings       (CwTranscriptView *self);
+static void spell_cursor_moved  (CwTranscriptView *self,
+                                 const GtkTextIter *location);
+static void spell_reset         (CwTranscriptView *self);
+static void load_language       (CwTranscriptView *self);
+static void reload_text         (CwTranscriptView *self,
+                                 char             *text);
+static void refresh_word_set    (CwTranscriptView *self);
+static void emit_error          (CwTranscriptView *self,
+                                 const GError     *error);
+static void spell_start         (CwTranscriptView *self);
+static void insert_text_cb      (CwTranscriptView *self,
+                                 GtkTextIter      *location,
+                                 const char       *text,
+                                 int               len,
+                                 GtkTextBuffer    *buffer);
+static void delete_range_cb     (CwTranscriptView *self,
+                                 GtkTextIter      *start,
+                                 GtkTextIter      *end,
+                                 GtkTextBuffer    *buffer);
 
 static gboolean
 is_dark (void)
@@ -107,6 +163,14 @@ update_colors (CwTranscriptView *self)
   g_hash_table_iter_init (&iter, self->speaker_tags);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_object_set (value, "foreground", speaker_color (self, key, dark), NULL);
+
+  if (self->spell_tag != NULL)
+    {
+      GdkRGBA red;
+
+      gdk_rgba_parse (&red, dark ? "#ff7b63" : "#e01b24");
+      g_object_set (self->spell_tag, "underline-rgba", &red, NULL);
+    }
 
   if (self->match_tag != NULL)
     {
@@ -151,9 +215,12 @@ get_speaker_tag (CwTranscriptView *self,
   return tag;
 }
 
+/* The labels of the turns that start in [from, to]. */
 static void
-tag_speaker_labels (CwTranscriptView *self,
-                    GtkTextBuffer    *buffer)
+tag_speaker_labels_in (CwTranscriptView *self,
+                       GtkTextBuffer    *buffer,
+                       gint64            from,
+                       gint64            to)
 {
   GPtrArray *turns = self->document->turns;
 
@@ -163,7 +230,7 @@ tag_speaker_labels (CwTranscriptView *self,
       g_autofree char *label = NULL;
       GtkTextIter line_start, start;
 
-      if (turn->speaker == NULL || turn->speaker[0] == '\0')
+      if (turn->speaker == NULL || turn->speaker[0] == '\0' || turn->start < from || turn->start > to)
         continue;
 
       gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) turn->start);
@@ -237,7 +304,10 @@ mark_set_cb (CwTranscriptView *self,
   const CwCoding *coding;
   GtkTextIter start, end;
 
-  if (self->selected_coding == 0 || mark != gtk_text_buffer_get_insert (buffer))
+  if (mark != gtk_text_buffer_get_insert (buffer))
+    return;
+  spell_cursor_moved (self, location);
+  if (self->selected_coding == 0)
     return;
 
   coding = find_coding (self, self->selected_coding);
@@ -257,6 +327,9 @@ cw_transcript_view_set_document (CwTranscriptView *self,
 
   g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
 
+  /* The last keystrokes in the old document are one undo step. */
+  cw_transcript_view_end_edit_burst (self);
+  spell_reset (self);
   stop_scrolling (self);
   g_clear_pointer (&self->document, cw_document_free);
   self->document = document;
@@ -280,13 +353,23 @@ cw_transcript_view_set_document (CwTranscriptView *self,
   self->selected_tag = gtk_text_buffer_create_tag (buffer, "selected-coding",
                                                    "underline", PANGO_UNDERLINE_SINGLE,
                                                    NULL);
+  self->spell_tag = gtk_text_buffer_create_tag (buffer, "misspelled",
+                                                "underline", PANGO_UNDERLINE_ERROR,
+                                                NULL);
   g_signal_connect_object (buffer, "mark-set", G_CALLBACK (mark_set_cb), self, G_CONNECT_SWAPPED);
+  /* Before the buffer's own handlers: every change goes through the core
+   * first, and is refused when the core refuses it. */
+  g_signal_connect_object (buffer, "insert-text", G_CALLBACK (insert_text_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (buffer, "delete-range", G_CALLBACK (delete_range_cb), self, G_CONNECT_SWAPPED);
   update_colors (self);
 
   if (document != NULL)
     {
+      /* Loading is not editing. */
+      self->applying++;
       gtk_text_buffer_set_text (buffer, document->text, -1);
-      tag_speaker_labels (self, buffer);
+      self->applying--;
+      tag_speaker_labels_in (self, buffer, 0, G_MAXINT);
     }
 
   gtk_text_buffer_get_start_iter (buffer, &start);
@@ -310,6 +393,14 @@ cw_transcript_view_set_document (CwTranscriptView *self,
 
   if (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self)) != NULL)
     gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self)), 0);
+
+  /* Edit mode lasts from document to document, but not into none. */
+  if (document == NULL || self->project == NULL)
+    cw_transcript_view_set_editing (self, FALSE);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (self), self->editing);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EDIT]);
+  load_language (self);
+  spell_start (self);
 }
 
 gint64
@@ -548,31 +639,38 @@ raise_overlay_tags (CwTranscriptView *self,
   gtk_text_tag_set_priority (self->selected_tag, top);
 }
 
-/* Colours the coded text: one tag per set of overlapping codes. Tags are
- * kept for the document's lifetime and only their ranges change: taking a
- * tag out of the table walks the whole buffer. */
+/* Colours the coded text in [from, to): one tag per set of overlapping
+ * codes. Tags are kept for the document's lifetime and only their ranges
+ * change: taking a tag out of the table walks the whole buffer. Every
+ * coding takes part in the sweep (cheap), but only the range is retagged,
+ * so that an edit or one new coding does not repaint a whole document. */
 static void
-apply_codings (CwTranscriptView *self)
+apply_codings_range (CwTranscriptView *self,
+                     gint64            from,
+                     gint64            to)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
   g_autoptr(GArray) events = NULL;
   g_autoptr(GHashTable) active = NULL;
   g_autoptr(GHashTable) colors = NULL;
-  GtkTextIter text_start, text_end;
+  GtkTextIter range_start, range_end;
   GHashTableIter iter;
   gpointer tag;
   gint64 length, previous;
   guint n_tags = g_hash_table_size (self->coding_tags);
 
-  gtk_text_buffer_get_bounds (buffer, &text_start, &text_end);
+  length = gtk_text_buffer_get_char_count (buffer);
+  from = CLAMP (from, 0, length);
+  to = CLAMP (to, from, length);
+  gtk_text_buffer_get_iter_at_offset (buffer, &range_start, (int) from);
+  gtk_text_buffer_get_iter_at_offset (buffer, &range_end, (int) to);
   g_hash_table_iter_init (&iter, self->coding_tags);
   while (g_hash_table_iter_next (&iter, NULL, &tag))
-    gtk_text_buffer_remove_tag (buffer, tag, &text_start, &text_end);
+    gtk_text_buffer_remove_tag (buffer, tag, &range_start, &range_end);
 
-  if (self->codings == NULL || self->codings->len == 0 || self->document == NULL)
+  if (self->codings == NULL || self->codings->len == 0 || self->document == NULL || from >= to)
     return;
 
-  length = gtk_text_buffer_get_char_count (buffer);
   events = g_array_sized_new (FALSE, FALSE, sizeof (Event), self->codings->len * 2);
   colors = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint i = 0; i < self->codings->len; i++)
@@ -581,7 +679,7 @@ apply_codings (CwTranscriptView *self)
       Event start = { CLAMP (coding->start, 0, length), coding->code_id, +1 };
       Event end = { CLAMP (coding->end, 0, length), coding->code_id, -1 };
 
-      if (start.offset >= end.offset)
+      if (start.offset >= end.offset || end.offset <= from || start.offset >= to)
         continue;
       g_array_append_val (events, start);
       g_array_append_val (events, end);
@@ -595,13 +693,14 @@ apply_codings (CwTranscriptView *self)
   for (guint i = 0; i < events->len;)
     {
       gint64 offset = g_array_index (events, Event, i).offset;
+      gint64 a = MAX (previous, from), b = MIN (offset, to);
 
-      if (offset > previous && g_hash_table_size (active) > 0)
+      if (a < b && g_hash_table_size (active) > 0)
         {
           GtkTextIter start, end;
 
-          gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) previous);
-          gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) offset);
+          gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) a);
+          gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) b);
           gtk_text_buffer_apply_tag (buffer, get_coding_tag (self, buffer, active, colors), &start, &end);
         }
 
@@ -622,6 +721,105 @@ apply_codings (CwTranscriptView *self)
     raise_overlay_tags (self, buffer);
 }
 
+static void
+apply_codings (CwTranscriptView *self)
+{
+  apply_codings_range (self, 0, G_MAXINT);
+}
+
+static gboolean
+same_coding (const CwCoding *a,
+             const CwCoding *b)
+{
+  return a->start == b->start && a->end == b->end && a->code_id == b->code_id &&
+         g_strcmp0 (a->color, b->color) == 0;
+}
+
+static int
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const Range *ra = a, *rb = b;
+
+  return ra->start < rb->start ? -1 : ra->start > rb->start ? 1 : 0;
+}
+
+/* The ranges (merged, in order) whose colouring differs between the
+ * codings shown and codings: where a coding came, went or changed. */
+static GArray *
+changed_ranges (GPtrArray *old,
+                GPtrArray *codings)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (Range));
+  GArray *merged = g_array_new (FALSE, FALSE, sizeof (Range));
+
+  for (guint i = 0; old != NULL && i < old->len; i++)
+    {
+      CwCoding *coding = g_ptr_array_index (old, i);
+
+      g_hash_table_insert (by_id, &coding->id, coding);
+    }
+  for (guint i = 0; codings != NULL && i < codings->len; i++)
+    {
+      CwCoding *coding = g_ptr_array_index (codings, i);
+      CwCoding *before = g_hash_table_lookup (by_id, &coding->id);
+      Range range = { coding->start, coding->end };
+
+      if (before != NULL)
+        {
+          g_hash_table_remove (by_id, &coding->id);
+          if (same_coding (before, coding))
+            continue;
+          g_array_append_val (ranges, ((Range) { before->start, before->end }));
+        }
+      g_array_append_val (ranges, range);
+    }
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, by_id);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        CwCoding *gone = value;
+
+        g_array_append_val (ranges, ((Range) { gone->start, gone->end }));
+      }
+  }
+
+  g_array_sort (ranges, compare_ranges);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      Range range = g_array_index (ranges, Range, i);
+      Range *last = merged->len > 0 ? &g_array_index (merged, Range, merged->len - 1) : NULL;
+
+      if (last != NULL && range.start <= last->end)
+        last->end = MAX (last->end, range.end);
+      else
+        g_array_append_val (merged, range);
+    }
+  return merged;
+}
+
+/* Shows codings and repaints only where they differ from those shown. */
+static void
+update_codings (CwTranscriptView *self,
+                GPtrArray        *codings)
+{
+  g_autoptr(GPtrArray) old = self->codings;
+  g_autoptr(GArray) ranges = NULL;
+
+  self->codings = codings != NULL ? g_ptr_array_ref (codings) : NULL;
+  ranges = changed_ranges (old, codings);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const Range *range = &g_array_index (ranges, Range, i);
+
+      apply_codings_range (self, range->start, range->end);
+    }
+}
+
 void
 cw_transcript_view_set_codings (CwTranscriptView *self,
                                 GPtrArray        *codings)
@@ -630,12 +828,12 @@ cw_transcript_view_set_codings (CwTranscriptView *self,
 
   g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
 
-  if (codings != NULL)
-    g_ptr_array_ref (codings);
-  g_clear_pointer (&self->codings, g_ptr_array_unref);
-  self->codings = codings;
+  /* During an edit of our own the window reads codings for a text the
+   * buffer has not taken yet; after_edit reads them again itself. */
+  if (self->own_edit > 0)
+    return;
 
-  apply_codings (self);
+  update_codings (self, codings);
   cw_coding_stripes_set_codings (CW_CODING_STRIPES (self->stripes), codings);
 
   /* The selected coding stays selected while it exists. */
@@ -719,8 +917,9 @@ cw_transcript_view_get_coding_range (CwTranscriptView *self,
 
   g_return_val_if_fail (CW_IS_TRANSCRIPT_VIEW (self), FALSE);
 
+  /* No coding while editing: the text is not settled. */
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  if (self->document == NULL || !gtk_text_buffer_get_selection_bounds (buffer, &s, &e))
+  if (self->document == NULL || self->editing || !gtk_text_buffer_get_selection_bounds (buffer, &s, &e))
     return FALSE;
 
   if (snap)
@@ -759,7 +958,7 @@ _cw_transcript_view_code_selection (CwTranscriptView *self,
 {
   g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
 
-  if (self->document == NULL || code_id <= 0)
+  if (self->document == NULL || self->editing || code_id <= 0)
     return;
   g_signal_emit (self, signals[CODE_REQUESTED], 0, code_id, snap);
 }
@@ -790,7 +989,7 @@ drop_cb (CwTranscriptView *self,
   GdkModifierType state;
   CwCodeItem *item;
 
-  if (!G_VALUE_HOLDS (value, CW_TYPE_CODE_ITEM) || (item = g_value_get_object (value)) == NULL)
+  if (self->editing || !G_VALUE_HOLDS (value, CW_TYPE_CODE_ITEM) || (item = g_value_get_object (value)) == NULL)
     return FALSE;
   if (!gtk_text_buffer_get_has_selection (buffer) || !cw_code_item_get_code (item)->codable)
     return FALSE;
@@ -971,7 +1170,7 @@ open_chooser (CwTranscriptView *self,
   GdkRectangle rect;
   int x, y;
 
-  if (self->document == NULL)
+  if (self->document == NULL || self->editing)
     return;
 
   self->chooser_snap = snap;
@@ -1039,8 +1238,14 @@ build_chooser (CwTranscriptView *self)
   gtk_widget_set_parent (self->chooser, GTK_WIDGET (self));
 }
 
+static gboolean menu_key_pressed_cb (CwTranscriptView *self,
+                                     guint             keyval,
+                                     guint             keycode,
+                                     GdkModifierType   state);
+
 /* Quick keys: 1 to 9 code the selection with a pinned code, Ctrl+Space
- * opens the code chooser; Alt keeps the selection exactly as it is. */
+ * opens the code chooser; Alt keeps the selection exactly as it is. The
+ * Menu key on a misspelled word opens the spelling menu. */
 static gboolean
 key_pressed_cb (CwTranscriptView *self,
                 guint             keyval,
@@ -1051,7 +1256,11 @@ key_pressed_cb (CwTranscriptView *self,
   gboolean snap = (mods & GDK_ALT_MASK) == 0;
   guint n = 0;
 
-  if (self->document == NULL)
+  if (menu_key_pressed_cb (self, keyval, keycode, state))
+    return TRUE;
+
+  /* In edit mode digits are text and Ctrl+Space is for input methods. */
+  if (self->document == NULL || self->editing)
     return FALSE;
 
   if (keyval == GDK_KEY_space && (mods & ~GDK_ALT_MASK) == GDK_CONTROL_MASK)
@@ -1084,6 +1293,1187 @@ cw_transcript_view_size_allocate (GtkWidget *widget,
   GTK_WIDGET_CLASS (cw_transcript_view_parent_class)->size_allocate (widget, width, height, baseline);
   if (self->chooser != NULL)
     gtk_popover_present (GTK_POPOVER (self->chooser));
+  if (self->spell_popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->spell_popover));
+}
+
+/* Spell checking
+ *
+ * While editing, misspelled words get a red wavy underline. The whole
+ * document is checked in a worker when editing starts (the dictionary is
+ * loaded off the main thread first); after that each change re-checks only
+ * the words it touched, here. The word being typed at the cursor is left
+ * alone until the cursor leaves it. */
+
+#define BURST_IDLE_MS 1000 /* a pause in typing that ends an edit burst */
+#define SPELL_CHUNK 16384 /* characters a worker checks between cancellation checks */
+#define MAX_SUGGESTIONS 6
+
+static gboolean
+spell_active (CwTranscriptView *self)
+{
+  return self->editing && self->document != NULL && self->project != NULL && self->language != NULL;
+}
+
+static void
+spell_clear (CwTranscriptView *self,
+             gint64            from,
+             gint64            to)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter start, end;
+
+  if (self->spell_tag == NULL)
+    return;
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) from);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) to);
+  gtk_text_buffer_remove_tag (buffer, self->spell_tag, &start, &end);
+}
+
+static void
+spell_reset (CwTranscriptView *self)
+{
+  if (self->spell_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->spell_cancellable);
+      g_clear_object (&self->spell_cancellable);
+    }
+  g_clear_handle_id (&self->spell_restart, g_source_remove);
+  self->pending_word = (Range) { -1, -1 };
+  spell_clear (self, 0, G_MAXINT);
+}
+
+static void
+spell_tag_ranges (CwTranscriptView *self,
+                  GArray           *ranges,
+                  gint64            skip_end)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+
+  for (guint i = 0; ranges != NULL && i < ranges->len; i++)
+    {
+      const CwSpellRange *range = &g_array_index (ranges, CwSpellRange, i);
+      GtkTextIter start, end;
+
+      if (range->end == skip_end)
+        {
+          self->pending_word = (Range) { range->start, range->end };
+          continue;
+        }
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) range->start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) range->end);
+      gtk_text_buffer_apply_tag (buffer, self->spell_tag, &start, &end);
+    }
+}
+
+static gboolean
+is_word_boundary (gunichar c)
+{
+  return g_unichar_isspace (c) || c == 0;
+}
+
+/* Re-checks the words in [from, to), grown to whole words. With
+ * skip_typed, a misspelling ending at the cursor is the word being typed:
+ * remembered, not underlined. */
+static void
+spell_check_range (CwTranscriptView *self,
+                   gint64            from,
+                   gint64            to,
+                   gboolean          skip_typed)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  g_autoptr(GArray) ranges = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter start, end, cursor;
+  gint64 skip_end = -1;
+
+  if (!spell_active (self) || !cw_spell_checker_is_loaded (cw_spell_checker_get_default (), self->language))
+    return;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) from);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) to);
+  /* Whole words: out to white space, a line at most. */
+  for (int n = 0; n < 200 && !gtk_text_iter_starts_line (&start); n++)
+    {
+      GtkTextIter before = start;
+
+      gtk_text_iter_backward_char (&before);
+      if (is_word_boundary (gtk_text_iter_get_char (&before)))
+        break;
+      start = before;
+    }
+  for (int n = 0; n < 200 && !gtk_text_iter_is_end (&end) && !is_word_boundary (gtk_text_iter_get_char (&end)); n++)
+    gtk_text_iter_forward_char (&end);
+
+  from = gtk_text_iter_get_offset (&start);
+  to = gtk_text_iter_get_offset (&end);
+  spell_clear (self, from, to);
+  if (from >= to)
+    return;
+
+  if (skip_typed)
+    {
+      gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+      if (gtk_text_view_get_editable (GTK_TEXT_VIEW (self)) &&
+          gtk_text_iter_get_offset (&cursor) == to)
+        skip_end = to;
+    }
+
+  text = gtk_text_buffer_get_slice (buffer, &start, &end, TRUE);
+  ranges = cw_spell_find_misspellings (cw_spell_checker_get_default (), self->word_set,
+                                       self->language, text, 0, -1);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      g_array_index (ranges, CwSpellRange, i).start += from;
+      g_array_index (ranges, CwSpellRange, i).end += from;
+    }
+  spell_tag_ranges (self, ranges, skip_end);
+}
+
+static void
+spell_check_edit (CwTranscriptView *self,
+                  gint64            start,
+                  gint64            end)
+{
+  spell_check_range (self, start, end, TRUE);
+}
+
+static void
+spell_cursor_moved (CwTranscriptView  *self,
+                    const GtkTextIter *location)
+{
+  gint64 offset = gtk_text_iter_get_offset (location);
+  Range word = self->pending_word;
+
+  /* The cursor moves with our own insertions: after_edit sees to those. */
+  if (self->applying > 0 || word.start < 0)
+    return;
+  if (offset >= word.start && offset <= word.end)
+    return;
+
+  self->pending_word = (Range) { -1, -1 };
+  spell_check_range (self, word.start, word.end, FALSE);
+}
+
+/* The whole document, in a worker */
+
+/* Workers hold the view weakly: a closed window goes at once, and what
+ * comes back for it is dropped. */
+static GWeakRef *
+weak_ref_new (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, object);
+  return ref;
+}
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+typedef struct
+{
+  GWeakRef   view;
+  char      *text;
+  char      *language;
+  GHashTable *words; /* the project's word list, shared read-only */
+  guint      generation;
+} SpellJob;
+
+static void
+spell_job_free (SpellJob *job)
+{
+  g_weak_ref_clear (&job->view);
+  g_free (job->text);
+  g_free (job->language);
+  g_clear_pointer (&job->words, g_hash_table_unref);
+  g_free (job);
+}
+
+static void
+spell_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SpellJob *job = task_data;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (CwSpellRange));
+  const char *p = job->text;
+  gint64 offset = 0;
+
+  /* In chunks cut at white space, looking for cancellation in between. */
+  while (*p != '\0')
+    {
+      const char *q = p;
+      g_autoptr(GArray) ranges = NULL;
+      g_autofree char *chunk = NULL;
+      gint64 n = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, NULL))
+        break;
+      while (*q != '\0' && (n < SPELL_CHUNK || !g_unichar_isspace (g_utf8_get_char (q))))
+        {
+          q = g_utf8_next_char (q);
+          n++;
+        }
+      chunk = g_strndup (p, q - p);
+      ranges = cw_spell_find_misspellings (cw_spell_checker_get_default (), job->words,
+                                           job->language, chunk, 0, -1);
+      for (guint i = 0; i < ranges->len; i++)
+        {
+          CwSpellRange range = g_array_index (ranges, CwSpellRange, i);
+
+          range.start += offset;
+          range.end += offset;
+          g_array_append_val (all, range);
+        }
+      offset += n;
+      p = q;
+    }
+
+  if (g_cancellable_is_cancelled (cancellable))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  else
+    g_task_return_pointer (task, g_steal_pointer (&all), (GDestroyNotify) g_array_unref);
+}
+
+static void
+spell_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SpellJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(CwTranscriptView) self = g_weak_ref_get (&job->view);
+  g_autoptr(GArray) ranges = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (ranges == NULL || self == NULL)
+    return; /* cancelled: a newer check or none is wanted */
+
+  g_clear_object (&self->spell_cancellable);
+  if (job->generation != self->spell_generation)
+    {
+      /* Typed while it ran: its offsets are stale. Once typing pauses,
+       * check again. */
+      spell_start (self);
+      return;
+    }
+
+  spell_clear (self, 0, G_MAXINT);
+  self->pending_word = (Range) { -1, -1 };
+  spell_tag_ranges (self, ranges, -1);
+}
+
+static void
+spell_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CwTranscriptView) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+  gboolean loaded = cw_spell_checker_load_finish (CW_SPELL_CHECKER (object), result, &error);
+
+  weak_ref_free (user_data);
+  if (self == NULL)
+    return;
+  if (!loaded)
+    {
+      static GHashTable *reported = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_clear_object (&self->spell_cancellable);
+      /* Once per language and session: the app works on without it. */
+      if (reported == NULL)
+        reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (g_hash_table_add (reported, g_strdup (error->message)))
+        emit_error (self, error);
+      return;
+    }
+
+  g_clear_object (&self->spell_cancellable);
+  spell_start (self);
+}
+
+static gboolean
+spell_restart_cb (gpointer data)
+{
+  CwTranscriptView *self = data;
+
+  self->spell_restart = 0;
+  spell_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spell_start (CwTranscriptView *self)
+{
+  CwSpellChecker *checker = cw_spell_checker_get_default ();
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  g_autoptr(GTask) task = NULL;
+  GtkTextIter start, end;
+  SpellJob *job;
+
+  if (!spell_active (self))
+    return;
+
+  if (self->spell_cancellable != NULL)
+    g_cancellable_cancel (self->spell_cancellable);
+  g_clear_object (&self->spell_cancellable);
+  self->spell_cancellable = g_cancellable_new ();
+
+  if (!cw_spell_checker_is_loaded (checker, self->language))
+    {
+      cw_spell_checker_load_async (checker, self->language, self->spell_cancellable,
+                                   spell_loaded_cb, weak_ref_new (self));
+      return;
+    }
+
+  /* A check while typing goes on would be stale at once: wait for a pause. */
+  if (self->in_burst && self->burst_timeout != 0)
+    {
+      g_clear_handle_id (&self->spell_restart, g_source_remove);
+      self->spell_restart = g_timeout_add (BURST_IDLE_MS / 2, spell_restart_cb, self);
+      return;
+    }
+
+  job = g_new0 (SpellJob, 1);
+  g_weak_ref_init (&job->view, self);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  job->text = gtk_text_buffer_get_slice (buffer, &start, &end, TRUE);
+  job->language = g_strdup (self->language);
+  job->words = self->word_set != NULL ? g_hash_table_ref (self->word_set) : NULL;
+  job->generation = self->spell_generation;
+
+  task = g_task_new (NULL, self->spell_cancellable, spell_checked_cb, NULL);
+  g_task_set_source_tag (task, spell_start);
+  g_task_set_task_data (task, job, (GDestroyNotify) spell_job_free);
+  g_task_run_in_thread (task, spell_thread);
+}
+
+static void
+refresh_word_set (CwTranscriptView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->word_set, g_hash_table_unref);
+  if (self->project == NULL)
+    return;
+  self->word_set = cw_project_get_word_set (self->project, &error);
+  if (self->word_set == NULL)
+    emit_error (self, error);
+}
+
+/* The document's language */
+
+static void
+load_language (CwTranscriptView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *language = NULL;
+
+  if (self->document != NULL && self->project != NULL)
+    {
+      language = cw_project_get_document_language (self->project, self->document->info->id, &error);
+      if (language == NULL)
+        emit_error (self, error);
+    }
+
+  if (g_strcmp0 (language, self->language) != 0)
+    {
+      g_free (self->language);
+      self->language = g_steal_pointer (&language);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+    }
+}
+
+const char *
+cw_transcript_view_get_language (CwTranscriptView *self)
+{
+  g_return_val_if_fail (CW_IS_TRANSCRIPT_VIEW (self), NULL);
+
+  return self->language;
+}
+
+void
+cw_transcript_view_set_language (CwTranscriptView *self,
+                                 const char       *language)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+  g_return_if_fail (language != NULL);
+
+  if (self->document == NULL || self->project == NULL || g_strcmp0 (language, self->language) == 0)
+    return;
+
+  self->own_edit++;
+  if (!cw_project_set_document_language (self->project, self->document->info->id, language, &error))
+    {
+      self->own_edit--;
+      emit_error (self, error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+      return;
+    }
+  self->own_edit--;
+
+  g_free (self->language);
+  self->language = g_strdup (language);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+  spell_reset (self);
+  spell_start (self);
+}
+
+/* The context menu: suggestions, the word list, ignore */
+
+/* Takes the underline off every occurrence of word (now accepted). */
+static void
+spell_accept_word (CwTranscriptView *self,
+                   const char       *word)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter iter, end;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  while (gtk_text_iter_starts_tag (&iter, self->spell_tag) ||
+         gtk_text_iter_forward_to_tag_toggle (&iter, self->spell_tag))
+    {
+      g_autofree char *text = NULL;
+
+      if (!gtk_text_iter_starts_tag (&iter, self->spell_tag))
+        continue; /* an end: go on to the next start */
+      end = iter;
+      gtk_text_iter_forward_to_tag_toggle (&end, self->spell_tag);
+      text = gtk_text_iter_get_slice (&iter, &end);
+      if (strcmp (text, word) == 0)
+        gtk_text_buffer_remove_tag (buffer, self->spell_tag, &iter, &end);
+      iter = end;
+      if (gtk_text_iter_is_end (&iter))
+        break;
+    }
+}
+
+/* Fills the spelling section for the misspelled word at iter, or empties
+ * it when there is none. */
+static void
+prepare_spell_menu (CwTranscriptView  *self,
+                    const GtkTextIter *iter)
+{
+  g_autoptr(GMenu) suggestions = NULL;
+  g_autoptr(GMenu) actions = NULL;
+  g_auto(GStrv) words = NULL;
+  GtkTextIter start = *iter, end = *iter;
+
+  g_menu_remove_all (self->spell_menu);
+  g_clear_pointer (&self->menu_word, g_free);
+  if (self->spell_tag == NULL || !spell_active (self))
+    return;
+  if (!gtk_text_iter_has_tag (iter, self->spell_tag))
+    {
+      /* Right after the word, as a click past its end lands. */
+      if (gtk_text_iter_is_start (&start) || !gtk_text_iter_backward_char (&start) ||
+          !gtk_text_iter_has_tag (&start, self->spell_tag))
+        return;
+      end = start;
+    }
+  if (!gtk_text_iter_starts_tag (&start, self->spell_tag))
+    gtk_text_iter_backward_to_tag_toggle (&start, self->spell_tag);
+  gtk_text_iter_forward_to_tag_toggle (&end, self->spell_tag);
+
+  self->menu_word = gtk_text_iter_get_slice (&start, &end);
+  self->menu_range = (Range) { gtk_text_iter_get_offset (&start), gtk_text_iter_get_offset (&end) };
+
+  suggestions = g_menu_new ();
+  words = cw_spell_checker_suggest (cw_spell_checker_get_default (), self->language, self->menu_word);
+  for (guint i = 0; words != NULL && words[i] != NULL && i < MAX_SUGGESTIONS; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (words[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "spell.replace", g_variant_new_string (words[i]));
+      g_menu_append_item (suggestions, item);
+    }
+  if (words == NULL || words[0] == NULL)
+    g_menu_append (suggestions, _("No Suggestions"), "spell.none");
+  g_menu_append_section (self->spell_menu, NULL, G_MENU_MODEL (suggestions));
+
+  actions = g_menu_new ();
+  g_menu_append (actions, _("_Add to Project Word List"), "spell.add-word");
+  g_menu_append (actions, _("_Ignore"), "spell.ignore");
+  g_menu_append_section (self->spell_menu, NULL, G_MENU_MODEL (actions));
+}
+
+/* Pops the spelling menu up under the word it was prepared for. */
+static void
+popup_spell_menu (CwTranscriptView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter start, end;
+  GdkRectangle first, last, rect;
+  int x, y;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) self->menu_range.start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) self->menu_range.end);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (self), &start, &first);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (self), &end, &last);
+  rect = first;
+  if (last.y == first.y)
+    rect.width = MAX (last.x - first.x, 1);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (self), GTK_TEXT_WINDOW_WIDGET,
+                                         rect.x, rect.y, &x, &y);
+  rect.x = x;
+  rect.y = y;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->spell_popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->spell_popover));
+}
+
+/* A right-click on a misspelled word opens the spelling menu instead of
+ * the text view's own. */
+static void
+context_pressed_cb (CwTranscriptView *self,
+                    int               n_press,
+                    double            x,
+                    double            y,
+                    GtkGestureClick  *gesture)
+{
+  GtkTextIter iter;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (self), GTK_TEXT_WINDOW_WIDGET,
+                                         (int) x, (int) y, &bx, &by);
+  gtk_text_view_get_iter_at_location (GTK_TEXT_VIEW (self), &iter, bx, by);
+  prepare_spell_menu (self, &iter);
+  if (self->menu_word == NULL)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_text_buffer_place_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), &iter);
+  popup_spell_menu (self);
+}
+
+/* Shift+F10 and the Menu key open the menu at the cursor. */
+static gboolean
+menu_key_pressed_cb (CwTranscriptView *self,
+                     guint             keyval,
+                     guint             keycode,
+                     GdkModifierType   state)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+
+  if (!(keyval == GDK_KEY_Menu && mods == 0) && !(keyval == GDK_KEY_F10 && mods == GDK_SHIFT_MASK))
+    return FALSE;
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  prepare_spell_menu (self, &iter);
+  if (self->menu_word == NULL)
+    return FALSE;
+  popup_spell_menu (self);
+  return TRUE;
+}
+
+static void
+spell_replace_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CwTranscriptView *self = CW_TRANSCRIPT_VIEW (widget);
+  const char *word = g_variant_get_string (parameter, NULL);
+
+  if (self->menu_word == NULL)
+    return;
+  cw_transcript_view_replace_range (self, self->menu_range.start, self->menu_range.end, word);
+  g_clear_pointer (&self->menu_word, g_free);
+}
+
+static void
+spell_add_word_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CwTranscriptView *self = CW_TRANSCRIPT_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *word = g_steal_pointer (&self->menu_word);
+  gboolean ok;
+
+  if (word == NULL || self->project == NULL)
+    return;
+
+  self->own_edit++;
+  ok = cw_project_add_word (self->project, word, &error);
+  self->own_edit--;
+  if (!ok)
+    {
+      emit_error (self, error);
+      return;
+    }
+  refresh_word_set (self);
+  spell_accept_word (self, word);
+}
+
+static void
+spell_ignore_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CwTranscriptView *self = CW_TRANSCRIPT_VIEW (widget);
+  g_autofree char *word = g_steal_pointer (&self->menu_word);
+
+  if (word == NULL)
+    return;
+  cw_spell_checker_ignore (cw_spell_checker_get_default (), word);
+  spell_accept_word (self, word);
+}
+
+static void
+spell_none_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+}
+
+/* Editing the text
+ *
+ * In edit mode the buffer is editable, but no change reaches it on its
+ * own: the "insert-text" and "delete-range" handlers stop the buffer's
+ * emission, hand the change to cw_project_edit_text and, when the core
+ * took it, make it in the buffer themselves. So the buffer is always the
+ * stored text, and the core's offsets are the truth: after each change
+ * the codings and turns are read back and only the part of the text where
+ * they differ is coloured again. Keystrokes form an edit burst, one undo
+ * step, that ends after a second without typing. */
+
+static gboolean
+burst_timeout_cb (gpointer data)
+{
+  CwTranscriptView *self = data;
+
+  self->burst_timeout = 0;
+  cw_transcript_view_end_edit_burst (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+emit_error (CwTranscriptView *self,
+            const GError     *error)
+{
+  g_signal_emit (self, signals[MESSAGE], 0, error->message);
+}
+
+void
+cw_transcript_view_end_edit_burst (CwTranscriptView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+
+  g_clear_handle_id (&self->burst_timeout, g_source_remove);
+  if (!self->in_burst)
+    return;
+
+  self->in_burst = FALSE;
+  self->own_edit++;
+  if (!cw_project_end_edit_burst (self->project, &error))
+    emit_error (self, error);
+  self->own_edit--;
+}
+
+static gboolean
+begin_burst (CwTranscriptView *self,
+             GError          **error)
+{
+  g_clear_handle_id (&self->burst_timeout, g_source_remove);
+  if (!self->in_burst)
+    {
+      gboolean ok;
+
+      self->own_edit++;
+      ok = cw_project_begin_edit_burst (self->project, self->document->info->id, NULL, error);
+      self->own_edit--;
+      if (!ok)
+        return FALSE;
+      self->in_burst = TRUE;
+    }
+  self->burst_timeout = g_timeout_add (BURST_IDLE_MS, burst_timeout_cb, self);
+  return TRUE;
+}
+
+/* The speaker labels on the lines of [start, end), tagged again. */
+static void
+retag_speakers (CwTranscriptView *self,
+                gint64            start,
+                gint64            end)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter line_start, line_end;
+  GHashTableIter iter;
+  gpointer tag;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &line_start, (int) start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &line_end, (int) end);
+  gtk_text_iter_set_line_offset (&line_start, 0);
+  if (!gtk_text_iter_ends_line (&line_end))
+    gtk_text_iter_forward_to_line_end (&line_end);
+
+  g_hash_table_iter_init (&iter, self->speaker_tags);
+  while (g_hash_table_iter_next (&iter, NULL, &tag))
+    gtk_text_buffer_remove_tag (buffer, tag, &line_start, &line_end);
+  tag_speaker_labels_in (self, buffer,
+                         gtk_text_iter_get_offset (&line_start),
+                         gtk_text_iter_get_offset (&line_end));
+}
+
+/* The codings whose text the edit deleted, in a toast with Undo. */
+static void
+report_removed (CwTranscriptView   *self,
+                const CwEditResult *result)
+{
+  g_autofree char *message = NULL;
+  guint n = result != NULL ? result->removed->len : 0;
+
+  if (n == 0)
+    return;
+
+  if (n == 1)
+    {
+      const CwRemovedCoding *removed = g_ptr_array_index (result->removed, 0);
+      const char *name = removed->code != NULL && strrchr (removed->code, '/') != NULL
+                         ? strrchr (removed->code, '/') + 1 : removed->code;
+
+      /* Translators: a code's name; the coded text was deleted. */
+      message = g_strdup_printf (_("Coding “%s” removed with its text"), name != NULL ? name : "");
+    }
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u coding removed with its text",
+                                            "%u codings removed with their text", n),
+                               n);
+  g_signal_emit (self, signals[UNDOABLE_MESSAGE], 0, message);
+}
+
+/* After the core and the buffer took a change of [start, old_end) into
+ * n_chars characters: codings, turns, labels and spelling follow. */
+static void
+after_edit (CwTranscriptView *self,
+            gint64            start,
+            gint64            old_end,
+            gint64            n_chars)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codings = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  gint64 delta = n_chars - (old_end - start);
+  gint64 id = self->document->info->id;
+  Range edited = { start, start + n_chars };
+
+  Range pending = self->pending_word;
+
+  self->spell_generation++;
+  self->pending_word = (Range) { -1, -1 };
+  if (pending.start >= old_end)
+    {
+      pending.start += delta;
+      pending.end += delta;
+    }
+  /* A word left unchecked while typed, and now edited away from: check it
+   * (a change touching it checks it below anyway). */
+  if (pending.start >= 0 && (pending.end < start || pending.start > start + n_chars))
+    spell_check_range (self, pending.start, pending.end, FALSE);
+
+  /* What the buffer did on its own: the text after the change moved.
+   * Shifting the shown codings the same way leaves, in the comparison
+   * below, only those whose colouring really changed. */
+  for (guint i = 0; self->codings != NULL && i < self->codings->len; i++)
+    {
+      CwCoding *coding = g_ptr_array_index (self->codings, i);
+
+      if (coding->start >= old_end)
+        {
+          coding->start += delta;
+          coding->end += delta;
+        }
+    }
+
+  codings = cw_project_list_document_codings (self->project, id, &error);
+  if (codings == NULL)
+    {
+      emit_error (self, error);
+      return;
+    }
+  ranges = changed_ranges (self->codings, codings);
+  g_array_append_val (ranges, edited);
+  g_clear_pointer (&self->codings, g_ptr_array_unref);
+  self->codings = g_ptr_array_ref (codings);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const Range *range = &g_array_index (ranges, Range, i);
+
+      apply_codings_range (self, range->start, range->end);
+    }
+  cw_coding_stripes_set_codings (CW_CODING_STRIPES (self->stripes), codings);
+
+  turns = cw_project_get_turns (self->project, id, &error);
+  if (turns == NULL)
+    {
+      emit_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->document->turns, g_ptr_array_unref);
+  self->document->turns = g_ptr_array_ref (turns);
+  self->document->info->characters += delta;
+  cw_timestamp_gutter_set_turns (CW_TIMESTAMP_GUTTER (self->gutter), turns);
+  retag_speakers (self, start, start + n_chars);
+
+  /* Search hits no longer fit the text: the next search finds them anew. */
+  clear_matches (self);
+
+  spell_check_edit (self, start, start + n_chars);
+}
+
+/* Replaces [start, end) with text through the core, then in the buffer.
+ * start is left at the end of the new text, end with it. */
+static gboolean
+apply_edit (CwTranscriptView *self,
+            GtkTextIter      *start,
+            GtkTextIter      *end,
+            const char       *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwEditResult) result = NULL;
+  g_autofree char *normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
+  gint64 s = gtk_text_iter_get_offset (start);
+  gint64 e = gtk_text_iter_get_offset (end);
+  gboolean ok;
+
+  if (normal == NULL)
+    return FALSE; /* not UTF-8: nothing a keyboard sends */
+  if (s == e && normal[0] == '\0')
+    return TRUE;
+
+  if (!begin_burst (self, &error))
+    {
+      emit_error (self, error);
+      return FALSE;
+    }
+
+  self->own_edit++;
+  ok = cw_project_edit_text (self->project, self->document->info->id, s, e, normal, &result, &error);
+  self->own_edit--;
+  if (!ok)
+    {
+      emit_error (self, error);
+      return FALSE;
+    }
+
+  /* Rarely the core changes more than asked: a combining mark composed
+   * with its neighbour. Then the buffer takes the stored text whole. */
+  if (result->replaced_start != s || result->replaced_end != e ||
+      result->length != g_utf8_strlen (normal, -1))
+    {
+      char *stored = cw_project_get_text (self->project, self->document->info->id, &error);
+
+      if (stored == NULL)
+        emit_error (self, error);
+      else
+        reload_text (self, stored);
+      gtk_text_buffer_get_iter_at_offset (buffer, start, (int) (result->start + result->length));
+      *end = *start;
+      report_removed (self, result);
+      return TRUE;
+    }
+
+  self->applying++;
+  if (s != e)
+    gtk_text_buffer_delete (buffer, start, end);
+  if (normal[0] != '\0')
+    gtk_text_buffer_insert (buffer, start, normal, -1);
+  *end = *start;
+  self->applying--;
+
+  after_edit (self, s, e, g_utf8_strlen (normal, -1));
+  report_removed (self, result);
+  return TRUE;
+}
+
+static gboolean
+takes_edits (CwTranscriptView *self,
+             GtkTextBuffer    *buffer)
+{
+  return self->editing && self->applying == 0 && self->project != NULL && self->document != NULL &&
+         buffer == gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+}
+
+static void
+insert_text_cb (CwTranscriptView *self,
+                GtkTextIter      *location,
+                const char       *text,
+                int               len,
+                GtkTextBuffer    *buffer)
+{
+  g_autofree char *copy = NULL;
+  GtkTextIter end;
+
+  if (!takes_edits (self, buffer))
+    return;
+
+  g_signal_stop_emission_by_name (buffer, "insert-text");
+  copy = g_strndup (text, len);
+  end = *location;
+  apply_edit (self, location, &end, copy);
+}
+
+static void
+delete_range_cb (CwTranscriptView *self,
+                 GtkTextIter      *start,
+                 GtkTextIter      *end,
+                 GtkTextBuffer    *buffer)
+{
+  if (!takes_edits (self, buffer))
+    return;
+
+  g_signal_stop_emission_by_name (buffer, "delete-range");
+  gtk_text_iter_order (start, end);
+  apply_edit (self, start, end, "");
+}
+
+gboolean
+cw_transcript_view_replace_range (CwTranscriptView *self,
+                                  gint64            start,
+                                  gint64            end,
+                                  const char       *text)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start_iter, end_iter;
+  gboolean ok;
+
+  g_return_val_if_fail (CW_IS_TRANSCRIPT_VIEW (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (self->project == NULL || self->document == NULL)
+    return FALSE;
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gtk_text_buffer_get_iter_at_offset (buffer, &start_iter, (int) start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end_iter, (int) end);
+  ok = apply_edit (self, &start_iter, &end_iter, text);
+  /* Outside edit mode a single replacement is its own step. */
+  if (!self->editing)
+    cw_transcript_view_end_edit_burst (self);
+  return ok;
+}
+
+/* The text changed under the view (an undo, a replace in all documents):
+ * the buffer takes the stored text again, keeping the cursor and the
+ * scroll position. */
+static void
+reload_text (CwTranscriptView *self,
+             char             *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autoptr(GPtrArray) codings = NULL;
+  double scroll = vadjustment != NULL ? gtk_adjustment_get_value (vadjustment) : 0;
+  GtkTextIter iter;
+  int cursor;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  cursor = gtk_text_iter_get_offset (&iter);
+
+  self->spell_generation++;
+  self->applying++;
+  gtk_text_buffer_set_text (buffer, text, -1);
+  self->applying--;
+
+  g_free (self->document->text);
+  self->document->text = text;
+  self->document->info->characters = gtk_text_buffer_get_char_count (buffer);
+  turns = cw_project_get_turns (self->project, self->document->info->id, NULL);
+  if (turns != NULL)
+    {
+      g_clear_pointer (&self->document->turns, g_ptr_array_unref);
+      self->document->turns = g_ptr_array_ref (turns);
+      cw_timestamp_gutter_set_turns (CW_TIMESTAMP_GUTTER (self->gutter), turns);
+    }
+  tag_speaker_labels_in (self, buffer, 0, G_MAXINT);
+
+  g_array_set_size (self->matches, 0);
+  self->current_match = -1;
+  codings = cw_project_list_document_codings (self->project, self->document->info->id, NULL);
+  g_clear_pointer (&self->codings, g_ptr_array_unref);
+  self->codings = codings != NULL ? g_ptr_array_ref (codings) : NULL;
+  apply_codings (self);
+  cw_coding_stripes_set_codings (CW_CODING_STRIPES (self->stripes), codings);
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, cursor);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  if (vadjustment != NULL)
+    gtk_adjustment_set_value (vadjustment, scroll);
+
+  spell_reset (self);
+  spell_start (self);
+}
+
+/* A change of the text not made here (an undo, a redo, a replace from
+ * the replace bar): the text is read again when it differs. */
+static void
+document_text_changed_cb (CwTranscriptView *self,
+                          gint64            document_id)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  g_autofree char *stored = NULL;
+  g_autofree char *shown = NULL;
+  GtkTextIter start, end;
+
+  if (self->own_edit > 0 || self->document == NULL ||
+      (document_id != 0 && document_id != self->document->info->id))
+    return;
+
+  stored = cw_project_get_text (self->project, self->document->info->id, NULL);
+  if (stored == NULL)
+    return; /* gone: the window notices and shows another document */
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  if (strcmp (stored, shown) != 0)
+    reload_text (self, g_steal_pointer (&stored));
+}
+
+/* The project word list may have grown elsewhere (another window). */
+static void
+project_changed_cb (CwTranscriptView *self)
+{
+  if (self->own_edit > 0)
+    return;
+  refresh_word_set (self);
+}
+
+void
+cw_transcript_view_set_project (CwTranscriptView *self,
+                                CwProject        *project)
+{
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+  g_return_if_fail (project == NULL || CW_IS_PROJECT (project));
+
+  if (self->project == project)
+    return;
+
+  cw_transcript_view_set_document (self, NULL);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_set_object (&self->project, project);
+  if (project != NULL)
+    {
+      g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
+      g_signal_connect_swapped (project, "document-text-changed", G_CALLBACK (document_text_changed_cb), self);
+    }
+  refresh_word_set (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EDIT]);
+}
+
+gboolean
+cw_transcript_view_get_can_edit (CwTranscriptView *self)
+{
+  g_return_val_if_fail (CW_IS_TRANSCRIPT_VIEW (self), FALSE);
+
+  return self->project != NULL && self->document != NULL;
+}
+
+void
+cw_transcript_view_set_editing (CwTranscriptView *self,
+                                gboolean          editing)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+
+  editing = editing && cw_transcript_view_get_can_edit (self);
+  if (self->editing == editing)
+    return;
+
+  if (!editing)
+    cw_transcript_view_end_edit_burst (self);
+  self->editing = editing;
+  gtk_text_view_set_editable (view, editing);
+  gtk_text_view_set_cursor_visible (view, editing);
+  if (editing)
+    {
+      gtk_popover_popdown (GTK_POPOVER (self->chooser));
+      gtk_widget_add_css_class (GTK_WIDGET (self), "cw-editing");
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      spell_start (self);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "cw-editing");
+      spell_reset (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITING]);
+}
+
+gboolean
+cw_transcript_view_get_editing (CwTranscriptView *self)
+{
+  g_return_val_if_fail (CW_IS_TRANSCRIPT_VIEW (self), FALSE);
+
+  return self->editing;
+}
+
+gboolean
+_cw_transcript_view_is_applying_edit (CwTranscriptView *self)
+{
+  return self->own_edit > 0;
+}
+
+gboolean
+_cw_transcript_view_in_burst (CwTranscriptView *self)
+{
+  return self->in_burst;
+}
+
+GtkTextTag *
+_cw_transcript_view_get_spell_tag (CwTranscriptView *self)
+{
+  return self->spell_tag;
+}
+
+GMenuModel *
+_cw_transcript_view_get_spell_menu (CwTranscriptView *self)
+{
+  return G_MENU_MODEL (self->spell_menu);
+}
+
+GtkPopover *
+_cw_transcript_view_open_spell_menu (CwTranscriptView *self,
+                                     gint64            offset)
+{
+  _cw_transcript_view_prepare_spell_menu (self, offset);
+  if (self->menu_word == NULL)
+    return NULL;
+  popup_spell_menu (self);
+  return GTK_POPOVER (self->spell_popover);
+}
+
+void
+_cw_transcript_view_prepare_spell_menu (CwTranscriptView *self,
+                                        gint64            offset)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), &iter, (int) offset);
+  prepare_spell_menu (self, &iter);
+}
+
+gboolean
+_cw_transcript_view_is_checking_spelling (CwTranscriptView *self)
+{
+  return self->spell_cancellable != NULL || self->spell_restart != 0;
 }
 
 /* For the window and the tests */
@@ -1216,11 +2606,20 @@ cw_transcript_view_dispose (GObject *object)
   CwTranscriptView *self = CW_TRANSCRIPT_VIEW (object);
 
   g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (), update_colors, self);
+  /* Closing the window: the last keystrokes are one undo step. */
+  cw_transcript_view_end_edit_burst (self);
+  spell_reset (self);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_clear_object (&self->project);
+  g_clear_object (&self->spell_menu);
+  g_clear_pointer (&self->word_set, g_hash_table_unref);
   stop_scrolling (self);
   g_clear_pointer (&self->document, cw_document_free);
   g_clear_pointer (&self->codings, g_ptr_array_unref);
   g_clear_pointer (&self->codes, g_ptr_array_unref);
   g_clear_pointer (&self->chooser, gtk_widget_unparent);
+  g_clear_pointer (&self->spell_popover, gtk_widget_unparent);
   self->gutter = NULL;
   self->stripes = NULL;
 
@@ -1237,8 +2636,56 @@ cw_transcript_view_finalize (GObject *object)
   g_array_unref (self->matches);
   g_clear_pointer (&self->quick_keys, g_array_unref);
   g_hash_table_unref (self->coding_tags);
+  g_free (self->language);
+  g_free (self->menu_word);
 
   G_OBJECT_CLASS (cw_transcript_view_parent_class)->finalize (object);
+}
+
+static void
+cw_transcript_view_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CwTranscriptView *self = CW_TRANSCRIPT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EDITING:
+      g_value_set_boolean (value, self->editing);
+      break;
+    case PROP_CAN_EDIT:
+      g_value_set_boolean (value, cw_transcript_view_get_can_edit (self));
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cw_transcript_view_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  CwTranscriptView *self = CW_TRANSCRIPT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EDITING:
+      cw_transcript_view_set_editing (self, g_value_get_boolean (value));
+      break;
+    case PROP_LANGUAGE:
+      if (g_value_get_string (value) != NULL)
+        cw_transcript_view_set_language (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -1249,7 +2696,44 @@ cw_transcript_view_class_init (CwTranscriptViewClass *klass)
 
   object_class->dispose = cw_transcript_view_dispose;
   object_class->finalize = cw_transcript_view_finalize;
+  object_class->get_property = cw_transcript_view_get_property;
+  object_class->set_property = cw_transcript_view_set_property;
   widget_class->size_allocate = cw_transcript_view_size_allocate;
+
+  /* Edit mode: the text can be changed; coding is off meanwhile. */
+  properties[PROP_EDITING] =
+    g_param_spec_boolean ("editing", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether there is a document to edit. */
+  properties[PROP_CAN_EDIT] =
+    g_param_spec_boolean ("can-edit", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The document's language for spell checking, "nl" or "en". */
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CwTranscriptView::message:
+   * @message: what to tell the user (an error, a missing dictionary)
+   */
+  signals[MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * CwTranscriptView::undoable-message:
+   * @message: what an edit did that undo can take back ("Coding “Stage”
+   *   removed with its text")
+   */
+  signals[UNDOABLE_MESSAGE] =
+    g_signal_new ("undoable-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "spell.replace", "s", spell_replace_action);
+  gtk_widget_class_install_action (widget_class, "spell.add-word", NULL, spell_add_word_action);
+  gtk_widget_class_install_action (widget_class, "spell.ignore", NULL, spell_ignore_action);
+  gtk_widget_class_install_action (widget_class, "spell.none", NULL, spell_none_action);
 
   /**
    * CwTranscriptView::code-requested:
@@ -1279,8 +2763,8 @@ static void
 cw_transcript_view_init (CwTranscriptView *self)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
-
   GtkEventController *keys;
+  GtkGesture *gesture;
 
   self->speaker_tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->coding_tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1318,6 +2802,21 @@ cw_transcript_view_init (CwTranscriptView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   build_chooser (self);
+
+  /* Right-click on a misspelled word: suggestions first, where the eye is. */
+  self->spell_menu = g_menu_new ();
+  self->spell_popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (self->spell_menu));
+  gtk_popover_set_position (GTK_POPOVER (self->spell_popover), GTK_POS_BOTTOM);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->spell_popover), FALSE);
+  gtk_widget_set_halign (self->spell_popover, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->spell_popover, GTK_WIDGET (self));
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (gesture, "pressed", G_CALLBACK (context_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "spell.none", FALSE);
+  self->pending_word = (Range) { -1, -1 };
 
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark",
                             G_CALLBACK (update_colors), self);

@@ -1,4 +1,11 @@
-/* cw-transcript-view.h: a read-only view of one transcript. */
+/* cw-transcript-view.h: a view of one transcript, read-only unless in
+ * edit mode.
+ *
+ * Signals: "code-requested" (gint64 code, gboolean snap), "remove-coding"
+ * (gint64 coding), "message" (const char*: an error or a missing
+ * dictionary, for a toast), "undoable-message" (const char*: what an edit
+ * did that undo takes back, for a toast with Undo). Properties: "editing",
+ * "can-edit" (read-only), "language". */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -52,5 +59,33 @@ void        cw_transcript_view_select_coding     (CwTranscriptView *self,
 void        cw_transcript_view_select_range      (CwTranscriptView *self,
                                                   gint64            start,
                                                   gint64            end);
+
+/* The project the document belongs to (keeps a reference; NULL: none).
+ * Needed to edit the text and for the project word list; it also lets the
+ * view notice when an undo changed the text. Clears the document. */
+void        cw_transcript_view_set_project       (CwTranscriptView *self,
+                                                  CwProject        *project);
+/* Edit mode: the text is editable, every change goes through
+ * cw_project_edit_text (codings follow it), misspelled words are
+ * underlined, and coding is off. Needs a document and a project. */
+void        cw_transcript_view_set_editing       (CwTranscriptView *self,
+                                                  gboolean          editing);
+gboolean    cw_transcript_view_get_editing       (CwTranscriptView *self);
+gboolean    cw_transcript_view_get_can_edit      (CwTranscriptView *self);
+/* Ends the edit burst in progress (one undo step), if any: before an
+ * undo, a redo, or a change made elsewhere. */
+void        cw_transcript_view_end_edit_burst    (CwTranscriptView *self);
+/* Replaces [start, end) of the shown document with text, as an edit
+ * would (codings follow); outside edit mode it is an undo step of its
+ * own. FALSE (and a "message") when the core refused it. */
+gboolean    cw_transcript_view_replace_range     (CwTranscriptView *self,
+                                                  gint64            start,
+                                                  gint64            end,
+                                                  const char       *text);
+/* The document's language for spell checking ("nl", "en"; NULL without
+ * a document); setting it stores it in the project. */
+const char *cw_transcript_view_get_language      (CwTranscriptView *self);
+void        cw_transcript_view_set_language      (CwTranscriptView *self,
+                                                  const char       *language);
 
 G_END_DECLS

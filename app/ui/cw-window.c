@@ -20,9 +20,11 @@
 #include "cw-coding.h"
 #include "cw-crosstab-view.h"
 #include "cw-document-list.h"
+#include "cw-edit-banner.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
 #include "cw-merge-review-dialog.h"
+#include "cw-replace-bar.h"
 #include "cw-retrieval-view.h"
 #include "cw-review-view.h"
 #include "cw-search-result.h"
@@ -71,6 +73,7 @@ struct _CwWindow
   AdwStatusPage        *no_document_page;
   GtkWidget            *no_document_import;
   CwTranscriptView     *transcript_view;
+  CwReplaceBar         *replace_bar;
 
   /* owned */
   GSettings            *settings;
@@ -313,6 +316,13 @@ refresh_codes (CwWindow *self)
 static void
 project_changed_cb (CwWindow *self)
 {
+  /* A keystroke in edit mode: the transcript follows on its own, and
+   * reading the codebook and codings for each would slow typing down. */
+  if (_cw_transcript_view_is_applying_edit (self->transcript_view))
+    {
+      update_undo (self);
+      return;
+    }
   refresh_codes (self);
   refresh_codings (self);
   update_undo (self);
@@ -410,6 +420,8 @@ undo_action (GtkWidget  *widget,
   CwWindow *self = CW_WINDOW (widget);
   g_autoptr(GError) error = NULL;
 
+  /* The typing so far is the step to undo. */
+  cw_transcript_view_end_edit_burst (self->transcript_view);
   if (self->project == NULL || !cw_project_can_undo (self->project))
     return;
   if (!cw_project_undo (self->project, &error))
@@ -427,6 +439,7 @@ redo_action (GtkWidget  *widget,
   CwWindow *self = CW_WINDOW (widget);
   g_autoptr(GError) error = NULL;
 
+  cw_transcript_view_end_edit_burst (self->transcript_view);
   if (self->project == NULL || !cw_project_can_redo (self->project))
     return;
   if (!cw_project_redo (self->project, &error))
@@ -577,6 +590,7 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-next", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search-previous", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.autocode", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.replace", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.agreement", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.review", has_project);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), has_project);
@@ -688,7 +702,9 @@ cw_window_set_project (CwWindow  *self,
     g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
   g_set_object (&self->project, project);
   g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
+  cw_transcript_view_set_project (self->transcript_view, project);
   cw_transcript_view_set_document (self->transcript_view, NULL);
+  cw_replace_bar_set_project (self->replace_bar, project);
   cw_codebook_panel_set_project (self->codebook_panel, project);
   cw_retrieval_view_set_project (self->retrieval_view, project);
   cw_cases_view_set_project (self->cases_view, project);
@@ -2553,6 +2569,49 @@ review_accepted_cb (CwWindow   *self,
   show_undo_toast (self, message);
 }
 
+/* Editing the text */
+
+static void
+edit_text_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  gboolean editing = !cw_transcript_view_get_editing (self->transcript_view);
+
+  if (editing && !cw_transcript_view_get_can_edit (self->transcript_view))
+    return;
+  /* The text is edited where it is shown. */
+  if (editing)
+    adw_view_stack_set_visible_child_name (self->view_stack, "documents");
+  cw_transcript_view_set_editing (self->transcript_view, editing);
+}
+
+/* Ctrl+H: find and replace, starting from the selected text or the
+ * search's text. */
+static void
+replace_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->transcript_view));
+  g_autofree char *find = NULL;
+  GtkTextIter start, end;
+
+  if (self->project == NULL)
+    return;
+
+  if (gtk_text_buffer_get_selection_bounds (buffer, &start, &end) &&
+      gtk_text_iter_get_line (&start) == gtk_text_iter_get_line (&end))
+    find = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  else if (gtk_search_bar_get_search_mode (self->search_bar) && !search_text_is_empty (self))
+    find = g_strdup (search_text (self));
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  adw_view_stack_set_visible_child_name (self->view_stack, "documents");
+  cw_replace_bar_open (self->replace_bar, find);
+}
+
 /* Window state */
 
 static gboolean
@@ -2637,6 +2696,8 @@ cw_window_class_init (CwWindowClass *klass)
   g_type_ensure (CW_TYPE_DOCUMENT_LIST);
   g_type_ensure (CW_TYPE_TRANSCRIPT_VIEW);
   g_type_ensure (CW_TYPE_CODEBOOK_PANEL);
+  g_type_ensure (CW_TYPE_EDIT_BANNER);
+  g_type_ensure (CW_TYPE_REPLACE_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CwWindow, toast_overlay);
@@ -2667,6 +2728,7 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwWindow, no_document_page);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, no_document_import);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, transcript_view);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, replace_bar);
 
   gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -2698,6 +2760,8 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.agreement", NULL, agreement_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);
   gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-text", NULL, edit_text_action);
+  gtk_widget_class_install_action (widget_class, "win.replace", NULL, replace_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-project", NULL);
@@ -2715,6 +2779,9 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_K, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.agreement", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.review", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.review", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.edit-text", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.edit-text", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.replace", NULL);
 }
 
 static void
@@ -2756,6 +2823,13 @@ cw_window_init (CwWindow *self)
   adw_view_stack_page_set_visible (self->review_page, FALSE);
   g_signal_connect_swapped (self->review_view, "message", G_CALLBACK (retrieval_message_cb), self);
   g_signal_connect_swapped (self->review_view, "accepted", G_CALLBACK (review_accepted_cb), self);
+
+  /* Editing the text: its warnings, and find and replace. */
+  g_signal_connect_swapped (self->transcript_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  g_signal_connect_swapped (self->transcript_view, "undoable-message", G_CALLBACK (show_undo_toast), self);
+  cw_replace_bar_set_view (self->replace_bar, self->transcript_view);
+  g_signal_connect_swapped (self->replace_bar, "message", G_CALLBACK (retrieval_message_cb), self);
+  g_signal_connect_swapped (self->replace_bar, "undoable-message", G_CALLBACK (show_undo_toast), self);
 
   self->pending_start = self->pending_end = -1;
   self->settings = g_settings_new (APP_ID);
