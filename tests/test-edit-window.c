@@ -153,6 +153,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static gboolean
+suggestions_done (gpointer data)
+{
+  return !_cw_transcript_view_is_suggesting (data);
+}
+
+static gboolean
 spell_done (gpointer data)
 {
   return !_cw_transcript_view_is_checking_spelling (data);
@@ -695,6 +701,8 @@ test_spelling (Fixture       *fixture,
   /* Right-click on it: suggestions with the right word first among them,
    * and the list and ignore actions. */
   _cw_transcript_view_prepare_spell_menu (view, typo + 3);
+  g_assert_true (_cw_transcript_view_is_suggesting (view));
+  g_assert_true (cw_test_wait_until (suggestions_done, view));
   collect_items (_cw_transcript_view_get_spell_menu (view), labels, actions);
   for (guint i = 0; i < labels->len; i++)
     g_test_message ("menu item: %s", (const char *) g_ptr_array_index (labels, i));
@@ -706,6 +714,7 @@ test_spelling (Fixture       *fixture,
   /* The menu open, as a right-click opens it, for the screenshot. */
   menu = GTK_WIDGET (_cw_transcript_view_open_spell_menu (view, typo + 3));
   g_assert_nonnull (menu);
+  g_assert_true (cw_test_wait_until (suggestions_done, view));
   g_assert_true (cw_test_wait_until (is_drawn, menu));
   save_with_popover (GTK_WIDGET (fixture->window), menu, "spelling-menu.png");
   gtk_popover_popdown (GTK_POPOVER (menu));

@@ -25,38 +25,7 @@
 #include "cw-refi.h"
 #include "cw-retrieval.h"
 
-#define EXIT_USAGE 2
-
-/* The coder when neither --coder nor $CODEWERK_CODER names one: the same
- * default as the "coder" setting (see cw-coding.h). */
-#define CLI_DEFAULT_CODER "Codeur"
-
-typedef struct
-{
-  const char *name;
-  gboolean    takes_value;
-} OptionSpec;
-
-typedef struct
-{
-  GPtrArray  *positional; /* borrowed strings */
-  GHashTable *options;    /* name -> value ("" for flags), borrowed */
-  GHashTable *lists;      /* name -> GPtrArray of every value given, in order */
-  gboolean    json;
-} Args;
-
-typedef int (*CommandFunc) (Args *args);
-
-typedef struct
-{
-  const char       *name;
-  const char       *usage;       /* arguments after the command */
-  const char       *summary;     /* translatable */
-  guint             min_args;
-  guint             max_args;
-  const OptionSpec *options;
-  CommandFunc       run;
-} Command;
+#include "cli-private.h"
 
 static const Command *current_command;
 
@@ -70,7 +39,7 @@ print_error (const char *message)
  * itself name it when the core's message does not. */
 static char *current_project_path;
 
-static int
+int
 fail (GError *error)
 {
   if (current_project_path != NULL && error->domain == CW_PROJECT_ERROR &&
@@ -85,11 +54,7 @@ fail (GError *error)
   return EXIT_FAILURE;
 }
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
+int
 usage_error (const char *format,
              ...)
 {
@@ -107,7 +72,7 @@ usage_error (const char *format,
   return EXIT_USAGE;
 }
 
-static const char *
+const char *
 option (Args       *args,
         const char *name)
 {
@@ -115,14 +80,14 @@ option (Args       *args,
 }
 
 /* Every value of a repeatable option, or NULL. */
-static GPtrArray *
+GPtrArray *
 option_list (Args       *args,
              const char *name)
 {
   return g_hash_table_lookup (args->lists, name);
 }
 
-static void
+void
 print_json (CwJson *json)
 {
   g_autofree char *text = cw_json_free_to_string (json);
@@ -131,7 +96,7 @@ print_json (CwJson *json)
   fputc ('\n', stdout);
 }
 
-static CwProject *
+CwProject *
 open_project (Args    *args,
               GError **error)
 {
@@ -269,7 +234,7 @@ cmd_documents (Args *args)
 }
 
 /* Opens PROJECT and finds the DOC given as positional argument 1. */
-static CwProject *
+CwProject *
 open_with_document (Args    *args,
                     gint64  *id,
                     GError **error)
@@ -435,7 +400,7 @@ cmd_search (Args *args)
 /* Coding commands */
 
 /* --coder/--author NAME, else $CODEWERK_CODER, else the default. */
-static const char *
+const char *
 coder_name (Args       *args,
             const char *option_name)
 {
@@ -449,7 +414,7 @@ coder_name (Args       *args,
 }
 
 /* An empty --coder would make a nameless coder: wrong usage, not a failure. */
-static gboolean
+gboolean
 check_names (Args        *args,
              const char **names)
 {
@@ -466,7 +431,7 @@ check_names (Args        *args,
   return TRUE;
 }
 
-static gboolean
+gboolean
 parse_integer (const char *text,
                gint64     *value)
 {
@@ -474,7 +439,7 @@ parse_integer (const char *text,
 }
 
 /* Finds CODE by path; an unknown code says how to add it. */
-static gint64
+gint64
 lookup_code (CwProject   *project,
              const char  *path,
              GError     **error)
@@ -496,7 +461,7 @@ lookup_code (CwProject   *project,
   return 0;
 }
 
-static int
+int
 project_error (CwProject  *project,
                const char *message)
 {
@@ -1302,14 +1267,14 @@ cmd_group_delete (Args *args)
  * to stderr as "codewerk-cli: warning: ..." lines, or with --json into the
  * "warnings" array of the JSON, and the exit status stays 0. */
 
-static void
+void
 print_warnings (GPtrArray *warnings)
 {
   for (guint i = 0; i < warnings->len; i++)
     g_printerr ("codewerk-cli: warning: %s\n", (const char *) warnings->pdata[i]);
 }
 
-static void
+void
 json_warnings (CwJson    *json,
                GPtrArray *warnings)
 {
@@ -2116,7 +2081,7 @@ static const OptionSpec agreement_options[] = {
   { "json", FALSE }, { "coders", TRUE }, { "unit", TRUE }, { "overlap", TRUE }, { "code", TRUE }, { "doc", TRUE }, { NULL }
 };
 static const OptionSpec crosstab_options[] = { { "json", FALSE }, { "bins", TRUE }, { NULL } };
-static const Command commands[] = {
+static const Command core_commands[] = {
   { "new", "PROJECT [--title T]",
     N_("Create an empty project (never overwrites a file)."),
     1, 1, new_options, cmd_new },
@@ -2212,6 +2177,11 @@ static const Command commands[] = {
     1, 1, agreement_options, cmd_agreement },
 };
 
+static const CommandTable core_table = { core_commands, G_N_ELEMENTS (core_commands) };
+
+/* Every command, area by area, in the order --help lists them. */
+static const CommandTable *const tables[] = { &core_table, &cli_edit_commands };
+
 /* Prints text wrapped at 78 columns: the first line indented by first,
  * the others by indent. */
 static void
@@ -2272,11 +2242,12 @@ print_help (void)
   g_print ("%s\n\n", _("Usage: codewerk-cli COMMAND PROJECT [ARGUMENTS...] [OPTIONS]"));
   print_wrapped (_("Codewerk's scripting interface: every command works on one project file (NAME.codewerk)."), 0);
   g_print ("\n%s\n", _("Commands:"));
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      print_usage_line (&commands[i]);
-      print_wrapped (_(commands[i].summary), 6);
-    }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < tables[t]->n_commands; i++)
+      {
+        print_usage_line (&tables[t]->commands[i]);
+        print_wrapped (_(tables[t]->commands[i].summary), 6);
+      }
   g_print ("\n%s\n", _("Conventions:"));
   print_wrapped (_("Offsets are character offsets: 0-based counts of Unicode code points into the document's stored text (what 'text' prints), end exclusive."), 2);
   print_wrapped (_("--json prints one JSON value on stdout and nothing else."), 2);
@@ -2379,9 +2350,10 @@ main (int   argc,
       return EXIT_SUCCESS;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (commands[i].name, argv[1]) == 0)
-      current_command = &commands[i];
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < tables[t]->n_commands; i++)
+      if (strcmp (tables[t]->commands[i].name, argv[1]) == 0)
+        current_command = &tables[t]->commands[i];
   if (current_command == NULL)
     return usage_error (_("unknown command '%s'"), argv[1]);
 

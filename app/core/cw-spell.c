@@ -1162,6 +1162,38 @@ cw_project_remove_word (CwProject   *project,
   return change_word (project, word, "DELETE FROM word_list WHERE word = ?1", error);
 }
 
+gboolean
+cw_project_change_words (CwProject           *project,
+                         const char * const  *add,
+                         const char * const  *remove,
+                         GError             **error)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (project), FALSE);
+
+  /* Every word is checked before anything is written. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; (pass == 0 ? add : remove) != NULL && (pass == 0 ? add : remove)[i] != NULL; i++)
+      {
+        g_autofree char *key = list_word ((pass == 0 ? add : remove)[i], error);
+
+        if (key == NULL)
+          return FALSE;
+      }
+  if (!_cw_project_begin (project, error))
+    return FALSE;
+  for (guint i = 0; add != NULL && add[i] != NULL; i++)
+    if (!change_word (project, add[i], "INSERT OR IGNORE INTO word_list (word) VALUES (?1)", error))
+      goto failed;
+  for (guint i = 0; remove != NULL && remove[i] != NULL; i++)
+    if (!change_word (project, remove[i], "DELETE FROM word_list WHERE word = ?1", error))
+      goto failed;
+  return _cw_project_commit (project, error);
+
+failed:
+  _cw_project_rollback (project);
+  return FALSE;
+}
+
 static GPtrArray *
 read_words (CwProject  *project,
             GError    **error)

@@ -173,6 +173,12 @@ gboolean        cw_project_add_word           (CwProject            *project,
 gboolean        cw_project_remove_word        (CwProject            *project,
                                                const char           *word,
                                                GError              **error);
+/* Adds the words of add and removes those of remove (either may be NULL),
+ * all in one transaction: an invalid word changes nothing. */
+gboolean        cw_project_change_words       (CwProject            *project,
+                                               const char * const   *add,
+                                               const char * const   *remove,
+                                               GError              **error);
 /* Sorted, NULL-terminated; NULL only on error. */
 GStrv           cw_project_list_words         (CwProject            *project,
                                                GError              **error);

@@ -42,5 +42,7 @@ GtkPopover      *_cw_transcript_view_open_spell_menu  (CwTranscriptView *self,
 /* TRUE while the whole document's spelling is being checked or its
  * dictionary loaded. */
 gboolean         _cw_transcript_view_is_checking_spelling (CwTranscriptView *self);
+/* TRUE while the spelling menu waits for its suggestions. */
+gboolean         _cw_transcript_view_is_suggesting (CwTranscriptView *self);
 
 G_END_DECLS

@@ -88,6 +88,7 @@ struct _CwTranscriptView
   GtkWidget     *spell_popover; /* GtkPopoverMenu of spell_menu */
   GHashTable    *word_set;     /* the project word list */
   char          *menu_word;
+  GCancellable  *suggest_cancellable; /* suggestions on their way */
   Range          menu_range;
 };
 
@@ -1756,6 +1757,40 @@ spell_accept_word (CwTranscriptView *self,
     }
 }
 
+/* The suggestions replace the placeholder, the first section. */
+static void
+suggest_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(CwTranscriptView) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMenu) suggestions = NULL;
+  g_auto(GStrv) words = cw_spell_checker_suggest_finish (CW_SPELL_CHECKER (source), result, &error);
+
+  /* The view may be gone: it does not wait for Hunspell to close. */
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->spell_menu == NULL ||
+      g_menu_model_get_n_items (G_MENU_MODEL (self->spell_menu)) == 0)
+    return;
+  g_clear_object (&self->suggest_cancellable);
+
+  suggestions = g_menu_new ();
+  for (guint i = 0; words != NULL && words[i] != NULL && i < MAX_SUGGESTIONS; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (words[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "spell.replace", g_variant_new_string (words[i]));
+      g_menu_append_item (suggestions, item);
+    }
+  if (words == NULL || words[0] == NULL)
+    g_menu_append (suggestions, _("No Suggestions"), "spell.none");
+  g_menu_remove (self->spell_menu, 0);
+  g_menu_insert_section (self->spell_menu, 0, NULL, G_MENU_MODEL (suggestions));
+}
+
 /* Fills the spelling section for the misspelled word at iter, or empties
  * it when there is none. */
 static void
@@ -1764,9 +1799,11 @@ prepare_spell_menu (CwTranscriptView  *self,
 {
   g_autoptr(GMenu) suggestions = NULL;
   g_autoptr(GMenu) actions = NULL;
-  g_auto(GStrv) words = NULL;
   GtkTextIter start = *iter, end = *iter;
+  GWeakRef *ref;
 
+  g_cancellable_cancel (self->suggest_cancellable);
+  g_clear_object (&self->suggest_cancellable);
   g_menu_remove_all (self->spell_menu);
   g_clear_pointer (&self->menu_word, g_free);
   if (self->spell_tag == NULL || !spell_active (self))
@@ -1786,23 +1823,22 @@ prepare_spell_menu (CwTranscriptView  *self,
   self->menu_word = gtk_text_iter_get_slice (&start, &end);
   self->menu_range = (Range) { gtk_text_iter_get_offset (&start), gtk_text_iter_get_offset (&end) };
 
+  /* Hunspell takes up to a tenth of a second to suggest for a long Dutch
+   * compound: the menu opens at once and the suggestions follow. */
   suggestions = g_menu_new ();
-  words = cw_spell_checker_suggest (cw_spell_checker_get_default (), self->language, self->menu_word);
-  for (guint i = 0; words != NULL && words[i] != NULL && i < MAX_SUGGESTIONS; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (words[i], NULL);
-
-      g_menu_item_set_action_and_target_value (item, "spell.replace", g_variant_new_string (words[i]));
-      g_menu_append_item (suggestions, item);
-    }
-  if (words == NULL || words[0] == NULL)
-    g_menu_append (suggestions, _("No Suggestions"), "spell.none");
+  g_menu_append (suggestions, _("Looking for Suggestions…"), "spell.none");
   g_menu_append_section (self->spell_menu, NULL, G_MENU_MODEL (suggestions));
 
   actions = g_menu_new ();
   g_menu_append (actions, _("_Add to Project Word List"), "spell.add-word");
   g_menu_append (actions, _("_Ignore"), "spell.ignore");
   g_menu_append_section (self->spell_menu, NULL, G_MENU_MODEL (actions));
+
+  self->suggest_cancellable = g_cancellable_new ();
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  cw_spell_checker_suggest_async (cw_spell_checker_get_default (), self->language, self->menu_word,
+                                  self->suggest_cancellable, suggest_cb, ref);
 }
 
 /* Pops the spelling menu up under the word it was prepared for. */
@@ -2471,6 +2507,12 @@ _cw_transcript_view_prepare_spell_menu (CwTranscriptView *self,
 }
 
 gboolean
+_cw_transcript_view_is_suggesting (CwTranscriptView *self)
+{
+  return self->suggest_cancellable != NULL;
+}
+
+gboolean
 _cw_transcript_view_is_checking_spelling (CwTranscriptView *self)
 {
   return self->spell_cancellable != NULL || self->spell_restart != 0;
@@ -2609,6 +2651,8 @@ cw_transcript_view_dispose (GObject *object)
   /* Closing the window: the last keystrokes are one undo step. */
   cw_transcript_view_end_edit_burst (self);
   spell_reset (self);
+  g_cancellable_cancel (self->suggest_cancellable);
+  g_clear_object (&self->suggest_cancellable);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_clear_object (&self->project);
