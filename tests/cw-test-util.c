@@ -173,6 +173,89 @@ cw_test_run (const char * const *argv,
   return 128 + WTERMSIG (status);
 }
 
+void
+cw_cli_result_clear (CwCliResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+static CwCliResult
+run_cli (const char *first,
+         va_list     ap)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  CwCliResult result = { 0 };
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CODEWERK_CLI"));
+  g_assert_nonnull (argv->pdata[0]);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+  result.status = cw_test_run ((const char * const *) argv->pdata, &result.out, &result.err);
+  return result;
+}
+
+CwCliResult
+cw_test_cli (const char *first,
+             ...)
+{
+  CwCliResult result;
+  va_list ap;
+
+  va_start (ap, first);
+  result = run_cli (first, ap);
+  va_end (ap);
+  return result;
+}
+
+GVariant *
+cw_test_cli_json (const char *first,
+                  ...)
+{
+  g_auto(CwCliResult) result = { 0 };
+  va_list ap;
+
+  va_start (ap, first);
+  result = run_cli (first, ap);
+  va_end (ap);
+  if (result.status != 0)
+    g_error ("codewerk-cli %s failed (%d): %s", first, result.status, result.err);
+  g_assert_cmpstr (result.err, ==, "");
+  return cw_test_parse_json (result.out);
+}
+
+void
+cw_test_assert_cli_failure (const CwCliResult *result,
+                            int                status,
+                            const char        *names)
+{
+  g_assert_cmpint (result->status, ==, status);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_true (g_str_has_prefix (result->err, "codewerk-cli: error: "));
+  if (status == 1)
+    g_assert_true (strchr (result->err, '\n') == result->err + strlen (result->err) - 1);
+  if (names != NULL && strstr (result->err, names) == NULL)
+    g_error ("error «%s» does not name «%s»", result->err, names);
+}
+
+char *
+cw_test_copy_example (const char *dir,
+                      const char *name)
+{
+  g_autofree char *example = g_build_filename (g_getenv ("CODEWERK_BUILD_ROOT"), "examples",
+                                               "example.codewerk", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (example);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_test (example, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
 typedef struct
 {
   const char *p;

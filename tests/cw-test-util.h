@@ -56,4 +56,31 @@ GVariant  *cw_test_json_at           (GVariant   *array,
                                       gsize       i);
 gboolean   cw_test_json_is_null      (GVariant   *object,
                                       const char *key);
+
+/* Driving codewerk-cli ($CODEWERK_CLI) as a user does. */
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CwCliResult;
+
+void        cw_cli_result_clear      (CwCliResult *result);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CwCliResult, cw_cli_result_clear)
+
+/* Runs codewerk-cli with the arguments up to NULL. */
+CwCliResult cw_test_cli              (const char *first,
+                                      ...) G_GNUC_NULL_TERMINATED;
+/* Runs it, asserts success with nothing on stderr, parses stdout as JSON. */
+GVariant   *cw_test_cli_json         (const char *first,
+                                      ...) G_GNUC_NULL_TERMINATED;
+/* Asserts the exit status, nothing on stdout and one error line on stderr
+ * ("codewerk-cli: error: ...") that contains names (when not NULL). */
+void        cw_test_assert_cli_failure (const CwCliResult *result,
+                                        int                status,
+                                        const char        *names);
+/* A copy of the example project (built with the tests) as dir/name. */
+char       *cw_test_copy_example     (const char *dir,
+                                      const char *name);
+
 G_END_DECLS
