@@ -34,6 +34,8 @@
 #include "cw-codebook.h"
 #include "cw-memo-editor.h"
 #include "cw-merge-review-dialog.h"
+#include "cw-passphrase-dialog.h"
+#include "cw-pseudonym-view-private.h"
 #include "cw-test-gui.h"
 #include "cw-test-util.h"
 #include "cw-window-private.h"
@@ -46,6 +48,7 @@ static const char *const same_in_dutch[] = {
   "Memo", "_Memo…",               /* "memo" */
   "Consensus",                    /* the consensus coder, a Dutch word too */
   "Interviews", "Transcript", "In", /* Dutch words too */
+  "School", "Privacy",            /* a pseudonym category, the menu section (issue 10) */
   "%u code", "%u document", "%u memo", "%u segment", "%u subcode", "in %u document",
                                   /* the singular forms are the same words */
   "Document %u",
@@ -605,6 +608,12 @@ test_allowlist_is_dutch (void)
     }
 }
 
+static gboolean
+propose_idle (gpointer data)
+{
+  return !_cw_pseudonym_propose_dialog_is_busy (data);
+}
+
 static void
 test_window_in_dutch (void)
 {
@@ -616,7 +625,7 @@ test_window_in_dutch (void)
   g_autofree char *dir = NULL;
   g_autofree char *percent = NULL;
   Checker *checker = checker_new ();
-  const char *views[] = { "retrieval", "cases", "crosstab", NULL };
+  const char *views[] = { "retrieval", "cases", "crosstab", "pseudonyms", "overview", NULL };
   CwWindow *window;
   CwProject *project;
   GtkWindow *dialog;
@@ -696,6 +705,23 @@ test_window_in_dutch (void)
   dialog = GTK_WINDOW (cw_autolink_dialog_new (GTK_WINDOW (window), project));
   gtk_window_present (dialog);
   check_window (checker, "autolink dialog", dialog, "dutch-autolink.png");
+  close_window (dialog);
+
+  /* Privacy (issue 10): the passphrase prompts, both modes, and the
+   * pseudonyms proposed for the example. */
+  dialog = GTK_WINDOW (cw_passphrase_dialog_new (GTK_WINDOW (window), CW_PASSPHRASE_MODE_NEW, "voorbeeld.codewerk-enc"));
+  gtk_window_present (dialog);
+  check_window (checker, "passphrase dialog (new)", dialog, "dutch-passphrase-new.png");
+  close_window (dialog);
+  dialog = GTK_WINDOW (cw_passphrase_dialog_new (GTK_WINDOW (window), CW_PASSPHRASE_MODE_OPEN, "voorbeeld.codewerk-enc"));
+  gtk_window_present (dialog);
+  check_window (checker, "passphrase dialog (open)", dialog, "dutch-passphrase-open.png");
+  close_window (dialog);
+  gtk_widget_activate_action (GTK_WIDGET (_cw_window_get_pseudonym_view (window)), "pseudonyms.propose", NULL);
+  dialog = GTK_WINDOW (_cw_pseudonym_view_get_propose_dialog (_cw_window_get_pseudonym_view (window)));
+  g_assert_nonnull (dialog);
+  g_assert_true (cw_test_wait_until (propose_idle, dialog));
+  check_window (checker, "propose pseudonyms dialog", dialog, "dutch-propose.png");
   close_window (dialog);
 
   /* A memo on the project, with its date written the Dutch way. */

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "cw-json.h"
+#include "cw-merge.h"
 #include "cw-project.h"
 
 G_BEGIN_DECLS
@@ -80,5 +81,40 @@ gint64      lookup_code         (CwProject   *project,
 
 /* Command tables of the other files (cli-*.c). */
 extern const CommandTable cli_edit_commands;
+extern const CommandTable cli_media_commands;
+extern const CommandTable cli_overview_commands;
+extern const CommandTable cli_crypt_commands;
+extern const CommandTable cli_privacy_commands;
+
+/* --pseudonymise (cli-privacy.c): a pseudonymised copy of project in a new
+ * private (0700) temporary folder, opened; close_pseudonymised_copy closes
+ * it and deletes the folder (takes both; either may be NULL). */
+CwProject  *open_pseudonymised_copy  (CwProject  *project,
+                                      char      **tmpdir,
+                                      GError    **error);
+void        close_pseudonymised_copy (CwProject  *copy,
+                                      char       *tmpdir);
+
+/* Passphrases (cli-crypt.c): $CODEWERK_PASSPHRASE or the terminal, never
+ * an argument. NULL after printing the error, with *status set; free with
+ * passphrase_free, which wipes it. */
+char       *read_passphrase     (const char  *file,
+                                 gboolean     confirm,
+                                 int         *status);
+void        passphrase_free     (char        *passphrase);
+
+/* merge's encrypted inputs (.codewerk-enc), decrypted into a private
+ * temporary directory that cli_decrypted_free removes. */
+typedef struct _CliDecrypted CliDecrypted;
+CliDecrypted *cli_decrypt_inputs (const char * const *paths,
+                                  int                *status);
+const char * const *cli_decrypted_paths (CliDecrypted *self);
+/* Errors and results name the files as given, not the decrypted ones. */
+void        cli_decrypted_fix_error  (CliDecrypted  *self,
+                                      GError        *error);
+void        cli_decrypted_fix_result (CliDecrypted  *self,
+                                      CwMergeResult *result);
+void        cli_decrypted_free  (CliDecrypted *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliDecrypted, cli_decrypted_free)
 
 G_END_DECLS

@@ -1285,29 +1285,52 @@ json_warnings (CwJson    *json,
   cw_json_end_array (json);
 }
 
+/* The project to export from: the one opened, or with --pseudonymise a
+ * pseudonymised copy of it (*tmpdir set; close_pseudonymised_copy). */
+static CwProject *
+export_source (Args       *args,
+               CwProject  *project,
+               char      **tmpdir,
+               GError    **error)
+{
+  *tmpdir = NULL;
+  if (option (args, "pseudonymise") == NULL)
+    return g_object_ref (project);
+  return open_pseudonymised_copy (project, tmpdir, error);
+}
+
 static int
 cmd_codebook_export (Args *args)
 {
   g_autoptr(CwProject) project = NULL;
+  CwProject *source = NULL;
+  char *tmpdir = NULL;
   GError *error = NULL;
+  gboolean ok;
 
   project = open_project (args, &error);
-  if (project == NULL || !cw_refi_export_codebook (project, g_ptr_array_index (args->positional, 1), &error))
+  if (project == NULL || (source = export_source (args, project, &tmpdir, &error)) == NULL)
     return fail (error);
-  return EXIT_SUCCESS;
+  ok = cw_refi_export_codebook (source, g_ptr_array_index (args->positional, 1), &error);
+  close_pseudonymised_copy (source, tmpdir);
+  return ok ? EXIT_SUCCESS : fail (error);
 }
 
 static int
 cmd_export (Args *args)
 {
   g_autoptr(CwProject) project = NULL;
+  CwProject *source = NULL;
+  char *tmpdir = NULL;
   GError *error = NULL;
+  gboolean ok;
 
   project = open_project (args, &error);
-  if (project == NULL ||
-      !cw_refi_export_project (project, g_ptr_array_index (args->positional, 1), NULL, NULL, NULL, &error))
+  if (project == NULL || (source = export_source (args, project, &tmpdir, &error)) == NULL)
     return fail (error);
-  return EXIT_SUCCESS;
+  ok = cw_refi_export_project (source, g_ptr_array_index (args->positional, 1), NULL, NULL, NULL, &error);
+  close_pseudonymised_copy (source, tmpdir);
+  return ok ? EXIT_SUCCESS : fail (error);
 }
 
 static int
@@ -1769,13 +1792,17 @@ static int
 cmd_matrix (Args *args)
 {
   g_autoptr(CwProject) project = NULL;
+  CwProject *source = NULL;
+  char *tmpdir = NULL;
   GError *error = NULL;
+  gboolean ok;
 
   project = open_project (args, &error);
-  if (project == NULL ||
-      !cw_project_export_matrix (project, g_ptr_array_index (args->positional, 1), NULL, &error))
+  if (project == NULL || (source = export_source (args, project, &tmpdir, &error)) == NULL)
     return fail (error);
-  return EXIT_SUCCESS;
+  ok = cw_project_export_matrix (source, g_ptr_array_index (args->positional, 1), NULL, &error);
+  close_pseudonymised_copy (source, tmpdir);
+  return ok ? EXIT_SUCCESS : fail (error);
 }
 
 /* Several coders */
@@ -1797,7 +1824,9 @@ cmd_merge (Args *args)
   g_autoptr(CwProject) project = NULL;
   g_autoptr(CwMergeResult) result = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(CliDecrypted) decrypted = NULL;
   GError *error = NULL;
+  int status;
 
   for (guint i = 1; i < args->positional->len; i++)
     g_ptr_array_add (paths, args->positional->pdata[i]);
@@ -1806,9 +1835,15 @@ cmd_merge (Args *args)
   project = open_project (args, &error);
   if (project == NULL)
     return fail (error);
-  result = cw_project_merge (project, (const char * const *) paths->pdata, NULL, NULL, NULL, &error);
+  /* Encrypted copies (.codewerk-enc) are decrypted to a private temporary
+   * folder first and merged from there (cli-crypt.c). */
+  decrypted = cli_decrypt_inputs ((const char * const *) paths->pdata, &status);
+  if (decrypted == NULL)
+    return status;
+  result = cw_project_merge (project, cli_decrypted_paths (decrypted), NULL, NULL, NULL, &error);
   if (result == NULL)
     {
+      cli_decrypted_fix_error (decrypted, error);
       /* An error that names the other file is about that file: prefixing
        * our project's path would blame the wrong one. */
       for (guint i = 0; paths->pdata[i] != NULL; i++)
@@ -1820,6 +1855,7 @@ cmd_merge (Args *args)
           }
       return fail (error);
     }
+  cli_decrypted_fix_result (decrypted, result);
 
   if (args->json)
     {
@@ -2049,6 +2085,7 @@ cmd_variable_type (Args *args)
 }
 
 static const OptionSpec json_only[] = { { "json", FALSE }, { NULL } };
+static const OptionSpec export_options[] = { { "json", FALSE }, { "pseudonymise", FALSE }, { NULL } };
 static const OptionSpec new_options[] = { { "json", FALSE }, { "title", TRUE }, { NULL } };
 static const OptionSpec import_options[] = { { "json", FALSE }, { "kind", TRUE }, { NULL } };
 static const OptionSpec search_options[] = { { "json", FALSE }, { "doc", TRUE }, { "limit", TRUE }, { NULL } };
@@ -2136,15 +2173,15 @@ static const Command core_commands[] = {
   { "group-delete", "PROJECT NAME",
     N_("Delete a document group (its documents stay)."),
     2, 2, json_only, cmd_group_delete },
-  { "codebook-export", "PROJECT OUT.qdc",
-    N_("Write the codebook as a REFI-QDA codebook (.qdc) for MAXQDA, ATLAS.ti, NVivo, QualCoder and others: the code tree with colours and descriptions."),
-    2, 2, json_only, cmd_codebook_export },
+  { "codebook-export", "PROJECT OUT.qdc [--pseudonymise]",
+    N_("Write the codebook as a REFI-QDA codebook (.qdc) for MAXQDA, ATLAS.ti, NVivo, QualCoder and others: the code tree with colours and descriptions. With --pseudonymise, from a pseudonymised copy (see pseudonymise)."),
+    2, 2, export_options, cmd_codebook_export },
   { "codebook-import", "PROJECT IN.qdc [--json]",
     N_("Add the codes of a REFI-QDA codebook (.qdc). A code that exists already (the same GUID, else the same path) is matched, not added. Prints how many codes were added and matched. What could not be kept is reported as warnings: lines 'codewerk-cli: warning: ...' on stderr, or with --json the \"warnings\" array; warnings do not fail the command."),
     2, 2, json_only, cmd_codebook_import },
-  { "export", "PROJECT OUT.qdpx",
-    N_("Write the whole project as a REFI-QDA project (.qdpx): texts, codebook, codings with their coders, memos, cases with their variables, document groups."),
-    2, 2, json_only, cmd_export },
+  { "export", "PROJECT OUT.qdpx [--pseudonymise]",
+    N_("Write the whole project as a REFI-QDA project (.qdpx): texts, codebook, codings with their coders, memos, cases with their variables, document groups. With --pseudonymise, from a pseudonymised copy: every real string of the pseudonym table replaced, codings on the same words, case ids replaced by stable ids, no key inside."),
+    2, 2, export_options, cmd_export },
   { "import-project", "PROJECT IN.qdpx [--json]",
     N_("Create PROJECT (a new file) from a REFI-QDA project (.qdpx) written by Codewerk or another program, and print how many documents, codes and codings it holds. What could not be kept (PDFs, pictures, audio, video, links, positions that do not fit the text) is reported as warnings, as with codebook-import."),
     2, 2, json_only, cmd_import_project },
@@ -2163,14 +2200,14 @@ static const Command core_commands[] = {
   { "crosstab", "PROJECT VARIABLE [--bins N] [--json]",
     N_("Count codings per code and per value of one case variable, and the distinct cases behind them. Numeric variables with value labels show the labels; other numeric ones with many values are put in bins (4 to 6 round ones, or N of equal width with --bins). A coding belongs to the case linked to its speaker, else to its document; codings without a case are not counted."),
     2, 2, crosstab_options, cmd_crosstab },
-  { "matrix", "PROJECT OUT.csv|OUT.sav",
-    N_("Write one row per case: its id, its variables, then per code the number of codings and a 0/1 column for whether there are any. A .csv is for R's read.csv2 and SPSS (';', decimal comma, UTF-8); a .sav has SPSS names labelled with the code path, and the value labels."),
-    2, 2, json_only, cmd_matrix },
+  { "matrix", "PROJECT OUT.csv|OUT.sav [--pseudonymise]",
+    N_("Write one row per case: its id, its variables, then per code the number of codings and a 0/1 column for whether there are any. A .csv is for R's read.csv2 and SPSS (';', decimal comma, UTF-8); a .sav has SPSS names labelled with the code path, and the value labels. With --pseudonymise, from a pseudonymised copy: case ids become stable pseudonymous ids (C001, ...), names in values and code paths are replaced."),
+    2, 2, export_options, cmd_matrix },
   { "variable-type", "PROJECT VARIABLE TYPE",
     N_("Change the type of a case variable to numeric, text or date; values that do not fit the new type are refused, and nothing changes. Undoable."),
     3, 3, json_only, cmd_variable_type },
   { "merge", "PROJECT OTHER... [--json]",
-    N_("Merge other coders' copies of the project (.codewerk, or .qdpx from Codewerk or another program) into PROJECT, all in one step that undo takes back. Documents are matched by GUID, then by identical text; codes by GUID, then by path; codings keep their coder, and a coding that is already there is skipped, so merging the same file twice adds nothing. A code renamed or moved in the other copy, or a document whose text differs, is a conflict: reported (lines 'codewerk-cli: conflict: ...' on stderr, or the \"conflicts\" array with --json), never overwritten."),
+    N_("Merge other coders' copies of the project (.codewerk; .codewerk-enc, an encrypted copy, whose passphrase is read as decrypt reads it; or .qdpx from Codewerk or another program) into PROJECT, all in one step that undo takes back. Documents are matched by GUID, then by identical text; codes by GUID, then by path; codings keep their coder, and a coding that is already there is skipped, so merging the same file twice adds nothing. A code renamed or moved in the other copy, or a document whose text differs, is a conflict: reported (lines 'codewerk-cli: conflict: ...' on stderr, or the \"conflicts\" array with --json), never overwritten."),
     2, G_MAXUINT, json_only, cmd_merge },
   { "agreement", "PROJECT --coders A,B[,C...] [--unit character|segment|document] [--overlap PCT] [--code CODE]... [--doc DOC]... [--json]",
     N_("Inter-coder agreement between the coders, per code and overall: percent agreement, Cohen's kappa (Fleiss' with more than two coders) and Krippendorff's alpha. --unit character (the default) compares every character, segment compares coded segments as MAXQDA does (a segment agrees when the other coder's segment of the same code overlaps at least PCT percent, default 90, of their union), document compares whether each coder used a code in a document. A statistic that is undefined, such as kappa for a code nobody used, is printed as - (null with --json)."),
@@ -2180,7 +2217,7 @@ static const Command core_commands[] = {
 static const CommandTable core_table = { core_commands, G_N_ELEMENTS (core_commands) };
 
 /* Every command, area by area, in the order --help lists them. */
-static const CommandTable *const tables[] = { &core_table, &cli_edit_commands };
+static const CommandTable *const tables[] = { &core_table, &cli_edit_commands, &cli_media_commands, &cli_overview_commands, &cli_crypt_commands, &cli_privacy_commands };
 
 /* Prints text wrapped at 78 columns: the first line indented by first,
  * the others by indent. */

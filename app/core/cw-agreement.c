@@ -901,19 +901,19 @@ check_data (CwAgreementData  *data,
   if (data->n_coders < 2 || data->n_coders > CW_AGREEMENT_MAX_CODERS)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "agreement needs 2 to %d coders, not %u", CW_AGREEMENT_MAX_CODERS, data->n_coders);
+                   _("agreement needs 2 to %d coders, not %u"), CW_AGREEMENT_MAX_CODERS, data->n_coders);
       return FALSE;
     }
   if (unit == CW_AGREEMENT_UNIT_SEGMENT && (overlap < 1 || overlap > 100))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "the overlap must be 1 to 100 percent, not %u", overlap);
+                   _("the overlap must be 1 to 100 percent, not %u"), overlap);
       return FALSE;
     }
   if ((guint) unit > CW_AGREEMENT_UNIT_DOCUMENT)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "no agreement unit numbered %d", (int) unit);
+                   _("no agreement unit numbered %d"), (int) unit);
       return FALSE;
     }
   return TRUE;
@@ -1309,26 +1309,26 @@ load_data (CwProject                 *self,
   if (n_coders < 2)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: agreement needs at least two coders", cw_project_get_path (self));
+                   _("%s: agreement needs at least two coders"), cw_project_get_path (self));
       return NULL;
     }
   if (n_coders > CW_AGREEMENT_MAX_CODERS)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: agreement compares at most %d coders", cw_project_get_path (self),
+                   _("%s: agreement compares at most %d coders"), cw_project_get_path (self),
                    CW_AGREEMENT_MAX_CODERS);
       return NULL;
     }
   if ((guint) options->unit > CW_AGREEMENT_UNIT_DOCUMENT)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: no agreement unit numbered %d", cw_project_get_path (self), (int) options->unit);
+                   _("%s: no agreement unit numbered %d"), cw_project_get_path (self), (int) options->unit);
       return NULL;
     }
   if (options->overlap > 100)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: the overlap must be 1 to 100 percent, not %u", cw_project_get_path (self),
+                   _("%s: the overlap must be 1 to 100 percent, not %u"), cw_project_get_path (self),
                    options->overlap);
       return NULL;
     }
@@ -1339,7 +1339,7 @@ load_data (CwProject                 *self,
       if (g_strcmp0 (options->coders[i], options->coders[j]) == 0)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "%s: coder “%s” named twice", cw_project_get_path (self), options->coders[i]);
+                       _("%s: coder “%s” named twice"), cw_project_get_path (self), options->coders[i]);
           return NULL;
         }
   data = cw_agreement_data_new ((const char * const *) options->coders);
@@ -1355,12 +1355,12 @@ load_data (CwProject                 *self,
       if (rc == SQLITE_DONE)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                       "%s: no coder named “%s”", cw_project_get_path (self), options->coders[i]);
+                       _("%s: no coder named “%s”"), cw_project_get_path (self), options->coders[i]);
           return NULL;
         }
       if (rc != SQLITE_ROW)
         {
-          _cw_project_set_db_error (self, error, "cannot read the coders");
+          _cw_project_set_db_error (self, error, _("cannot read the coders"));
           return NULL;
         }
       g_hash_table_insert (coder_index, int64_key (sqlite3_column_int64 (lookup, 0)), GUINT_TO_POINTER (i));
@@ -1398,7 +1398,7 @@ load_data (CwProject                 *self,
           if (code == NULL)
             {
               g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                           "%s: no code with id %" G_GINT64_FORMAT, cw_project_get_path (self), id);
+                           _("%s: no code with id %lld"), cw_project_get_path (self), (long long) id);
               return NULL;
             }
           if (!g_hash_table_contains (code_index, &id))
@@ -1435,8 +1435,8 @@ load_data (CwProject                 *self,
       g_hash_table_iter_init (&iter, wanted);
       g_hash_table_iter_next (&iter, &key, NULL);
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT, cw_project_get_path (self),
-                   *(gint64 *) key);
+                   _("%s: no document with id %lld"), cw_project_get_path (self),
+                   (long long) *(gint64 *) key);
       return NULL;
     }
 
@@ -1462,7 +1462,7 @@ load_data (CwProject                 *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -1485,7 +1485,7 @@ cw_project_agreement (CwProject                 *self,
   if (options->unit == CW_AGREEMENT_UNIT_SEGMENT && options->overlap == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: the overlap must be 1 to 100 percent, not 0", cw_project_get_path (self));
+                   _("%s: the overlap must be 1 to 100 percent, not 0"), cw_project_get_path (self));
       return NULL;
     }
   data = load_data (self, options, cancellable, error);

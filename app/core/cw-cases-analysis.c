@@ -111,7 +111,7 @@ load_variables (CwProject   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the variables");
+      _cw_project_set_db_error (self, error, _("cannot read the variables"));
       return NULL;
     }
 
@@ -134,7 +134,7 @@ load_variables (CwProject   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the value labels");
+      _cw_project_set_db_error (self, error, _("cannot read the value labels"));
       return NULL;
     }
   return g_steal_pointer (&vars);
@@ -239,7 +239,7 @@ case_table_load (CwProject  *self,
           g_free (g_array_index (rows, CaseRow, i).identifier);
           g_free (g_array_index (rows, CaseRow, i).key);
         }
-      _cw_project_set_db_error (self, error, "cannot read the cases");
+      _cw_project_set_db_error (self, error, _("cannot read the cases"));
       return NULL;
     }
   g_array_sort (rows, compare_case_rows);
@@ -300,7 +300,7 @@ case_table_load (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the case values");
+      _cw_project_set_db_error (self, error, _("cannot read the case values"));
       return NULL;
     }
   return g_steal_pointer (&table);
@@ -630,7 +630,9 @@ cw_project_crosstab (CwProject   *self,
   if (bins > MAX_BINS)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: %u bins are too many (at most %d)", cw_project_get_path (self), bins, MAX_BINS);
+                   g_dngettext (GETTEXT_PACKAGE, "%s: %u bin is too many (at most %d)",
+                                "%s: %u bins are too many (at most %d)", bins),
+                   cw_project_get_path (self), bins, MAX_BINS);
       return NULL;
     }
   vars = load_variables (self, variable, error);
@@ -639,7 +641,7 @@ cw_project_crosstab (CwProject   *self,
   if (vars->len == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no case variable “%s”", cw_project_get_path (self), variable);
+                   _("%s: no case variable “%s”"), cw_project_get_path (self), variable);
       return NULL;
     }
   g_ptr_array_set_size (vars, 1);
@@ -727,7 +729,7 @@ atomic_file_open (AtomicFile    *af,
   basename = g_file_get_basename (af->file);
   if (parent == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "%s: not a file name", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("%s: not a file name"), path);
       return FALSE;
     }
   for (guint attempt = 0; af->stream == NULL; attempt++)
@@ -1060,7 +1062,7 @@ sav_check (readstat_error_t   rc,
   if (rc == READSTAT_OK)
     return TRUE;
   g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-               "%s: cannot write the SPSS file: %s", path, readstat_error_message (rc));
+               _("%s: cannot write the SPSS file: %s"), path, readstat_error_message (rc));
   return FALSE;
 }
 
@@ -1245,7 +1247,7 @@ cw_project_export_matrix (CwProject     *self,
   if (!sav && !g_str_has_suffix (path, ".csv") && !g_str_has_suffix (path, ".CSV"))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: which format? The name should end in .csv or .sav", path);
+                   _("%s: which format? The name should end in .csv or .sav"), path);
       return FALSE;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -160,7 +160,7 @@ split_csv (char         *text,
                   if (*p == '\0')
                     {
                       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, quote_line,
-                                           "a quoted field that never ends (a \" is missing)");
+                                           _("a quoted field that never ends (a \" is missing)"));
                       return FALSE;
                     }
                   if (*p == '"' && p[1] == '"')
@@ -323,10 +323,10 @@ choose_id_column (Table       *table,
     g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", ((Column *) table->columns->pdata[i])->name);
   if (id_column != NULL)
     cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, table->filename, table->sav ? 0 : 1,
-                         "no column “%s”: use --id with one of: %s", id_column, list->str);
+                         _("no column “%s”: use --id with one of: %s"), id_column, list->str);
   else
     cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, table->filename, table->sav ? 0 : 1,
-                         "no id column: use --id with one of: %s", list->str);
+                         _("no id column: use --id with one of: %s"), list->str);
   return FALSE;
 }
 
@@ -460,7 +460,7 @@ read_csv (Table       *table,
       if (!split_csv (text, ';', 0, table->filename, fields, spans, NULL, error))
         return FALSE;
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, table->filename, 1,
-                           "not a table of cases: expected columns separated by ‘;’, ‘,’ or tabs");
+                           _("not a table of cases: expected columns separated by ‘;’, ‘,’ or tabs"));
       return FALSE;
     }
   /* About one field per delimiter: the array seldom grows. */
@@ -478,7 +478,7 @@ read_csv (Table       *table,
     first++;
   if (first == spans->len)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, table->filename, 0, "no cases: the file is empty");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, table->filename, 0, _("no cases: the file is empty"));
       return FALSE;
     }
 
@@ -492,14 +492,14 @@ read_csv (Table       *table,
       if (name[0] == '\0')
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, header->line,
-                               "column %u has no name", i);
+                               _("column %u has no name"), i);
           return FALSE;
         }
       for (guint j = 0; j < table->columns->len; j++)
         if (g_ascii_strcasecmp (((Column *) table->columns->pdata[j])->name, name) == 0)
           {
             cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, header->line,
-                                 "columns %u and %u are both named “%s”", j + 1, i, name);
+                                 _("columns %u and %u are both named “%s”"), j + 1, i, name);
             return FALSE;
           }
       column = g_new0 (Column, 1);
@@ -509,7 +509,7 @@ read_csv (Table       *table,
   if (table->columns->len < 2)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, table->filename, header->line,
-                           "not a table of cases: expected columns separated by ‘;’, ‘,’ or tabs");
+                           _("not a table of cases: expected columns separated by ‘;’, ‘,’ or tabs"));
       return FALSE;
     }
 
@@ -524,7 +524,9 @@ read_csv (Table       *table,
       if (span->n != table->columns->len)
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, span->line,
-                               "%u fields where the header (line %u) has %u",
+                               /* Translators: the fields on this line, the header's line, its fields. */
+                               g_dngettext (GETTEXT_PACKAGE, "%u field where the header (line %u) has %u",
+                                            "%u fields where the header (line %u) has %u", span->n),
                                span->n, header->line, table->columns->len);
           return FALSE;
         }
@@ -752,7 +754,7 @@ read_sav (Table       *table,
 
   if (g_stat (path, &info) == 0 && info.st_size > MAX_SAV_BYTES)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, table->filename, 0, "too large for a cohort file");
+      cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, table->filename, 0, _("too large for a cohort file"));
       return FALSE;
     }
 
@@ -786,15 +788,15 @@ read_sav (Table       *table,
   if (rc != READSTAT_OK)
     {
       if (ctx.too_large)
-        cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, table->filename, 0, "too large for a cohort file");
+        cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, table->filename, 0, _("too large for a cohort file"));
       else if (rc == READSTAT_ERROR_OPEN)
-        cw_import_set_error (error, CW_IMPORT_ERROR_IO, table->filename, 0, "cannot read the file");
+        cw_import_set_error (error, CW_IMPORT_ERROR_IO, table->filename, 0, _("cannot read the file"));
       else if (rc == READSTAT_ERROR_READ)
         cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, 0,
-                             "not a readable SPSS data file (cut short?)");
+                             _("not a readable SPSS data file (cut short?)"));
       else
         cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, 0,
-                             "not a readable SPSS data file (%s)",
+                             _("not a readable SPSS data file (%s)"),
                              ctx.message != NULL ? ctx.message : readstat_error_message (rc));
       g_free (ctx.message);
       return FALSE;
@@ -808,14 +810,14 @@ read_sav (Table       *table,
                               ((Column *) table->columns->pdata[j])->name) == 0)
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, 0,
-                               "variables %u and %u are both named “%s”", j + 1, i + 1,
+                               _("variables %u and %u are both named “%s”"), j + 1, i + 1,
                                ((Column *) table->columns->pdata[i])->name);
           return FALSE;
         }
   if (table->columns->len < 2)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, table->filename, 0,
-                           "not a table of cases: it needs an id and at least one variable");
+                           _("not a table of cases: it needs an id and at least one variable"));
       return FALSE;
     }
   return TRUE;
@@ -828,11 +830,10 @@ check_ids (Table   *table,
            GError **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *unit = table->sav ? "case " : "";
 
   if (table->records->len == 0)
     {
-      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, table->filename, 0, "no cases: only a header");
+      cw_import_set_error (error, CW_IMPORT_ERROR_EMPTY, table->filename, 0, _("no cases: only a header"));
       return FALSE;
     }
   for (guint i = 0; i < table->records->len; i++)
@@ -845,21 +846,21 @@ check_ids (Table   *table,
         {
           if (table->sav)
             cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, 0,
-                                 "case %u: empty id (%s)", record->line,
+                                 _("case %u: empty id (%s)"), record->line,
                                  ((Column *) table->columns->pdata[table->id_column])->name);
           else
             cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, record->line,
-                                 "empty id (%s)", ((Column *) table->columns->pdata[table->id_column])->name);
+                                 _("empty id (%s)"), ((Column *) table->columns->pdata[table->id_column])->name);
           return FALSE;
         }
       if ((other = g_hash_table_lookup (seen, id)) != NULL)
         {
           if (table->sav)
             cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, 0,
-                                 "case %u: id “%s” also in case %u", record->line, id, other->line);
+                                 _("case %u: id “%s” also in case %u"), record->line, id, other->line);
           else
             cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, table->filename, record->line,
-                                 "id “%s” also on %sline %u", id, unit, other->line);
+                                 _("id “%s” also on line %u"), id, other->line);
           return FALSE;
         }
       g_hash_table_insert (seen, (gpointer) id, record);
@@ -912,7 +913,7 @@ run_done (CwProject     *self,
 {
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot store the cases");
+      _cw_project_set_db_error (self, error, _("cannot store the cases"));
       return FALSE;
     }
   sqlite3_reset (stmt);
@@ -945,7 +946,7 @@ prepare_targets (CwProject            *self,
     if (max == NULL || sqlite3_step (max) != SQLITE_ROW)
       {
         if (max != NULL)
-          _cw_project_set_db_error (self, error, "cannot read the variables");
+          _cw_project_set_db_error (self, error, _("cannot read the variables"));
         return FALSE;
       }
     position = sqlite3_column_int64 (max, 0) + 1;
@@ -974,9 +975,11 @@ prepare_targets (CwProject            *self,
           if (!column_fits (table, i, target.type, &bad))
             {
               g_ptr_array_add (result->warnings,
-                               g_strdup_printf ("%s: “%s” was %s, but “%s” is not: it is text now",
-                                                table->filename, column->name,
-                                                cw_variable_type_to_string (target.type), bad));
+                               /* Translators: the file, the variable, then the value that did not fit. */
+                               g_strdup_printf (target.type == CW_VARIABLE_DATE
+                                                  ? _("%s: “%s” was a date, but “%s” is not: it is text now")
+                                                  : _("%s: “%s” was numeric, but “%s” is not: it is text now"),
+                                                table->filename, column->name, bad));
               if (!_cw_cases_convert_variable (self, target.id, CW_VARIABLE_TEXT, error))
                 return FALSE;
               target.type = CW_VARIABLE_TEXT;
@@ -1015,7 +1018,7 @@ prepare_targets (CwProject            *self,
         }
       else
         {
-          _cw_project_set_db_error (self, error, "cannot read the variables");
+          _cw_project_set_db_error (self, error, _("cannot read the variables"));
           return FALSE;
         }
 
@@ -1246,7 +1249,7 @@ update_known_cases (CwProject     *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the case values");
+      _cw_project_set_db_error (self, error, _("cannot read the case values"));
       return FALSE;
     }
   g_clear_pointer (&scan, _cw_statement_release);
@@ -1430,7 +1433,7 @@ bulk_mode_begin (CwProject  *self,
     return FALSE;
   if (sqlite3_step (others) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the project");
+      _cw_project_set_db_error (self, error, _("cannot read the project"));
       return FALSE;
     }
   if (sqlite3_column_int64 (others, 0) > 0)
@@ -1484,7 +1487,7 @@ store_table (CwProject            *self,
                          (gpointer) (gintptr) sqlite3_column_int64 (all, 1));
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the cases");
+      _cw_project_set_db_error (self, error, _("cannot read the cases"));
       return FALSE;
     }
   g_clear_pointer (&all, _cw_statement_release);
@@ -1531,7 +1534,7 @@ store_table (CwProject            *self,
       if (last_new - first_new + 1 != (gint64) result->added)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
-                       "%s: cannot record the import for undo", cw_project_get_path (self));
+                       _("%s: cannot record the import for undo"), cw_project_get_path (self));
           return FALSE;
         }
       undo = g_strdup_printf ("DELETE FROM \"cases\" WHERE \"id\" BETWEEN %" G_GINT64_FORMAT
@@ -1587,7 +1590,7 @@ cw_project_import_cases (CwProject     *self,
 
     if (info == NULL)
       {
-        cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, "cannot read the file: no such file");
+        cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, _("cannot read the file: no such file"));
         return NULL;
       }
     table.sav = is_sav (path, NULL);
@@ -1595,12 +1598,12 @@ cw_project_import_cases (CwProject     *self,
       {
         if (g_file_info_get_size (info) > CW_IMPORT_MAX_FILE_BYTES)
           {
-            cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, path, 0, "too large for a cohort file");
+            cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, path, 0, _("too large for a cohort file"));
             return NULL;
           }
         if (!g_file_get_contents (path, &data, &length, &local))
           {
-            cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, "cannot read the file: %s", local->message);
+            cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, _("cannot read the file: %s"), local->message);
             return NULL;
           }
         bytes = g_bytes_new_take (data, length);

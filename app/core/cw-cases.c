@@ -264,7 +264,7 @@ cw_project_list_variables (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the variables");
+      _cw_project_set_db_error (self, error, _("cannot read the variables"));
       return NULL;
     }
 
@@ -287,7 +287,7 @@ cw_project_list_variables (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the value labels");
+      _cw_project_set_db_error (self, error, _("cannot read the value labels"));
       return NULL;
     }
   return g_steal_pointer (&variables);
@@ -341,7 +341,7 @@ cw_project_list_cases (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the cases");
+      _cw_project_set_db_error (self, error, _("cannot read the cases"));
       return NULL;
     }
 
@@ -374,7 +374,7 @@ cw_project_list_cases (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the case values");
+      _cw_project_set_db_error (self, error, _("cannot read the case values"));
       return NULL;
     }
   return g_steal_pointer (&cases);
@@ -405,11 +405,11 @@ cw_project_lookup_case (CwProject   *self,
     return sqlite3_column_int64 (stmt, 0);
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the cases");
+      _cw_project_set_db_error (self, error, _("cannot read the cases"));
       return 0;
     }
   g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-               "%s: no case “%s”", cw_project_get_path (self), identifier);
+               _("%s: no case “%s”"), cw_project_get_path (self), identifier);
   return 0;
 }
 
@@ -439,10 +439,10 @@ lookup_variable (CwProject       *self,
       return TRUE;
     }
   if (rc != SQLITE_DONE)
-    _cw_project_set_db_error (self, error, "cannot read the variables");
+    _cw_project_set_db_error (self, error, _("cannot read the variables"));
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no variable %" G_GINT64_FORMAT, cw_project_get_path (self), variable_id);
+                 _("%s: no variable %lld"), cw_project_get_path (self), (long long) variable_id);
   return FALSE;
 }
 
@@ -467,10 +467,10 @@ case_exists (CwProject  *self,
       return TRUE;
     }
   if (rc != SQLITE_DONE)
-    _cw_project_set_db_error (self, error, "cannot read the cases");
+    _cw_project_set_db_error (self, error, _("cannot read the cases"));
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no case %" G_GINT64_FORMAT, cw_project_get_path (self), case_id);
+                 _("%s: no case %lld"), cw_project_get_path (self), (long long) case_id);
   return FALSE;
 }
 
@@ -522,9 +522,13 @@ cw_project_set_case_value (CwProject   *self,
         fits = g_variant_is_of_type (value, G_VARIANT_TYPE_STRING);
       if (!fits)
         {
+          /* One message per type: the type's name does not translate well
+           * on its own. */
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "%s: “%s” is a %s variable: the value does not fit",
-                       cw_project_get_path (self), name, cw_variable_type_to_string (type));
+                       type == CW_VARIABLE_NUMERIC ? _("%s: “%s” is a numeric variable: the value does not fit")
+                       : type == CW_VARIABLE_DATE ? _("%s: “%s” is a date variable: the value does not fit")
+                       : _("%s: “%s” is a text variable: the value does not fit"),
+                       cw_project_get_path (self), name);
           return FALSE;
         }
     }
@@ -552,7 +556,7 @@ cw_project_set_case_value (CwProject   *self,
 
       sqlite3_bind_text (stmt, 4, date != NULL ? date : nfc != NULL ? nfc : "", -1, SQLITE_TRANSIENT);
     }
-  if (!step_done (self, stmt, "cannot set the value", error))
+  if (!step_done (self, stmt, _("cannot set the value"), error))
     goto failed;
   g_clear_pointer (&stmt, _cw_statement_release);
   return _cw_project_end_step (self, error);
@@ -604,7 +608,7 @@ _cw_cases_convert_variable (CwProject       *self,
           if (!parse_any_number (text, &number))
             {
               g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                           "%s: “%s” cannot become numeric: “%s” is not a number",
+                           _("%s: “%s” cannot become numeric: “%s” is not a number"),
                            cw_project_get_path (self), name, text);
               return FALSE;
             }
@@ -617,7 +621,7 @@ _cw_cases_convert_variable (CwProject       *self,
           if (!_cw_cases_parse_date (text, &iso))
             {
               g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                           "%s: “%s” cannot become a date: “%s” is not a date",
+                           _("%s: “%s” cannot become a date: “%s” is not a date"),
                            cw_project_get_path (self), name, text);
               return FALSE;
             }
@@ -630,7 +634,7 @@ _cw_cases_convert_variable (CwProject       *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the case values");
+      _cw_project_set_db_error (self, error, _("cannot read the case values"));
       return FALSE;
     }
   g_clear_pointer (&read, _cw_statement_release);
@@ -649,7 +653,7 @@ _cw_cases_convert_variable (CwProject       *self,
         sqlite3_bind_double (write, 3, g_array_index (numbers, double, i));
       else
         sqlite3_bind_text (write, 4, texts->pdata[i], -1, SQLITE_STATIC);
-      if (!step_done (self, write, "cannot convert the values", error))
+      if (!step_done (self, write, _("cannot convert the values"), error))
         return FALSE;
     }
 
@@ -661,7 +665,7 @@ _cw_cases_convert_variable (CwProject       *self,
       return FALSE;
     sqlite3_bind_int64 (update, 1, variable_id);
     sqlite3_bind_text (update, 2, cw_variable_type_to_string (type), -1, SQLITE_STATIC);
-    return step_done (self, update, "cannot change the variable", error);
+    return step_done (self, update, _("cannot change the variable"), error);
   }
 }
 
@@ -681,7 +685,12 @@ cw_project_set_variable_type (CwProject       *self,
     return FALSE;
   if (from == type)
     return TRUE;
-  label = g_strdup_printf (_("Make “%s” %s"), name, cw_variable_type_to_string (type));
+  if (type == CW_VARIABLE_NUMERIC)
+    label = g_strdup_printf (_("Make “%s” numeric"), name);
+  else if (type == CW_VARIABLE_DATE)
+    label = g_strdup_printf (_("Make “%s” a date"), name);
+  else
+    label = g_strdup_printf (_("Make “%s” text"), name);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   if (!_cw_cases_convert_variable (self, variable_id, type, error))
@@ -717,11 +726,11 @@ lookup_speaker (CwProject   *self,
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (stmt, 0);
   if (rc != SQLITE_DONE)
-    _cw_project_set_db_error (self, error, "cannot read the speakers");
+    _cw_project_set_db_error (self, error, _("cannot read the speakers"));
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no speaker “%s” in document %" G_GINT64_FORMAT,
-                 cw_project_get_path (self), speaker, document_id);
+                 _("%s: no speaker “%s” in document %lld"),
+                 cw_project_get_path (self), speaker, (long long) document_id);
   return 0;
 }
 
@@ -740,10 +749,10 @@ document_name (CwProject  *self,
   if (rc == SQLITE_ROW)
     return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
-    _cw_project_set_db_error (self, error, "cannot read the documents");
+    _cw_project_set_db_error (self, error, _("cannot read the documents"));
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no document %" G_GINT64_FORMAT, cw_project_get_path (self), document_id);
+                 _("%s: no document %lld"), cw_project_get_path (self), (long long) document_id);
   return NULL;
 }
 
@@ -796,7 +805,7 @@ change_link (CwProject   *self,
   sqlite3_bind_int64 (stmt, 2, document_id);
   if (speaker_id > 0)
     sqlite3_bind_int64 (stmt, 3, speaker_id);
-  if (!step_done (self, stmt, "cannot change the links", error))
+  if (!step_done (self, stmt, _("cannot change the links"), error))
     {
       g_clear_pointer (&stmt, _cw_statement_release);
       _cw_project_abort_step (self);
@@ -860,7 +869,7 @@ cw_project_list_case_links (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the case links");
+      _cw_project_set_db_error (self, error, _("cannot read the case links"));
       return NULL;
     }
   return g_steal_pointer (&links);
@@ -1071,10 +1080,10 @@ lookup_variable_by_name (CwProject   *self,
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (stmt, 0);
   if (rc != SQLITE_DONE)
-    _cw_project_set_db_error (self, error, "cannot read the variables");
+    _cw_project_set_db_error (self, error, _("cannot read the variables"));
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no variable “%s”", cw_project_get_path (self), name);
+                 _("%s: no variable “%s”"), cw_project_get_path (self), name);
   return 0;
 }
 
@@ -1130,7 +1139,7 @@ propose_links (CwProject   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the documents");
+      _cw_project_set_db_error (self, error, _("cannot read the documents"));
       return NULL;
     }
   g_clear_pointer (&stmt, _cw_statement_release);
@@ -1164,7 +1173,7 @@ propose_links (CwProject   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the cases");
+      _cw_project_set_db_error (self, error, _("cannot read the cases"));
       return NULL;
     }
 
@@ -1307,7 +1316,7 @@ cw_project_link_cases (CwProject  *self,
         continue;
       if (rc != SQLITE_DONE)
         {
-          _cw_project_set_db_error (self, error, "cannot read the case links");
+          _cw_project_set_db_error (self, error, _("cannot read the case links"));
           return -1;
         }
       g_array_append_val (todo, i);
@@ -1341,7 +1350,7 @@ cw_project_link_cases (CwProject  *self,
       sqlite3_bind_int64 (stmt, 2, link->document_id);
       if (speaker_id > 0)
         sqlite3_bind_int64 (stmt, 3, speaker_id);
-      if (!step_done (self, stmt, "cannot change the links", error))
+      if (!step_done (self, stmt, _("cannot change the links"), error))
         {
           g_clear_pointer (&stmt, _cw_statement_release);
           _cw_project_abort_step (self);

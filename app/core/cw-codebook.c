@@ -87,6 +87,27 @@ cw_code_normalize_color (const char *color)
   return g_ascii_strdown (s, -1);
 }
 
+/* Whole sentences per kind of name: "code", "coder" or "group" alone
+ * would not translate into a grammatical message. */
+typedef struct
+{
+  const char *what;
+  const char *invalid;
+  const char *empty;
+  const char *control;
+} NameMessages;
+
+static const NameMessages name_messages[] = {
+  { "code", N_("a code name must be valid text"), N_("a code name cannot be empty"),
+    N_("a code name cannot contain line breaks or control characters") },
+  { "coder", N_("a coder name must be valid text"), N_("a coder name cannot be empty"),
+    N_("a coder name cannot contain line breaks or control characters") },
+  { "group", N_("a group name must be valid text"), N_("a group name cannot be empty"),
+    N_("a group name cannot contain line breaks or control characters") },
+  { NULL, N_("a name must be valid text"), N_("a name cannot be empty"),
+    N_("a name cannot contain line breaks or control characters") },
+};
+
 char *
 _cw_clean_name (const char  *name,
                 const char  *what,
@@ -95,32 +116,34 @@ _cw_clean_name (const char  *name,
 {
   g_autofree char *trimmed = NULL;
   g_autofree char *normal = NULL;
+  const NameMessages *messages = name_messages;
+
+  while (messages->what != NULL && g_strcmp0 (messages->what, what) != 0)
+    messages++;
 
   if (name == NULL || !g_utf8_validate (name, -1, NULL))
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "a %s name must be valid text", what);
+      g_set_error_literal (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _(messages->invalid));
       return NULL;
     }
   trimmed = g_strstrip (g_strdup (name));
   if (*trimmed == '\0')
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "a %s name cannot be empty", what);
+      g_set_error_literal (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _(messages->empty));
       return NULL;
     }
+  /* Only code names forbid the slash: it separates a code path's levels. */
   if (!allow_slash && strchr (trimmed, '/') != NULL)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s name '%s' contains '/', which separates the levels of a code's path",
-                   what, trimmed);
+                   _("code name '%s' contains '/', which separates the levels of a code's path"),
+                   trimmed);
       return NULL;
     }
   for (const char *p = trimmed; *p != '\0'; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
       {
-        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                     "a %s name cannot contain line breaks or control characters", what);
+        g_set_error_literal (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _(messages->control));
         return NULL;
       }
   /* Names typed on different systems compare equal once composed. */
@@ -158,7 +181,7 @@ run_done (CwProject     *self,
 {
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot change the codebook");
+      _cw_project_set_db_error (self, error, _("cannot change the codebook"));
       return FALSE;
     }
   return TRUE;
@@ -196,9 +219,9 @@ get_code_row (CwProject  *self,
     }
   if (rc == SQLITE_DONE)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "no code with id %" G_GINT64_FORMAT, id);
+                 _("no code with id %lld"), (long long) id);
   else
-    _cw_project_set_db_error (self, error, "cannot read the codebook");
+    _cw_project_set_db_error (self, error, _("cannot read the codebook"));
   return FALSE;
 }
 
@@ -242,13 +265,13 @@ _cw_project_code_path (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return NULL;
     }
   if (path == NULL)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no code with id %" G_GINT64_FORMAT, id);
+                   _("no code with id %lld"), (long long) id);
       return NULL;
     }
   return g_string_free (g_steal_pointer (&path), FALSE);
@@ -294,7 +317,7 @@ find_child (CwProject   *self,
     return sqlite3_column_int64 (stmt, 0);
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the codebook");
+  _cw_project_set_db_error (self, error, _("cannot read the codebook"));
   return -1;
 }
 
@@ -324,7 +347,7 @@ list_children (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return NULL;
     }
   return g_steal_pointer (&ids);
@@ -389,7 +412,7 @@ pick_color (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return NULL;
     }
   for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
@@ -450,13 +473,13 @@ split_path (const char  *path,
   if (path == NULL || !g_utf8_validate (path, -1, NULL))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "a code path must be valid text");
+                   _("a code path must be valid text"));
       return NULL;
     }
   parts = g_strsplit (path, "/", -1);
   if (parts[0] == NULL)
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, "a code path cannot be empty");
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _("a code path cannot be empty"));
       return NULL;
     }
   for (guint i = 0; parts[i] != NULL; i++)
@@ -467,7 +490,7 @@ split_path (const char  *path,
       if (name == NULL)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "'%s' is not a code path: %s", path, local->message);
+                       _("'%s' is not a code path: %s"), path, local->message);
           return NULL;
         }
       g_ptr_array_add (names, name);
@@ -484,7 +507,7 @@ check_color (const char  *color,
 
   if (normal == NULL)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                 "'%s' is not a colour; use #RRGGBB or #RGB", color ? color : "");
+                 _("'%s' is not a colour; use #RRGGBB or #RGB"), color ? color : "");
   return normal;
 }
 
@@ -559,7 +582,7 @@ list_codes (CwProject  *self,
   if (rc != SQLITE_DONE)
     {
       g_ptr_array_foreach (all, (GFunc) cw_code_free, NULL);
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return NULL;
     }
 
@@ -682,12 +705,12 @@ cw_project_get_code (CwProject  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no code with id %" G_GINT64_FORMAT, id);
+                   _("no code with id %lld"), (long long) id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return NULL;
     }
   code = code_from_row (stmt);
@@ -714,7 +737,7 @@ cw_project_lookup_code (CwProject   *self,
   if (names == NULL)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no code '%s'", path ? path : "");
+                   _("no code '%s'"), path ? path : "");
       return 0;
     }
   for (guint i = 0; names[i] != NULL; i++)
@@ -725,7 +748,7 @@ cw_project_lookup_code (CwProject   *self,
       if (id == 0)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                       "no code '%s'", path);
+                       _("no code '%s'"), path);
           return 0;
         }
     }
@@ -770,7 +793,7 @@ cw_project_add_code (CwProject   *self,
           g_autofree char *existing = _cw_project_code_path (self, id, NULL);
 
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                       "code '%s' already exists", existing);
+                       _("code '%s' already exists"), existing);
           goto failed;
         }
       if (id == 0)
@@ -830,7 +853,7 @@ cw_project_create_code (CwProject   *self,
       g_autofree char *path = child_path (self, parent_id, clean);
 
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                   "code '%s' already exists", path);
+                   _("code '%s' already exists"), path);
       goto failed;
     }
   id = insert_code (self, parent_id, clean, normal, description, codable, error);
@@ -875,7 +898,7 @@ cw_project_rename_code (CwProject   *self,
       g_autofree char *path = child_path (self, row.parent_id, clean);
 
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                   "code '%s' already exists", path);
+                   _("code '%s' already exists"), path);
       goto failed;
     }
   stmt = _cw_project_prepare (self, "UPDATE codes SET name = ?2 WHERE id = ?1", error);
@@ -962,7 +985,7 @@ cw_project_set_code_description (CwProject   *self,
   if (description != NULL && !g_utf8_validate (description, -1, NULL))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "a description must be valid text");
+                   _("a description must be valid text"));
       return FALSE;
     }
   description = clean_description (description);
@@ -995,12 +1018,14 @@ cw_project_set_code_codable (CwProject   *self,
   if (!codable && code->n_codings > 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "'%s' has %u codings; move or remove them before making it a category",
+                   g_dngettext (GETTEXT_PACKAGE, "'%s' has %u coding; move or remove it before making it a category",
+                                "'%s' has %u codings; move or remove them before making it a category",
+                                code->n_codings),
                    code->path, code->n_codings);
       return FALSE;
     }
-  label = codable ? g_strdup_printf ("Make “%s” codable", code->name)
-                  : g_strdup_printf ("Make “%s” a category", code->name);
+  label = codable ? g_strdup_printf (_("Make “%s” codable"), code->name)
+                  : g_strdup_printf (_("Make “%s” a category"), code->name);
   return update_code_column (self, id, "UPDATE codes SET codable = ?2 WHERE id = ?1",
                              label, NULL, codable ? 1 : 0, error);
 }
@@ -1079,7 +1104,7 @@ cw_project_move_code (CwProject   *self,
           g_autofree char *target = _cw_project_code_path (self, new_parent_id, NULL);
 
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "cannot move code '%s' into itself ('%s')", path, target);
+                       _("cannot move code '%s' into itself ('%s')"), path, target);
           goto failed;
         }
     }
@@ -1091,7 +1116,7 @@ cw_project_move_code (CwProject   *self,
       g_autofree char *path = child_path (self, new_parent_id, row.name);
 
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                   "code '%s' already exists", path);
+                   _("code '%s' already exists"), path);
       goto failed;
     }
 
@@ -1145,7 +1170,7 @@ count_codings (CwProject  *self,
   sqlite3_bind_int64 (stmt, 1, code_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -1175,10 +1200,10 @@ merge_into (CwProject  *self,
 
       if (source == target)
         g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                     "cannot merge code '%s' into itself", from);
+                     _("cannot merge code '%s' into itself"), from);
       else
         g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                     "cannot merge code '%s' into its own sub-code '%s'", from, into);
+                     _("cannot merge code '%s' into its own sub-code '%s'"), from, into);
       return FALSE;
     }
   /* Children first, one at a time from the front: a recursive merge may
@@ -1226,7 +1251,7 @@ merge_into (CwProject  *self,
           g_autofree char *into = _cw_project_code_path (self, target, NULL);
 
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "'%s' is a category and cannot be applied; its codings would have no place", into);
+                       _("'%s' is a category and cannot be applied; its codings would have no place"), into);
           return FALSE;
         }
     }
@@ -1334,7 +1359,7 @@ cw_project_delete_code (CwProject   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       goto failed;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);

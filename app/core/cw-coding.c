@@ -43,7 +43,7 @@ exec_ids (CwProject   *self,
   sqlite3_bind_int64 (stmt, 1, a);
   if (b != 0)
     sqlite3_bind_int64 (stmt, 2, b);
-  return run_done (self, stmt, "cannot write the project", error);
+  return run_done (self, stmt, _("cannot write the project"), error);
 }
 
 /* The first column of the first row of sql with ?1 = id: 1 if there is a
@@ -73,7 +73,7 @@ query_row (CwProject   *self,
     }
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the project");
+  _cw_project_set_db_error (self, error, _("cannot read the project"));
   return -1;
 }
 
@@ -101,7 +101,7 @@ find_coder (CwProject   *self,
     }
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the coders");
+  _cw_project_set_db_error (self, error, _("cannot read the coders"));
   return -1;
 }
 
@@ -127,7 +127,7 @@ ensure_coder_row (CwProject   *self,
   sqlite3_bind_text (stmt, 1, guid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
-  if (!run_done (self, stmt, "cannot add the coder", error))
+  if (!run_done (self, stmt, _("cannot add the coder"), error))
     return 0;
   return sqlite3_last_insert_rowid (_cw_project_get_db (self));
 }
@@ -186,7 +186,7 @@ cw_project_list_coders (CwProject  *self,
     g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the coders");
+      _cw_project_set_db_error (self, error, _("cannot read the coders"));
       return NULL;
     }
   return g_strv_builder_end (builder);
@@ -284,7 +284,7 @@ insert_memo (CwProject     *self,
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
   if (columns[target] != NULL)
     sqlite3_bind_int64 (stmt, 6, target_id);
-  if (!run_done (self, stmt, "cannot add the memo", error))
+  if (!run_done (self, stmt, _("cannot add the memo"), error))
     return 0;
   return sqlite3_last_insert_rowid (_cw_project_get_db (self));
 }
@@ -323,7 +323,7 @@ find_coding (CwProject  *self,
     }
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the codings");
+  _cw_project_set_db_error (self, error, _("cannot read the codings"));
   return -1;
 }
 
@@ -350,7 +350,7 @@ check_coding (CwProject   *self,
   if (found == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no document with id %" G_GINT64_FORMAT, document_id);
+                   _("no document with id %lld"), (long long) document_id);
       return FALSE;
     }
   found = query_row (self, "SELECT codable FROM codes WHERE id = ?1", code_id, &codable, NULL, error);
@@ -359,7 +359,7 @@ check_coding (CwProject   *self,
   if (found == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no code with id %" G_GINT64_FORMAT, code_id);
+                   _("no code with id %lld"), (long long) code_id);
       return FALSE;
     }
   if ((path = _cw_project_code_path (self, code_id, error)) == NULL)
@@ -367,15 +367,15 @@ check_coding (CwProject   *self,
   if (!codable)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "'%s' is a category and cannot be applied", path);
+                   _("'%s' is a category and cannot be applied"), path);
       return FALSE;
     }
   if (start < 0 || end <= start || end > characters)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "cannot code %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " of '%s': "
-                   "a coding needs 0 <= start < end <= %" G_GINT64_FORMAT " (the document's length)",
-                   start, end, document, characters);
+                   _("cannot code %lld-%lld of '%s': "
+                     "a coding needs 0 <= start < end <= %lld (the document's length)"),
+                   (long long) start, (long long) end, document, (long long) characters);
       return FALSE;
     }
   *code_path = g_steal_pointer (&path);
@@ -402,7 +402,7 @@ has_memo (CwProject   *self,
     return 1;
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the memos");
+  _cw_project_set_db_error (self, error, _("cannot read the memos"));
   return -1;
 }
 
@@ -432,7 +432,7 @@ cw_project_add_coding (CwProject   *self,
   memo = nonempty (memo);
   if (memo != NULL && !g_utf8_validate (memo, -1, NULL))
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, "a memo must be valid text");
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _("a memo must be valid text"));
       return 0;
     }
   if (!check_coding (self, document_id, code_id, start, end, &path, error))
@@ -485,7 +485,7 @@ cw_project_add_coding (CwProject   *self,
   sqlite3_bind_int64 (stmt, 5, start);
   sqlite3_bind_int64 (stmt, 6, end);
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-  if (!run_done (self, stmt, "cannot add the coding", error))
+  if (!run_done (self, stmt, _("cannot add the coding"), error))
     goto failed;
   id = sqlite3_last_insert_rowid (_cw_project_get_db (self));
   author_id = coder_id;
@@ -518,7 +518,7 @@ cw_project_remove_coding (CwProject   *self,
   if (found == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no coding with id %" G_GINT64_FORMAT, id);
+                   _("no coding with id %lld"), (long long) id);
       return FALSE;
     }
   path = _cw_project_code_path (self, code_id, NULL);
@@ -597,7 +597,7 @@ load_turns (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the turns");
+      _cw_project_set_db_error (self, error, _("cannot read the turns"));
       return NULL;
     }
   return g_steal_pointer (&turns);
@@ -661,12 +661,12 @@ cw_project_get_coding (CwProject  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no coding with id %" G_GINT64_FORMAT, id);
+                   _("no coding with id %lld"), (long long) id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return NULL;
     }
   coding = coding_from_row (stmt);
@@ -701,7 +701,7 @@ cw_project_list_document_codings (CwProject  *self,
   if (found == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no document with id %" G_GINT64_FORMAT, document_id);
+                   _("no document with id %lld"), (long long) document_id);
       return NULL;
     }
 
@@ -731,7 +731,7 @@ cw_project_list_document_codings (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the memos");
+      _cw_project_set_db_error (self, error, _("cannot read the memos"));
       return NULL;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -757,7 +757,7 @@ cw_project_list_document_codings (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return NULL;
     }
   return g_steal_pointer (&codings);
@@ -790,11 +790,6 @@ check_memo_target (CwProject     *self,
     [CW_MEMO_CODE] = "SELECT 1 FROM codes WHERE id = ?1",
     [CW_MEMO_CODING] = "SELECT 1 FROM codings WHERE id = ?1",
   };
-  static const char * const names[] = {
-    [CW_MEMO_DOCUMENT] = "document",
-    [CW_MEMO_CODE] = "code",
-    [CW_MEMO_CODING] = "coding",
-  };
   int found;
 
   if (target == CW_MEMO_PROJECT)
@@ -802,7 +797,7 @@ check_memo_target (CwProject     *self,
       if (target_id != 0)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "a memo on the project has no target id");
+                       _("a memo on the project has no target id"));
           return FALSE;
         }
       return TRUE;
@@ -812,8 +807,12 @@ check_memo_target (CwProject     *self,
     return FALSE;
   if (found == 0)
     {
+      /* Whole messages per target: a noun alone would not translate. */
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no %s with id %" G_GINT64_FORMAT, names[target], target_id);
+                   target == CW_MEMO_DOCUMENT ? _("no document with id %lld")
+                   : target == CW_MEMO_CODE ? _("no code with id %lld")
+                   : _("no coding with id %lld"),
+                   (long long) target_id);
       return FALSE;
     }
   return TRUE;
@@ -825,7 +824,7 @@ check_text (const char  *text,
 {
   if (text != NULL && !g_utf8_validate (text, -1, NULL))
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, "a memo must be valid text");
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _("a memo must be valid text"));
       return FALSE;
     }
   return TRUE;
@@ -851,8 +850,8 @@ cw_project_add_memo (CwProject     *self,
     return 0;
   if ((clean = clean_coder (author, error)) == NULL)
     return 0;
-  label = nonempty (title) != NULL ? g_strdup_printf ("Add memo “%s”", title)
-                                   : g_strdup ("Add memo");
+  label = nonempty (title) != NULL ? g_strdup_printf (_("Add memo “%s”"), title)
+                                   : g_strdup (_("Add memo"));
   if (!_cw_project_begin_step (self, label, error))
     return 0;
   if (!check_memo_target (self, target, target_id, error) ||
@@ -892,12 +891,12 @@ cw_project_update_memo (CwProject   *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no memo with id %" G_GINT64_FORMAT, id);
+                   _("no memo with id %lld"), (long long) id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the memos");
+      _cw_project_set_db_error (self, error, _("cannot read the memos"));
       return FALSE;
     }
   memo = g_new0 (CwMemo, 1);
@@ -922,7 +921,7 @@ cw_project_update_memo (CwProject   *self,
     sqlite3_bind_text (stmt, 2, new_title, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, new_text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
-  if (!run_done (self, stmt, "cannot change the memo", error) ||
+  if (!run_done (self, stmt, _("cannot change the memo"), error) ||
       !_cw_project_end_step (self, error))
     goto failed;
   return TRUE;
@@ -947,7 +946,7 @@ cw_project_delete_memo (CwProject   *self,
   if (found == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no memo with id %" G_GINT64_FORMAT, id);
+                   _("no memo with id %lld"), (long long) id);
       return FALSE;
     }
   if (!_cw_project_begin_step (self, _("Delete memo"), error))
@@ -1014,7 +1013,7 @@ cw_project_list_memos (CwProject     *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the memos");
+      _cw_project_set_db_error (self, error, _("cannot read the memos"));
       return NULL;
     }
   return g_steal_pointer (&memos);
@@ -1045,7 +1044,7 @@ get_group (CwProject   *self,
 
   if (found == 0)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "no document group with id %" G_GINT64_FORMAT, id);
+                 _("no document group with id %lld"), (long long) id);
   return found;
 }
 
@@ -1069,7 +1068,7 @@ find_group (CwProject   *self,
     return sqlite3_column_int64 (stmt, 0);
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the document groups");
+  _cw_project_set_db_error (self, error, _("cannot read the document groups"));
   return -1;
 }
 
@@ -1096,7 +1095,7 @@ cw_project_add_group (CwProject   *self,
   if (clash > 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                   "group '%s' already exists", clean);
+                   _("group '%s' already exists"), clean);
       goto failed;
     }
   stmt = _cw_project_prepare (self, "INSERT INTO document_groups (guid, name) VALUES (?1, ?2)", error);
@@ -1105,7 +1104,7 @@ cw_project_add_group (CwProject   *self,
   guid = g_uuid_string_random ();
   sqlite3_bind_text (stmt, 1, guid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, clean, -1, SQLITE_STATIC);
-  if (!run_done (self, stmt, "cannot add the group", error))
+  if (!run_done (self, stmt, _("cannot add the group"), error))
     goto failed;
   id = sqlite3_last_insert_rowid (_cw_project_get_db (self));
   if (!_cw_project_end_step (self, error))
@@ -1145,7 +1144,7 @@ cw_project_rename_group (CwProject   *self,
   if (clash > 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                   "group '%s' already exists", clean);
+                   _("group '%s' already exists"), clean);
       goto failed;
     }
   stmt = _cw_project_prepare (self, "UPDATE document_groups SET name = ?2 WHERE id = ?1", error);
@@ -1153,7 +1152,7 @@ cw_project_rename_group (CwProject   *self,
     goto failed;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, clean, -1, SQLITE_STATIC);
-  if (!run_done (self, stmt, "cannot rename the group", error) ||
+  if (!run_done (self, stmt, _("cannot rename the group"), error) ||
       !_cw_project_end_step (self, error))
     goto failed;
   return TRUE;
@@ -1209,7 +1208,7 @@ change_member (CwProject   *self,
   if (found == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no document with id %" G_GINT64_FORMAT, document_id);
+                   _("no document with id %lld"), (long long) document_id);
       return FALSE;
     }
   stmt = _cw_project_prepare (self,
@@ -1222,15 +1221,15 @@ change_member (CwProject   *self,
   member = sqlite3_step (stmt);
   if (member != SQLITE_ROW && member != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the document groups");
+      _cw_project_set_db_error (self, error, _("cannot read the document groups"));
       return FALSE;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   if ((member == SQLITE_ROW) == add)
     return TRUE;
 
-  label = add ? g_strdup_printf ("Add a document to group “%s”", name)
-              : g_strdup_printf ("Remove a document from group “%s”", name);
+  label = add ? g_strdup_printf (_("Add a document to group “%s”"), name)
+              : g_strdup_printf (_("Remove a document from group “%s”"), name);
   if (!_cw_project_begin_step (self, label, error))
     return FALSE;
   if (!exec_ids (self,
@@ -1292,7 +1291,7 @@ cw_project_list_groups (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the document groups");
+      _cw_project_set_db_error (self, error, _("cannot read the document groups"));
       return NULL;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -1313,7 +1312,7 @@ cw_project_list_groups (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the document groups");
+      _cw_project_set_db_error (self, error, _("cannot read the document groups"));
       return NULL;
     }
   return g_steal_pointer (&groups);
@@ -1333,7 +1332,7 @@ cw_project_lookup_group (CwProject   *self,
   if (clean == NULL || (id = find_group (self, clean, 0, error)) == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no document group '%s'", name ? name : "");
+                   _("no document group '%s'"), name ? name : "");
       return 0;
     }
   return id > 0 ? id : 0;

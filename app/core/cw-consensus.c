@@ -80,7 +80,7 @@ find_coder (CwProject   *self,
     }
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the coders");
+  _cw_project_set_db_error (self, error, _("cannot read the coders"));
   return -1;
 }
 
@@ -104,20 +104,23 @@ check_place (CwProject             *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no document with id %" G_GINT64_FORMAT, place->document_id);
+                   _("no document with id %lld"), (long long) place->document_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the documents");
+      _cw_project_set_db_error (self, error, _("cannot read the documents"));
       return FALSE;
     }
   characters = sqlite3_column_int64 (doc, 0);
   if (place->start < 0 || place->end <= place->start || place->end > characters)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "the place %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " is not inside the document"
-                   " (%" G_GINT64_FORMAT " characters)", place->start, place->end, characters);
+                   /* Translators: the place's start and end offset, then the document's length. */
+                   g_dngettext (GETTEXT_PACKAGE, "the place %lld-%lld is not inside the document (%lld character)",
+                                "the place %lld-%lld is not inside the document (%lld characters)",
+                                (gulong) characters),
+                   (long long) place->start, (long long) place->end, (long long) characters);
       return FALSE;
     }
 
@@ -129,18 +132,18 @@ check_place (CwProject             *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "no code with id %" G_GINT64_FORMAT, place->code_id);
+                   _("no code with id %lld"), (long long) place->code_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codes");
+      _cw_project_set_db_error (self, error, _("cannot read the codes"));
       return FALSE;
     }
   if (sqlite3_column_int64 (code, 0) == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "code %" G_GINT64_FORMAT " is a category and cannot be applied", place->code_id);
+                   _("code %lld is a category and cannot be applied"), (long long) place->code_id);
       return FALSE;
     }
   return TRUE;
@@ -190,7 +193,7 @@ collect (CwProject             *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return FALSE;
     }
   return TRUE;
@@ -223,7 +226,7 @@ has_coding (CwProject             *self,
     return 1;
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (self, error, "cannot read the codings");
+  _cw_project_set_db_error (self, error, _("cannot read the codings"));
   return -1;
 }
 
@@ -255,7 +258,7 @@ run_sql (CwProject   *self,
   sqlite3_bind_int64 (stmt, 1, a);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the project");
+      _cw_project_set_db_error (self, error, _("cannot write the project"));
       return FALSE;
     }
   return TRUE;
@@ -285,7 +288,7 @@ ensure_coder (CwProject   *self,
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot add the coder");
+      _cw_project_set_db_error (self, error, _("cannot add the coder"));
       return 0;
     }
   return sqlite3_last_insert_rowid (_cw_project_get_db (self));
@@ -317,7 +320,7 @@ insert_coding (CwProject             *self,
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot add the coding");
+      _cw_project_set_db_error (self, error, _("cannot add the coding"));
       return FALSE;
     }
   return TRUE;
@@ -369,7 +372,7 @@ cw_project_accept_disagreement (CwProject             *self,
   if (n_coders == 0 || accepted >= (int) n_coders)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "no coder %d among the %u compared", accepted, n_coders);
+                   _("no coder %d among the %u compared"), accepted, n_coders);
       return FALSE;
     }
   name = _cw_clean_name (consensus != NULL ? consensus : CW_CONSENSUS_DEFAULT_CODER, "coder", TRUE, error);
@@ -383,14 +386,14 @@ cw_project_accept_disagreement (CwProject             *self,
       if (g_strcmp0 (coders[i], name) == 0)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                       "the consensus coder '%s' is one of the compared coders", name);
+                       _("the consensus coder '%s' is one of the compared coders"), name);
           return FALSE;
         }
       if ((found = find_coder (self, coders[i], &coder_ids[i], error)) < 0)
         return FALSE;
       if (found == 0)
         {
-          g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND, "no coder named '%s'", coders[i]);
+          g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND, _("no coder named '%s'"), coders[i]);
           return FALSE;
         }
     }

@@ -119,7 +119,7 @@ step_done (CwProject     *self,
 {
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the project");
+      _cw_project_set_db_error (self, error, _("cannot write the project"));
       return FALSE;
     }
   return TRUE;
@@ -177,7 +177,7 @@ run3_may_clash (CwProject   *self,
       *clash = TRUE;
       return FALSE;
     }
-  _cw_project_set_db_error (self, error, "cannot write the project");
+  _cw_project_set_db_error (self, error, _("cannot write the project"));
   return FALSE;
 }
 
@@ -225,7 +225,7 @@ load_document (CwProject  *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT, cw_project_get_path (self), id);
+                   _("%s: no document with id %lld"), cw_project_get_path (self), (long long) id);
       return FALSE;
     }
   document->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -237,7 +237,7 @@ load_document (CwProject  *self,
       document->characters != count_characters (document->text, bytes))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: the text of “%s” is damaged (not UTF-8, or not as long as recorded)",
+                   _("%s: the text of “%s” is damaged (not UTF-8, or not as long as recorded)"),
                    cw_project_get_path (self), document->name);
       document_clear (document);
       return FALSE;
@@ -324,7 +324,7 @@ remove_coding (CwProject  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return FALSE;
     }
   coding = g_new0 (CwRemovedCoding, 1);
@@ -370,7 +370,7 @@ find_twin (CwProject  *self,
   sqlite3_bind_int64 (stmt, 3, end);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -474,7 +474,7 @@ move_offsets (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       return FALSE;
     }
   g_clear_pointer (&stmt, _cw_statement_release);
@@ -837,7 +837,7 @@ cw_project_edit_text (CwProject     *self,
   if ((normal = normalize_input (replacement)) == NULL)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: the new text is not valid UTF-8", cw_project_get_path (self));
+                   _("%s: the new text is not valid UTF-8"), cw_project_get_path (self));
       return FALSE;
     }
 
@@ -859,9 +859,11 @@ cw_project_edit_text (CwProject     *self,
   if (start < 0 || end < start || end > document.characters)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: characters %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                   " are not in “%s” (%" G_GINT64_FORMAT " characters)",
-                   cw_project_get_path (self), start, end, document.name, document.characters);
+                   /* Translators: the project, two offsets, the document's name and its length. */
+                   g_dngettext (GETTEXT_PACKAGE, "%s: characters %lld to %lld are not in “%s” (%lld character)",
+                                "%s: characters %lld to %lld are not in “%s” (%lld characters)",
+                                (gulong) document.characters),
+                   cw_project_get_path (self), (long long) start, (long long) end, document.name, (long long) document.characters);
       goto failed;
     }
 
@@ -1031,13 +1033,13 @@ cw_project_replace_all (CwProject        *self,
   if ((find_nfc = normalize_input (find)) == NULL || (normal = normalize_input (replacement)) == NULL)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: the text to find or to replace it with is not valid UTF-8", cw_project_get_path (self));
+                   _("%s: the text to find or to replace it with is not valid UTF-8"), cw_project_get_path (self));
       return FALSE;
     }
   if (find_nfc[0] == '\0')
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: nothing to find", cw_project_get_path (self));
+                   _("%s: nothing to find"), cw_project_get_path (self));
       return FALSE;
     }
   length = g_utf8_strlen (normal, -1);
@@ -1064,14 +1066,14 @@ cw_project_replace_all (CwProject        *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the documents");
+      _cw_project_set_db_error (self, error, _("cannot read the documents"));
       goto failed;
     }
   g_clear_pointer (&stmt, _cw_statement_release);
   if (document_id > 0 && documents->len == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT, cw_project_get_path (self), document_id);
+                   _("%s: no document with id %lld"), cw_project_get_path (self), (long long) document_id);
       goto failed;
     }
 

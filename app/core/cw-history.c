@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-history.h"
 #include "cw-project-private.h"
@@ -19,10 +20,15 @@
 /* How many undo steps are kept. */
 #define HISTORY_DEPTH 500
 
-/* Tables whose edits are undoable. */
+/* Tables whose edits are undoable. Tables of later schemas are added with
+ * _cw_history_track_table by the migration that creates them, after these:
+ * recordings (schema 5, cw-media.c). */
 static const char *const tracked_tables[] = {
   "codes", "codings", "memos", "document_groups", "document_group_members",
   "cases", "variables", "value_labels", "case_values", "case_links",
+  /* Files made before this was listed get the triggers from
+   * cw-pseudonym.c on their first pseudonym edit. */
+  "pseudonyms",
 };
 
 static const char history_schema[] =
@@ -93,7 +99,7 @@ install_triggers (CwProject   *self,
   if (rc != SQLITE_DONE || columns->len == 0 || old_key->len == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
-                   "%s: cannot set up the history of table %s", cw_project_get_path (self), table);
+                   _("%s: cannot set up the history of table %s"), cw_project_get_path (self), table);
       return FALSE;
     }
 
@@ -170,7 +176,7 @@ _cw_history_pause (CwProject  *self,
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the history");
+      _cw_project_set_db_error (self, error, _("cannot read the history"));
       return -1;
     }
   step = sqlite3_column_int64 (stmt, 0);
@@ -199,7 +205,7 @@ _cw_history_resume (CwProject   *self,
       sqlite3_bind_text (stmt, 2, undo_sql, -1, SQLITE_TRANSIENT);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
-          _cw_project_set_db_error (self, error, "cannot write the history");
+          _cw_project_set_db_error (self, error, _("cannot write the history"));
           return FALSE;
         }
       g_clear_pointer (&stmt, _cw_statement_release);
@@ -210,7 +216,7 @@ _cw_history_resume (CwProject   *self,
   sqlite3_bind_int64 (stmt, 1, step);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the history");
+      _cw_project_set_db_error (self, error, _("cannot write the history"));
       return FALSE;
     }
   return TRUE;
@@ -236,7 +242,7 @@ run_int (CwProject   *self,
   sqlite3_bind_int64 (stmt, 1, argument);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the history");
+      _cw_project_set_db_error (self, error, _("cannot write the history"));
       return FALSE;
     }
   return TRUE;
@@ -257,7 +263,7 @@ new_step (CwProject   *self,
   sqlite3_bind_int (stmt, 2, redo);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the history");
+      _cw_project_set_db_error (self, error, _("cannot write the history"));
       return 0;
     }
   return sqlite3_last_insert_rowid (_cw_project_get_db (self));
@@ -277,7 +283,7 @@ set_recording (CwProject  *self,
     sqlite3_bind_int64 (stmt, 1, step);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the history");
+      _cw_project_set_db_error (self, error, _("cannot write the history"));
       return FALSE;
     }
   return TRUE;
@@ -315,7 +321,7 @@ _cw_history_record (CwProject   *self,
   sqlite3_bind_text (stmt, 2, sql, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the history");
+      _cw_project_set_db_error (self, error, _("cannot write the history"));
       return FALSE;
     }
   return TRUE;
@@ -467,7 +473,7 @@ replay (CwProject  *self,
     {
       _cw_project_rollback (self);
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   redo ? "%s: nothing to redo" : "%s: nothing to undo", cw_project_get_path (self));
+                   redo ? _("%s: nothing to redo") : _("%s: nothing to undo"), cw_project_get_path (self));
       return FALSE;
     }
 
@@ -486,7 +492,7 @@ replay (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the history");
+      _cw_project_set_db_error (self, error, _("cannot read the history"));
       goto failed;
     }
 

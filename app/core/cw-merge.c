@@ -323,14 +323,14 @@ source_error (Source      *src,
 
   if (code == SQLITE_NOTADB)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                 "%s: not a Codewerk project (not an SQLite database)", src->path);
+                 _("%s: not a Codewerk project (not an SQLite database)"), src->path);
   else if (code == SQLITE_CORRUPT)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                 "%s: the project file is damaged (%s)", src->path, sqlite3_errmsg (src->db));
+                 _("%s: the project file is damaged (%s)"), src->path, sqlite3_errmsg (src->db));
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
                  "%s: %s: %s", src->path, what,
-                 src->db != NULL ? sqlite3_errmsg (src->db) : "cannot open");
+                 src->db != NULL ? sqlite3_errmsg (src->db) : _("cannot open"));
 }
 
 static sqlite3_stmt *
@@ -342,7 +342,7 @@ source_prepare (Source      *src,
 
   if (sqlite3_prepare_v2 (src->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      source_error (src, error, "cannot read the project");
+      source_error (src, error, _("cannot read the project"));
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -363,7 +363,7 @@ source_row (Source        *src,
     return TRUE;
   if (rc != SQLITE_DONE)
     {
-      source_error (src, error, "cannot read the project");
+      source_error (src, error, _("cannot read the project"));
       *failed = TRUE;
     }
   return FALSE;
@@ -380,7 +380,7 @@ source_int (Source      *src,
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      source_error (src, error, "cannot read the project");
+      source_error (src, error, _("cannot read the project"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -406,7 +406,7 @@ sniff_format (const char  *path,
       int saved = errno;
 
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: cannot read the file: %s", path, g_strerror (saved));
+                   _("%s: cannot read the file: %s"), path, g_strerror (saved));
       return FORMAT_UNKNOWN;
     }
   n = fread (head, 1, sizeof head, file);
@@ -419,7 +419,7 @@ sniff_format (const char  *path,
   if (g_str_has_suffix (path, ".qdpx") || g_str_has_suffix (path, ".QDPX"))
     return FORMAT_ZIP; /* let the REFI importer say what is wrong with it */
   g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-               "%s: neither a Codewerk project nor a REFI-QDA project (.qdpx)", path);
+               _("%s: neither a Codewerk project nor a REFI-QDA project (.qdpx)"), path);
   return FORMAT_UNKNOWN;
 }
 
@@ -472,13 +472,13 @@ source_open (const char    *path,
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no such project file", path);
+                   _("%s: no such project file"), path);
       return NULL;
     }
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: not a Codewerk project (not a regular file)", path);
+                   _("%s: not a Codewerk project (not a regular file)"), path);
       return NULL;
     }
 
@@ -511,7 +511,7 @@ source_open (const char    *path,
   }
   if (sqlite3_open_v2 (ro_uri, &src->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
     {
-      source_error (src, error, "cannot open the project");
+      source_error (src, error, _("cannot open the project"));
       return NULL;
     }
   sqlite3_busy_timeout (src->db, 10000);
@@ -523,7 +523,7 @@ source_open (const char    *path,
   if (application_id != CW_PROJECT_APPLICATION_ID)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: not a Codewerk project", path);
+                   _("%s: not a Codewerk project"), path);
       return NULL;
     }
   version = source_int (src, "PRAGMA user_version", error);
@@ -532,22 +532,21 @@ source_open (const char    *path,
   if (version > CW_PROJECT_SCHEMA_VERSION)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NEWER_VERSION,
-                   "%s: made by a newer version of Codewerk (project format %" G_GINT64_FORMAT
-                   ", this version reads up to %d); please update Codewerk",
-                   path, version, CW_PROJECT_SCHEMA_VERSION);
+                   _("%s: made by a newer version of Codewerk (project format %lld, this version reads up to %d); please update Codewerk"),
+                   path, (long long) version, CW_PROJECT_SCHEMA_VERSION);
       return NULL;
     }
   if (version < 1)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: not a Codewerk project (incomplete project file)", path);
+                   _("%s: not a Codewerk project (incomplete project file)"), path);
       return NULL;
     }
 
   /* One snapshot for everything read below. */
   if (sqlite3_exec (src->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     {
-      source_error (src, error, "cannot read the project");
+      source_error (src, error, _("cannot read the project"));
       return NULL;
     }
 
@@ -561,14 +560,14 @@ source_open (const char    *path,
       return NULL;
     if (sqlite3_step (check) != SQLITE_ROW)
       {
-        source_error (src, error, "cannot check the project");
+        source_error (src, error, _("cannot check the project"));
         return NULL;
       }
     verdict = (const char *) sqlite3_column_text (check, 0);
     if (g_strcmp0 (verdict, "ok") != 0)
       {
         g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                     "%s: the project file is damaged (%s)", path, verdict != NULL ? verdict : "?");
+                     _("%s: the project file is damaged (%s)"), path, verdict != NULL ? verdict : "?");
         return NULL;
       }
   }
@@ -705,7 +704,7 @@ our_done (Merge         *m,
 {
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (m->self, error, "cannot merge into the project");
+      _cw_project_set_db_error (m->self, error, _("cannot merge into the project"));
       return FALSE;
     }
   return TRUE;
@@ -729,7 +728,7 @@ our_lookup (Merge         *m,
     }
   if (rc == SQLITE_DONE)
     return 0;
-  _cw_project_set_db_error (m->self, error, "cannot read the project");
+  _cw_project_set_db_error (m->self, error, _("cannot read the project"));
   return -1;
 }
 
@@ -784,8 +783,10 @@ column_text_checked (Merge         *m,
     return TRUE;
   if (!g_utf8_validate_len (text, len, NULL))
     {
+      /* Translators: the other project's file, then what was read, such
+       * as “a document name”. */
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: %s is not valid text", m->src->path, what);
+                   _("%s: %s is not valid text"), m->src->path, what);
       return FALSE;
     }
   *out = g_strndup (text, len);
@@ -805,8 +806,10 @@ column_name_checked (Merge         *m,
   if (!column_text_checked (m, stmt, column, what, &text, error))
     return NULL;
   if (text == NULL)
+    /* Translators: the other project's file, then what is missing, such
+     * as “a group's name”. */
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                 "%s: damaged project: %s is missing", m->src->path, what);
+                 _("%s: damaged project: %s is missing"), m->src->path, what);
   return text;
 }
 
@@ -874,7 +877,7 @@ load_ours (Merge   *m,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (m->self, error, "cannot read the documents");
+      _cw_project_set_db_error (m->self, error, _("cannot read the documents"));
       return FALSE;
     }
 
@@ -892,7 +895,7 @@ load_ours (Merge   *m,
     str_map_set (m->code_guids, (const char *) sqlite3_column_text (codes, 1), sqlite3_column_int64 (codes, 0));
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (m->self, error, "cannot read the codes");
+      _cw_project_set_db_error (m->self, error, _("cannot read the codes"));
       return FALSE;
     }
   return TRUE;
@@ -929,7 +932,7 @@ load_text_digests (Merge   *m,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (m->self, error, "cannot read the documents");
+      _cw_project_set_db_error (m->self, error, _("cannot read the documents"));
       return FALSE;
     }
   return TRUE;
@@ -950,7 +953,7 @@ same_text (Merge       *m,
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (m->self, error, "cannot read the documents");
+      _cw_project_set_db_error (m->self, error, _("cannot read the documents"));
       return -1;
     }
   return (gsize) sqlite3_column_bytes (stmt, 0) == len &&
@@ -1005,7 +1008,7 @@ our_coder (Merge   *m,
   if (name == NULL)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: damaged project: a coding or memo names a coder that is not there", m->src->path);
+                   _("%s: damaged project: a coding or memo names a coder that is not there"), m->src->path);
       return 0;
     }
 
@@ -1099,7 +1102,7 @@ their_code_paths (Merge      *m,
           if (names->len > codes->len)
             {
               g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                           "%s: damaged project: the codebook has a cycle", m->src->path);
+                           _("%s: damaged project: the codebook has a cycle"), m->src->path);
               return FALSE;
             }
           g_ptr_array_insert (names, 0, at->name);
@@ -1109,7 +1112,7 @@ their_code_paths (Merge      *m,
           if (at == NULL)
             {
               g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                           "%s: damaged project: code “%s” has no parent", m->src->path, c->name);
+                           _("%s: damaged project: code “%s” has no parent"), m->src->path, c->name);
               return FALSE;
             }
         }
@@ -1262,7 +1265,7 @@ insert_document (Merge         *m,
   gint64 id;
   gboolean failed = FALSE;
 
-  if (!column_text_checked (m, their, 2, "a document name", &their_name, error))
+  if (!column_text_checked (m, their, 2, _("a document name"), &their_name, error))
     return 0;
   name = unique_name (m->doc_names, their_name != NULL && *their_name != '\0' ? their_name : "document");
   if (kind == NULL || !cw_document_kind_from_string (kind, &parsed_kind))
@@ -1310,7 +1313,7 @@ insert_document (Merge         *m,
   sqlite3_bind_int64 (speakers, 1, their_id);
   while (source_row (m->src, speakers, &failed, error))
     {
-      g_autofree char *speaker = column_name_checked (m, speakers, 1, "a speaker's name", error);
+      g_autofree char *speaker = column_name_checked (m, speakers, 1, _("a speaker's name"), error);
 
       if (speaker == NULL)
         return 0;
@@ -1346,7 +1349,7 @@ insert_document (Merge         *m,
       if (start < 0 || end < start || end > characters)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                       "%s: damaged project: a turn of “%s” lies outside its text", m->src->path, their_name);
+                       _("%s: damaged project: a turn of “%s” lies outside its text"), m->src->path, their_name);
           return 0;
         }
       sqlite3_bind_int64 (add_turn, 1, id);
@@ -1408,14 +1411,14 @@ merge_codings (Merge                 *m,
       if (start < 0 || end <= start || end > characters)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                       "%s: damaged project: a coding of “%s” lies outside its text", m->src->path, doc_name);
+                       _("%s: damaged project: a coding of “%s” lies outside its text"), m->src->path, doc_name);
           return FALSE;
         }
       code = idmap_get (m->code_map, sqlite3_column_int64 (stmt, 2));
       if (code == 0)
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                       "%s: damaged project: a coding of “%s” has no code", m->src->path, doc_name);
+                       _("%s: damaged project: a coding of “%s” has no code"), m->src->path, doc_name);
           return FALSE;
         }
       coder = our_coder (m, sqlite3_column_int64 (stmt, 3), error);
@@ -1518,7 +1521,7 @@ merge_documents (Merge   *m,
       if (text == NULL || !g_utf8_validate_len (text, len, NULL))
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                       "%s: damaged project: the text of a document is not valid UTF-8", m->src->path);
+                       _("%s: damaged project: the text of a document is not valid UTF-8"), m->src->path);
           return FALSE;
         }
 
@@ -1604,8 +1607,8 @@ merge_memos (Merge   *m,
       gint64 doc = 0, code = 0, coding = 0, author = 0;
       int found;
 
-      if (!column_text_checked (m, stmt, 1, "a memo's title", &title, error) ||
-          !column_text_checked (m, stmt, 2, "a memo", &text, error))
+      if (!column_text_checked (m, stmt, 1, _("a memo's title"), &title, error) ||
+          !column_text_checked (m, stmt, 2, _("a memo"), &text, error))
         return FALSE;
       if (text == NULL)
         text = g_strdup ("");
@@ -1641,7 +1644,7 @@ merge_memos (Merge   *m,
         }
       if (found != SQLITE_DONE)
         {
-          _cw_project_set_db_error (m->self, error, "cannot read the memos");
+          _cw_project_set_db_error (m->self, error, _("cannot read the memos"));
           return FALSE;
         }
 
@@ -1745,7 +1748,7 @@ merge_groups (Merge   *m,
   while (source_row (m->src, groups, &failed, error))
     {
       g_autofree char *guid = lower_guid ((const char *) sqlite3_column_text (groups, 1));
-      g_autofree char *name = column_name_checked (m, groups, 2, "a group's name", error);
+      g_autofree char *name = column_name_checked (m, groups, 2, _("a group's name"), error);
       gint64 ours;
 
       if (name == NULL)
@@ -1827,7 +1830,7 @@ merge_variables (Merge   *m,
   while (source_row (m->src, stmt, &failed, error))
     {
       g_autofree char *guid = lower_guid ((const char *) sqlite3_column_text (stmt, 1));
-      g_autofree char *name = column_name_checked (m, stmt, 2, "a variable's name", error);
+      g_autofree char *name = column_name_checked (m, stmt, 2, _("a variable's name"), error);
       const char *type = (const char *) sqlite3_column_text (stmt, 4);
       gint64 ours;
 
@@ -1940,7 +1943,7 @@ merge_cases (Merge   *m,
   while (source_row (m->src, cases, &failed, error))
     {
       g_autofree char *guid = lower_guid ((const char *) sqlite3_column_text (cases, 1));
-      g_autofree char *identifier = column_name_checked (m, cases, 2, "a case identifier", error);
+      g_autofree char *identifier = column_name_checked (m, cases, 2, _("a case identifier"), error);
       gint64 ours;
 
       if (identifier == NULL)
@@ -1986,7 +1989,7 @@ merge_cases (Merge   *m,
       if (has_text && !g_utf8_validate (text, -1, NULL))
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                       "%s: damaged project: a case value is not valid text", m->src->path);
+                       _("%s: damaged project: a case value is not valid text"), m->src->path);
           return FALSE;
         }
       find = _cw_project_prepare (m->self,
@@ -2128,7 +2131,7 @@ max_coding_id (Merge   *m,
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (m->self, error, "cannot read the codings");
+      _cw_project_set_db_error (m->self, error, _("cannot read the codings"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -2214,7 +2217,7 @@ reserve_undo_row (Merge   *m,
   sqlite3_bind_int64 (stmt, 1, step);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (m->self, error, "cannot read the history");
+      _cw_project_set_db_error (m->self, error, _("cannot read the history"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-import.h"
 #include "cw-project-private.h"
@@ -252,6 +253,30 @@ static const char schema_v4[] =
   "  INSERT INTO document_index (rowid, text) VALUES (new.id, new.text);"
   "END;";
 
+/* Version 5: recordings of documents (cw-media.c), referenced by path,
+ * never copied; attaching and detaching are undoable. */
+static const char schema_v5[] =
+  "CREATE TABLE IF NOT EXISTS recordings ("
+  "  document_id   INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,"
+  "  stored_path   TEXT NOT NULL,"
+  "  original_path TEXT NOT NULL,"
+  "  kind          INTEGER,"
+  "  content_type  TEXT"
+  ");"
+  /* Made afresh by install_v5, so that running it twice is harmless. */
+  "DROP TRIGGER IF EXISTS recordings_history_insert;"
+  "DROP TRIGGER IF EXISTS recordings_history_delete;"
+  "DROP TRIGGER IF EXISTS recordings_history_update;";
+
+/* Schema 5 on a project that has the history tables already. */
+static gboolean
+install_v5 (CwProject  *self,
+            GError    **error)
+{
+  return _cw_project_exec (self, schema_v5, error) &&
+         _cw_history_track_table (self, "recordings", error);
+}
+
 static char *
 now_iso8601 (void)
 {
@@ -275,16 +300,16 @@ _cw_project_set_db_error (CwProject   *self,
 
   if (code == SQLITE_NOTADB)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                 "%s: not a Codewerk project (not an SQLite database)", self->path);
+                 _("%s: not a Codewerk project (not an SQLite database)"), self->path);
   else if (code == SQLITE_FULL)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
-                 "%s: the disk is full; nothing was changed", self->path);
+                 _("%s: the disk is full; nothing was changed"), self->path);
   else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
-                 "%s: the project is busy in another program; try again", self->path);
+                 _("%s: the project is busy in another program; try again"), self->path);
   else if (code == SQLITE_READONLY)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
-                 "%s: the project file is read-only", self->path);
+                 _("%s: the project file is read-only"), self->path);
   else
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
                  "%s: %s: %s", self->path, what, sqlite3_errmsg (self->db));
@@ -306,7 +331,7 @@ _cw_project_prepare (CwProject   *self,
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      _cw_project_set_db_error (self, error, "cannot read the project");
+      _cw_project_set_db_error (self, error, _("cannot read the project"));
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -361,7 +386,7 @@ _cw_project_exec (CwProject   *self,
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
-      _cw_project_set_db_error (self, error, "cannot write the project");
+      _cw_project_set_db_error (self, error, _("cannot write the project"));
       return FALSE;
     }
   return TRUE;
@@ -523,7 +548,7 @@ pragma_int (CwProject   *self,
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (self, error, "cannot read the project");
+      _cw_project_set_db_error (self, error, _("cannot read the project"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -569,7 +594,7 @@ set_meta (CwProject   *self,
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot write the project");
+      _cw_project_set_db_error (self, error, _("cannot write the project"));
       return FALSE;
     }
   return TRUE;
@@ -608,10 +633,10 @@ cw_project_create (const char  *path,
 
       if (saved == EEXIST)
         g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                     "%s: the file already exists; choose another name", path);
+                     _("%s: the file already exists; choose another name"), path);
       else
         g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                     "%s: cannot create the project: %s", path, g_strerror (saved));
+                     _("%s: cannot create the project: %s"), path, g_strerror (saved));
       return NULL;
     }
   close (fd);
@@ -621,7 +646,7 @@ cw_project_create (const char  *path,
 
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
-      _cw_project_set_db_error (self, error, "cannot create the project");
+      _cw_project_set_db_error (self, error, _("cannot create the project"));
       g_clear_object (&self);
       remove_database_files (path);
       return NULL;
@@ -638,6 +663,7 @@ cw_project_create (const char  *path,
       !_cw_project_exec (self, schema_v2, error) ||
       !_cw_history_install (self, error) ||
       !_cw_project_exec (self, schema_v4, error) ||
+      !install_v5 (self, error) ||
       !_cw_project_exec (self, sql, error) ||
       !set_meta (self, "title", title, error) ||
       !set_meta (self, "guid", guid, error) ||
@@ -687,13 +713,16 @@ migrate (CwProject  *self,
     goto failed;
   if (version < 4 && !_cw_project_exec (self, schema_v4, error))
     goto failed;
+  /* 4 -> 5: recordings. */
+  if (version < 5 && !install_v5 (self, error))
+    goto failed;
   if (!_cw_project_exec (self, sql, error) || !_cw_project_commit (self, error))
     goto failed;
   return TRUE;
 
 failed:
   _cw_project_rollback (self);
-  g_prefix_error (error, "%s: cannot update the project to this version of Codewerk: ", self->path);
+  g_prefix_error (error, _("%s: cannot update the project to this version of Codewerk: "), self->path);
   return FALSE;
 }
 
@@ -709,13 +738,13 @@ cw_project_open (const char  *path,
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no such project file", path);
+                   _("%s: no such project file"), path);
       return NULL;
     }
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: not a Codewerk project (not a regular file)", path);
+                   _("%s: not a Codewerk project (not a regular file)"), path);
       return NULL;
     }
 
@@ -724,7 +753,7 @@ cw_project_open (const char  *path,
 
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {
-      _cw_project_set_db_error (self, error, "cannot open the project");
+      _cw_project_set_db_error (self, error, _("cannot open the project"));
       return NULL;
     }
   register_owner (self);
@@ -736,7 +765,7 @@ cw_project_open (const char  *path,
   if (application_id != CW_PROJECT_APPLICATION_ID)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: not a Codewerk project", path);
+                   _("%s: not a Codewerk project"), path);
       return NULL;
     }
 
@@ -746,15 +775,14 @@ cw_project_open (const char  *path,
   if (version > CW_PROJECT_SCHEMA_VERSION)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NEWER_VERSION,
-                   "%s: made by a newer version of Codewerk (project format %" G_GINT64_FORMAT
-                   ", this version reads up to %d); please update Codewerk",
-                   path, version, CW_PROJECT_SCHEMA_VERSION);
+                   _("%s: made by a newer version of Codewerk (project format %lld, this version reads up to %d); please update Codewerk"),
+                   path, (long long) version, CW_PROJECT_SCHEMA_VERSION);
       return NULL;
     }
   if (version < 1)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   "%s: not a Codewerk project (incomplete project file)", path);
+                   _("%s: not a Codewerk project (incomplete project file)"), path);
       return NULL;
     }
 
@@ -905,7 +933,7 @@ load_speakers (CwProject   *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the speakers");
+      _cw_project_set_db_error (self, error, _("cannot read the speakers"));
       return FALSE;
     }
 
@@ -937,7 +965,7 @@ cw_project_list_documents (CwProject  *self,
     g_ptr_array_add (infos, document_info_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot list the documents");
+      _cw_project_set_db_error (self, error, _("cannot list the documents"));
       return NULL;
     }
   if (!load_speakers (self, infos, 0, error))
@@ -962,7 +990,7 @@ cw_project_get_document_info (CwProject  *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT, self->path, id);
+                   _("%s: no document with id %lld"), self->path, (long long) id);
       return NULL;
     }
   g_ptr_array_add (infos, document_info_from_row (stmt));
@@ -996,7 +1024,7 @@ cw_project_lookup_document (CwProject   *self,
 
   if (id == 0)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no document '%s' (see the list of documents)", self->path, id_or_name);
+                 _("%s: no document '%s' (see the list of documents)"), self->path, id_or_name);
   return id;
 }
 
@@ -1016,7 +1044,7 @@ cw_project_get_text (CwProject  *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT, self->path, id);
+                   _("%s: no document with id %lld"), self->path, (long long) id);
       return NULL;
     }
   return g_strndup ((const char *) sqlite3_column_text (stmt, 0), sqlite3_column_bytes (stmt, 0));
@@ -1052,7 +1080,7 @@ cw_project_get_turns (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the turns");
+      _cw_project_set_db_error (self, error, _("cannot read the turns"));
       return NULL;
     }
   return g_steal_pointer (&turns);
@@ -1099,13 +1127,13 @@ cw_project_set_document_kind (CwProject       *self,
   sqlite3_bind_text (stmt, 2, cw_document_kind_to_string (kind), -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot change the document");
+      _cw_project_set_db_error (self, error, _("cannot change the document"));
       return FALSE;
     }
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT, self->path, id);
+                   _("%s: no document with id %lld"), self->path, (long long) id);
       return FALSE;
     }
   return TRUE;
@@ -1127,7 +1155,7 @@ _cw_project_index_new_documents (CwProject  *self,
   sqlite3_bind_int64 (stmt, 1, first_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot index the documents");
+      _cw_project_set_db_error (self, error, _("cannot index the documents"));
       return FALSE;
     }
   return TRUE;
@@ -1168,7 +1196,7 @@ load_names (CwProject   *self,
     g_hash_table_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the documents");
+      _cw_project_set_db_error (self, error, _("cannot read the documents"));
       return FALSE;
     }
   return TRUE;
@@ -1213,7 +1241,7 @@ step_done (CwProject    *self,
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot store the document");
+      _cw_project_set_db_error (self, error, _("cannot store the document"));
       return FALSE;
     }
   return TRUE;

@@ -29,7 +29,7 @@ typedef enum
 } CwProjectError;
 
 /* The schema version this build writes and reads (PRAGMA user_version). */
-#define CW_PROJECT_SCHEMA_VERSION 4
+#define CW_PROJECT_SCHEMA_VERSION 5
 /* PRAGMA application_id: "CWRK" */
 #define CW_PROJECT_APPLICATION_ID 0x4357524B
 

@@ -3825,7 +3825,7 @@ producer_deliver (CwXmlTree  *tree,
     item->tree = tree;
   if (!producer_push (pr, item))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
       return FALSE;
     }
   return TRUE;

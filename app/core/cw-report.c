@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <libxml/xmlwriter.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-report.h"
 
@@ -41,7 +42,7 @@ write_atomically (GFile         *file,
   if (parent == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                   "Cannot write “%s”: not a file name", basename);
+                   _("Cannot write “%s”: not a file name"), basename);
       return FALSE;
     }
 
@@ -283,8 +284,10 @@ xml_finish (Xml         *xml,
   /* Freeing the writer flushes it into the buffer. */
   g_clear_pointer (&xml->writer, xmlFreeTextWriter);
   if (xml->failed)
+    /* Translators: %s names a part of the ODF file: content, styles,
+     * metadata or manifest (left in English). */
     g_set_error (error, CW_REPORT_ERROR, CW_REPORT_ERROR_FAILED,
-                 "Could not write the report’s %s", part);
+                 _("Could not write the report’s %s"), part);
   else
     bytes = g_bytes_new (xmlBufferContent (xml->buffer), (gsize) xmlBufferLength (xml->buffer));
   g_clear_pointer (&xml->buffer, xmlBufferFree);
@@ -444,7 +447,8 @@ build_content (GPtrArray   *segments,
       write_paragraph (&xml, "Segment_20_text", segment->text);
       if (segment->memo != NULL && segment->memo[0] != '\0')
         {
-          g_autofree char *memo = g_strconcat ("Memo: ", segment->memo, NULL);
+          /* Translators: a coded segment's memo in a report. */
+          g_autofree char *memo = g_strdup_printf (_("Memo: %s"), segment->memo);
 
           write_paragraph (&xml, "Segment_20_memo", memo);
         }
@@ -467,23 +471,23 @@ typedef struct
 /* Named styles, so that a researcher can restyle the whole report in
  * Writer by editing one style. */
 static const ParagraphStyle paragraph_styles[] = {
-  { "Title", "Title",
+  { "Title", NC_("report style", "Title"),
     { "fo:margin-top", "0cm", "fo:margin-bottom", "0.2cm", NULL },
     { "fo:font-size", "20pt", "fo:font-weight", "bold", NULL } },
-  { "Subtitle", "Subtitle",
+  { "Subtitle", NC_("report style", "Subtitle"),
     { "fo:margin-bottom", "0.1cm", NULL },
     { "fo:font-size", "13pt", "fo:color", "#3d3846", NULL } },
-  { "Report_20_date", "Report date",
+  { "Report_20_date", NC_("report style", "Report date"),
     { "fo:margin-bottom", "0.6cm", NULL },
     { "fo:font-size", "9pt", "fo:color", "#77767b", NULL } },
-  { "Segment_20_header", "Segment header",
+  { "Segment_20_header", NC_("report style", "Segment header"),
     { "fo:margin-top", "0.45cm", "fo:margin-bottom", "0.1cm", "fo:keep-with-next", "always", NULL },
     { "fo:font-size", "9pt", "fo:font-weight", "bold", "fo:color", "#5e5c64", NULL } },
-  { "Segment_20_text", "Segment text",
+  { "Segment_20_text", NC_("report style", "Segment text"),
     { "fo:margin-left", "0.6cm", "fo:margin-right", "0.6cm", "fo:padding-left", "0.25cm",
       "fo:border-left", "0.06cm solid #c0bfbc", NULL },
     { "fo:font-style", "italic", NULL } },
-  { "Segment_20_memo", "Segment memo",
+  { "Segment_20_memo", NC_("report style", "Segment memo"),
     { "fo:margin-left", "0.6cm", "fo:margin-top", "0.1cm", NULL },
     { "fo:font-size", "9pt", "fo:color", "#5e5c64", NULL } },
 };
@@ -537,7 +541,8 @@ build_styles (GError **error)
 
       xml_start (&xml, "style:style");
       xml_attr (&xml, "style:name", style->name);
-      xml_attr (&xml, "style:display-name", style->display_name);
+      /* Writer lists the styles by these names. */
+      xml_attr (&xml, "style:display-name", g_dpgettext2 (GETTEXT_PACKAGE, "report style", style->display_name));
       xml_attr (&xml, "style:family", "paragraph");
       xml_attr (&xml, "style:parent-style-name", "Standard");
       write_properties (&xml, "style:paragraph-properties", style->paragraph);
@@ -723,7 +728,7 @@ build_zip (const ZipEntry  *entries,
       packed_size = g_bytes_get_size (packed);
       if (size >= G_MAXUINT32 || packed_size >= G_MAXUINT32 || (guint64) out->len + packed_size >= G_MAXUINT32)
         {
-          g_set_error (error, CW_REPORT_ERROR, CW_REPORT_ERROR_FAILED, "The report is too large");
+          g_set_error (error, CW_REPORT_ERROR, CW_REPORT_ERROR_FAILED, _("The report is too large"));
           return NULL;
         }
 

@@ -243,7 +243,7 @@ code_map_load (CwProject  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return NULL;
     }
   for (guint i = 0; i < map->codes->len; i++)
@@ -413,7 +413,7 @@ turn_index_load (TurnIndex  *ti,
   sqlite3_reset (ti->speakers_stmt);
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (ti->project, error, "cannot read the speakers");
+      _cw_project_set_db_error (ti->project, error, _("cannot read the speakers"));
       return FALSE;
     }
 
@@ -469,7 +469,7 @@ turn_index_check (TurnIndex  *ti,
 {
   if (!ti->failed)
     return TRUE;
-  _cw_project_set_db_error (ti->project, error, "cannot read the turns");
+  _cw_project_set_db_error (ti->project, error, _("cannot read the turns"));
   return FALSE;
 }
 
@@ -606,7 +606,7 @@ case_map_load (CaseMap    *cm,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (project, error, "cannot read the case links");
+      _cw_project_set_db_error (project, error, _("cannot read the case links"));
       return FALSE;
     }
   return TRUE;
@@ -684,11 +684,11 @@ text_index_load (TextIndex  *ti,
       break;
     case SQLITE_DONE:
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT,
-                   cw_project_get_path (ti->project), document_id);
+                   _("%s: no document with id %lld"),
+                   cw_project_get_path (ti->project), (long long) document_id);
       return FALSE;
     default:
-      _cw_project_set_db_error (ti->project, error, "cannot read the document");
+      _cw_project_set_db_error (ti->project, error, _("cannot read the document"));
       return FALSE;
     }
   /* The pointer stays valid until the statement is stepped or reset. */
@@ -1149,7 +1149,7 @@ fetch_segments (CwProject               *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       turn_index_clear (&turns);
       case_map_clear (&cases);
       return NULL;
@@ -1396,7 +1396,7 @@ query_roots (CwProject               *self,
       if (!g_hash_table_contains (map->by_id, &id))
         {
           g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                       "%s: no code with id %" G_GINT64_FORMAT, cw_project_get_path (self), id);
+                       _("%s: no code with id %lld"), cw_project_get_path (self), (long long) id);
           return NULL;
         }
     }
@@ -1411,14 +1411,14 @@ check_query (CwProject               *self,
   if (query->kind >= CW_N_DOCUMENT_KINDS || query->kind < -1)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: no document kind %d", cw_project_get_path (self), query->kind);
+                   _("%s: no document kind %d"), cw_project_get_path (self), query->kind);
       return FALSE;
     }
   if (query->combine != CW_COMBINE_OR && query->combine != CW_COMBINE_AND &&
       query->combine != CW_COMBINE_NOT)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: no way to combine codes numbered %d", cw_project_get_path (self), query->combine);
+                   _("%s: no way to combine codes numbered %d"), cw_project_get_path (self), query->combine);
       return FALSE;
     }
   return TRUE;
@@ -1562,7 +1562,7 @@ _cw_project_coding_cases (CwProject     *self,
   case_map_clear (&cases);
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the codings");
+      _cw_project_set_db_error (self, error, _("cannot read the codings"));
       turn_index_clear (&turns);
       return NULL;
     }
@@ -1674,16 +1674,16 @@ check_codable (CwProject  *self,
       break;
     case SQLITE_DONE:
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no code with id %" G_GINT64_FORMAT, cw_project_get_path (self), code_id);
+                   _("%s: no code with id %lld"), cw_project_get_path (self), (long long) code_id);
       return FALSE;
     default:
-      _cw_project_set_db_error (self, error, "cannot read the codebook");
+      _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       return FALSE;
     }
   if (sqlite3_column_int (stmt, 0) == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: “%s” is a category and cannot be applied; choose one of its codes",
+                   _("%s: “%s” is a category and cannot be applied; choose one of its codes"),
                    cw_project_get_path (self), (const char *) sqlite3_column_text (stmt, 1));
       return FALSE;
     }
@@ -1709,9 +1709,9 @@ check_document (CwProject  *self,
     return TRUE;
   if (rc == SQLITE_DONE)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                 "%s: no document with id %" G_GINT64_FORMAT, cw_project_get_path (self), document_id);
+                 _("%s: no document with id %lld"), cw_project_get_path (self), (long long) document_id);
   else
-    _cw_project_set_db_error (self, error, "cannot read the documents");
+    _cw_project_set_db_error (self, error, _("cannot read the documents"));
   return FALSE;
 }
 
@@ -1760,7 +1760,7 @@ inserter_init (Inserter    *ins,
   sqlite3_bind_text (ensure, 3, ins->created_at, -1, SQLITE_STATIC);
   if (sqlite3_step (ensure) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (project, error, "cannot add the coder");
+      _cw_project_set_db_error (project, error, _("cannot add the coder"));
       return FALSE;
     }
   lookup = _cw_project_prepare (project, "SELECT id FROM coders WHERE name = ?1", error);
@@ -1769,7 +1769,7 @@ inserter_init (Inserter    *ins,
   sqlite3_bind_text (lookup, 1, coder, -1, SQLITE_STATIC);
   if (sqlite3_step (lookup) != SQLITE_ROW)
     {
-      _cw_project_set_db_error (project, error, "cannot read the coders");
+      _cw_project_set_db_error (project, error, _("cannot read the coders"));
       return FALSE;
     }
   ins->coder_id = sqlite3_column_int64 (lookup, 0);
@@ -1806,7 +1806,7 @@ inserter_add (Inserter  *ins,
   sqlite3_bind_text (ins->insert, 7, ins->created_at, -1, SQLITE_STATIC);
   if (sqlite3_step (ins->insert) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (ins->project, error, "cannot add the coding");
+      _cw_project_set_db_error (ins->project, error, _("cannot add the coding"));
       sqlite3_reset (ins->insert);
       return FALSE;
     }
@@ -1869,7 +1869,7 @@ cw_project_autocode_speaker (CwProject     *self,
   if (folded == NULL || *folded == '\0')
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: which speaker? The name is empty", cw_project_get_path (self));
+                   _("%s: which speaker? The name is empty"), cw_project_get_path (self));
       return -1;
     }
   if (!check_codable (self, code_id, error) || !check_document (self, document_id, error))
@@ -1896,14 +1896,15 @@ cw_project_autocode_speaker (CwProject     *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (self, error, "cannot read the speakers");
+      _cw_project_set_db_error (self, error, _("cannot read the speakers"));
       return -1;
     }
   if (matches->len == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no speaker or role “%s”%s", cw_project_get_path (self), speaker,
-                   document_id != 0 ? " in this document" : "");
+                   document_id != 0 ? _("%s: no speaker or role “%s” in this document")
+                                    : _("%s: no speaker or role “%s”"),
+                   cw_project_get_path (self), speaker);
       return -1;
     }
 
@@ -1937,7 +1938,7 @@ cw_project_autocode_speaker (CwProject     *self,
           goto failed;
       if (rc != SQLITE_DONE)
         {
-          _cw_project_set_db_error (self, error, "cannot read the turns");
+          _cw_project_set_db_error (self, error, _("cannot read the turns"));
           goto failed;
         }
     }
@@ -2043,7 +2044,7 @@ cw_project_autocode_search (CwProject        *self,
   if (scope != CW_AUTOCODE_HIT && scope != CW_AUTOCODE_SENTENCE && scope != CW_AUTOCODE_TURN)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "%s: no autocoding scope numbered %d", cw_project_get_path (self), scope);
+                   _("%s: no autocoding scope numbered %d"), cw_project_get_path (self), scope);
       return -1;
     }
   if (!check_codable (self, code_id, error) || !check_document (self, document_id, error))

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "cw-project-private.h"
 
@@ -173,7 +174,7 @@ _cw_search_register (sqlite3  *db,
       api->xCreateFunction (api, "cw_hits", NULL, cw_hits_function, NULL) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "this SQLite has no full-text search (FTS5)");
+                   _("this SQLite has no full-text search (FTS5)"));
       return FALSE;
     }
   return TRUE;
@@ -212,7 +213,7 @@ build_match_expression (const char  *query,
   if (!g_utf8_validate (query, -1, NULL))
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "the search is not valid UTF-8");
+                   _("the search is not valid UTF-8"));
       return NULL;
     }
 
@@ -263,8 +264,9 @@ build_match_expression (const char  *query,
             {
               if (expect_term)
                 {
+                  /* Translators: %s is the operator as typed: AND, OR or NOT. */
                   g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                               "the search cannot start with %s, or have two operators in a row", word);
+                               _("the search cannot start with %s, or have two operators in a row"), word);
                   return NULL;
                 }
               g_string_append_printf (out, " %s ", word);
@@ -297,13 +299,13 @@ build_match_expression (const char  *query,
   if (terms == 0)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "the search has no words to look for");
+                   _("the search has no words to look for"));
       return NULL;
     }
   if (expect_term)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                   "the search cannot end with an operator");
+                   _("the search cannot end with an operator"));
       return NULL;
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -460,9 +462,9 @@ cw_project_search (CwProject     *self,
     {
       if (sqlite3_errcode (db) == SQLITE_ERROR)
         g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID,
-                     "%s: cannot search for '%s': %s", cw_project_get_path (self), query, sqlite3_errmsg (db));
+                     _("%s: cannot search for '%s': %s"), cw_project_get_path (self), query, sqlite3_errmsg (db));
       else
-        _cw_project_set_db_error (self, error, "cannot search");
+        _cw_project_set_db_error (self, error, _("cannot search"));
       return NULL;
     }
 

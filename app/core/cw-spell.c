@@ -1136,7 +1136,7 @@ change_word (CwProject   *project,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (project, error, "word list");
+      _cw_project_set_db_error (project, error, _("word list"));
       return FALSE;
     }
   changes = sqlite3_changes (_cw_project_get_db (project));
@@ -1215,7 +1215,7 @@ read_words (CwProject  *project,
     }
   if (rc != SQLITE_DONE)
     {
-      _cw_project_set_db_error (project, error, "word list");
+      _cw_project_set_db_error (project, error, _("word list"));
       return NULL;
     }
   return g_steal_pointer (&words);
@@ -1284,8 +1284,8 @@ cw_project_get_document_language (CwProject  *project,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT,
-                   cw_project_get_path (project), document_id);
+                   _("%s: no document with id %lld"),
+                   cw_project_get_path (project), (long long) document_id);
       return NULL;
     }
   stored = (const char *) sqlite3_column_text (stmt, 0);
@@ -1330,8 +1330,8 @@ cw_project_set_document_language (CwProject   *project,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                   "%s: no document with id %" G_GINT64_FORMAT,
-                   cw_project_get_path (project), document_id);
+                   _("%s: no document with id %lld"),
+                   cw_project_get_path (project), (long long) document_id);
       return FALSE;
     }
   if (sqlite3_column_int (stmt, 0))
@@ -1345,7 +1345,7 @@ cw_project_set_document_language (CwProject   *project,
   sqlite3_bind_text (stmt, 2, languages[idx].code, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cw_project_set_db_error (project, error, "document language");
+      _cw_project_set_db_error (project, error, _("document language"));
       return FALSE;
     }
   g_clear_pointer (&stmt, _cw_statement_release);

@@ -279,7 +279,7 @@ on_build_end (void          *ctx,
   if (!state->deliver (tree, depth, state->user_data, &state->stop_error))
     {
       if (state->stop_error == NULL)
-        g_set_error_literal (&state->stop_error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+        g_set_error_literal (&state->stop_error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
       xmlStopParser (ctxt);
     }
 }

@@ -12,4 +12,11 @@ void _cw_application_import_project (CwApplication *self,
                                      GFile         *qdpx,
                                      GFile         *target);
 
+/* What opening an encrypted copy does once the decrypted project's file
+ * is chosen: asks the passphrase in a free window (again after a wrong
+ * one), decrypts in a worker, then shows the project there. */
+void _cw_application_open_encrypted (CwApplication *self,
+                                     GFile         *encrypted,
+                                     GFile         *target);
+
 G_END_DECLS

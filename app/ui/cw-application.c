@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "cw-application-private.h"
+#include "cw-crypt.h"
+#include "cw-passphrase-dialog.h"
 #include "cw-window-private.h"
 
 struct _CwApplication
@@ -41,13 +43,138 @@ get_active_window (CwApplication *self)
   return get_free_window (self);
 }
 
+/* Opening an encrypted copy (issue 10): where the decrypted project goes,
+ * then its passphrase (asked again after a wrong one), then the project. */
+
+typedef struct
+{
+  CwWindow *window; /* owned */
+  GFile    *target;
+} Decrypted;
+
+static void
+decrypted_free (Decrypted *decrypted)
+{
+  g_object_unref (decrypted->window);
+  g_object_unref (decrypted->target);
+  g_free (decrypted);
+}
+
+static void
+decrypted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Decrypted *decrypted = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cw_passphrase_dialog_decrypt_finish (result, &error) ||
+      !cw_window_open_file (decrypted->window, decrypted->target, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_window_show_error (decrypted->window, error->message);
+    }
+  decrypted_free (decrypted);
+}
+
+void
+_cw_application_open_encrypted (CwApplication *self,
+                                GFile         *encrypted,
+                                GFile         *target)
+{
+  Decrypted *decrypted;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (encrypted));
+  g_return_if_fail (G_IS_FILE (target));
+
+  decrypted = g_new0 (Decrypted, 1);
+  decrypted->window = g_object_ref (get_free_window (self));
+  decrypted->target = g_object_ref (target);
+  gtk_window_present (GTK_WINDOW (decrypted->window));
+  cw_passphrase_dialog_decrypt_async (GTK_WINDOW (decrypted->window), encrypted, target, NULL,
+                                      decrypted_cb, decrypted);
+}
+
+static GtkFileFilter *project_filter (void);
+static void remember_folder (GFile *file);
+
+static void
+decrypt_target_response_cb (GtkNativeDialog *dialog,
+                            int              response,
+                            gpointer         user_data)
+{
+  CwApplication *self = user_data;
+  GFile *encrypted = g_object_get_data (G_OBJECT (dialog), "encrypted");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        {
+          g_autofree char *full = g_str_has_suffix (path, ".codewerk") ? g_strdup (path)
+                                                                       : g_strconcat (path, ".codewerk", NULL);
+          g_autoptr(GFile) target = g_file_new_for_path (full);
+
+          remember_folder (target);
+          _cw_application_open_encrypted (self, encrypted, target);
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+open_encrypted (CwApplication *self,
+                GFile         *encrypted)
+{
+  g_autoptr(GtkFileFilter) filter = project_filter ();
+  g_autoptr(GFile) folder = g_file_get_parent (encrypted);
+  g_autofree char *name = g_file_get_basename (encrypted);
+  GtkFileChooserNative *chooser;
+
+  /* NAME.codewerk-enc becomes NAME.codewerk, next to it. */
+  if (g_str_has_suffix (name, "-enc"))
+    name[strlen (name) - strlen ("-enc")] = '\0';
+  else
+    {
+      char *with = g_strconcat (name, ".codewerk", NULL);
+
+      g_free (name);
+      name = with;
+    }
+
+  chooser = gtk_file_chooser_native_new (_("Save the Decrypted Project"),
+                                         gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "encrypted", g_object_ref (encrypted), g_object_unref);
+  g_signal_connect (chooser, "response", G_CALLBACK (decrypt_target_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 open_file (CwApplication *self,
            GFile         *file)
 {
-  CwWindow *window = get_free_window (self);
+  CwWindow *window;
   g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
 
+  if (path != NULL && cw_crypt_is_encrypted (path))
+    {
+      open_encrypted (self, file);
+      return;
+    }
+
+  window = get_free_window (self);
   gtk_window_present (GTK_WINDOW (window));
   if (!cw_window_open_file (window, file, &error))
     cw_window_show_error (window, error->message);
@@ -134,6 +261,8 @@ open_action (GSimpleAction *action,
   g_autoptr(GtkFileFilter) filter = project_filter ();
   GtkFileChooserNative *chooser;
 
+  /* Encrypted copies open too (decrypted to a new file first). */
+  gtk_file_filter_add_suffix (filter, "codewerk-enc");
   chooser = gtk_file_chooser_native_new (_("Open Project"),
                                          gtk_application_get_active_window (GTK_APPLICATION (self)),
                                          GTK_FILE_CHOOSER_ACTION_OPEN,

@@ -67,11 +67,13 @@ struct _CwCodingStripes
   guint           n_lanes_shown; /* only grows per document: no reflow loop */
   guint           resize_idle;
   gboolean        dirty;
+  gboolean        can_play; /* the document has a recording to play */
 };
 
 enum {
   CODING_ACTIVATED,
   REMOVE_CODING,
+  PLAY_CODING,
   N_SIGNALS
 };
 
@@ -477,6 +479,16 @@ show_menu (CwCodingStripes *self,
   g_menu_append_item (edit, select);
   g_menu_append_item (edit, memo);
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
+  /* Hearing a fragment: from its turn's time, when there is a recording. */
+  if (self->can_play)
+    {
+      g_autoptr(GMenu) listen = g_menu_new ();
+      g_autoptr(GMenuItem) play = g_menu_item_new (_("_Play From Here"), NULL);
+
+      g_menu_item_set_action_and_target_value (play, "stripes.play-coding", g_variant_new_int64 (coding->id));
+      g_menu_append_item (listen, play);
+      g_menu_prepend_section (menu, NULL, G_MENU_MODEL (listen));
+    }
   g_menu_append_item (menu, remove);
 
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), G_MENU_MODEL (menu));
@@ -513,6 +525,24 @@ select_coding_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   g_signal_emit (widget, signals[CODING_ACTIVATED], 0, g_variant_get_int64 (parameter));
+}
+
+static void
+play_coding_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[PLAY_CODING], 0, g_variant_get_int64 (parameter));
+}
+
+void
+cw_coding_stripes_set_can_play (CwCodingStripes *self,
+                                gboolean         can_play)
+{
+  g_return_if_fail (CW_IS_CODING_STRIPES (self));
+
+  self->can_play = can_play;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "stripes.play-coding", can_play);
 }
 
 static void
@@ -631,10 +661,20 @@ cw_coding_stripes_class_init (CwCodingStripesClass *klass)
   signals[REMOVE_CODING] =
     g_signal_new ("remove-coding", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * CwCodingStripes::play-coding:
+   * @id: the coding's id
+   *
+   * The user wants to hear a coding (from its turn's time).
+   */
+  signals[PLAY_CODING] =
+    g_signal_new ("play-coding", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_install_action (widget_class, "stripes.select-coding", "x", select_coding_action);
   gtk_widget_class_install_action (widget_class, "stripes.remove-coding", "x", remove_coding_action);
   gtk_widget_class_install_action (widget_class, "stripes.memo", "x", memo_action);
+  gtk_widget_class_install_action (widget_class, "stripes.play-coding", "x", play_coding_action);
 
   gtk_widget_class_set_css_name (widget_class, "stripes");
 }
@@ -657,6 +697,8 @@ cw_coding_stripes_init (CwCodingStripes *self)
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "stripes.play-coding", FALSE);
 
   self->menu = gtk_popover_menu_new_from_model (NULL);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);

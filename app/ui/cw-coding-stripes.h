@@ -17,5 +17,9 @@ void       cw_coding_stripes_set_codings  (CwCodingStripes *self,
 /* The coding drawn as selected (0: none). */
 void       cw_coding_stripes_set_selected (CwCodingStripes *self,
                                            gint64           coding_id);
+/* Whether the menu offers "Play From Here" (::play-coding, gint64 id):
+ * the document has a recording. */
+void       cw_coding_stripes_set_can_play (CwCodingStripes *self,
+                                           gboolean         can_play);
 
 G_END_DECLS

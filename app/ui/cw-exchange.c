@@ -7,9 +7,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "cw-crypt.h"
 #include "cw-exchange.h"
+#include "cw-passphrase-dialog.h"
+#include "cw-pseudonym.h"
 #include "cw-refi.h"
 
 /* Progress, shared by the worker's reports and the task's callback. */
@@ -90,6 +96,7 @@ typedef struct
   guint                added;
   guint                matched;
   GPtrArray           *warnings;
+  char                *passphrase;   /* encrypted copy; wiped when freed */
 } Job;
 
 static void
@@ -100,6 +107,7 @@ job_free (Job *job)
   g_free (job->target_path);
   g_clear_pointer (&job->progress, progress_unref);
   g_clear_pointer (&job->warnings, g_ptr_array_unref);
+  g_clear_pointer (&job->passphrase, cw_passphrase_free);
   g_free (job);
 }
 
@@ -418,4 +426,243 @@ cw_exchange_import_project_finish (GAsyncResult  *result,
   if (warnings != NULL)
     *warnings = g_ptr_array_ref (job->warnings);
   return cw_project_open (job->target_path, error);
+}
+
+/* Privacy (issue 10) */
+
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Where to write path's new content: path itself, or (when the user chose
+ * to replace a file, which the core never does) a new name beside it that
+ * finish_target renames over it. NULL for the open project itself. */
+static char *
+begin_target (const char  *project_path,
+              const char  *path,
+              GError     **error)
+{
+  if (project_path != NULL && same_file (project_path, path))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                           _("A copy cannot replace the project it is made from: choose another name"));
+      return NULL;
+    }
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_strdup (path);
+  return g_strdup_printf ("%s.new-%08x", path, g_random_int ());
+}
+
+static gboolean
+finish_target (const char  *target,
+               const char  *path,
+               GError     **error)
+{
+  if (strcmp (target, path) == 0)
+    return TRUE;
+  if (g_rename (target, path) != 0)
+    {
+      int saved = errno;
+      g_autofree char *name = g_path_get_basename (path);
+
+      g_unlink (target);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   /* Translators: a file name, then the system's reason. */
+                   _("Could not replace “%s”: %s"), name, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_temp_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A pseudonymised copy in a private temporary folder, opened. */
+static CwProject *
+open_pseudonymised (CwProject     *project,
+                    char         **temp_dir,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *copy = NULL;
+
+  *temp_dir = g_dir_make_tmp ("codewerk-pseudonymised-XXXXXX", error);
+  if (*temp_dir == NULL)
+    return NULL;
+  copy = g_build_filename (*temp_dir, "pseudonymised.codewerk", NULL);
+  if (!cw_project_write_pseudonymised_copy (project, copy, cancellable, error))
+    return NULL;
+  return cw_project_open (copy, error);
+}
+
+static void
+export_pseudonymised_thread (GTask        *task,
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwProject) copy = NULL;
+  g_autofree char *temp_dir = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  project = cw_project_open (job->project_path, &error);
+  copy = project != NULL ? open_pseudonymised (project, &temp_dir, cancellable, &error) : NULL;
+  ok = copy != NULL &&
+       cw_refi_export_project (copy, job->file_path,
+                               job->progress != NULL ? forward_progress : NULL, job->progress,
+                               cancellable, &error);
+  g_clear_object (&copy);
+  if (temp_dir != NULL)
+    remove_temp_dir (temp_dir);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cw_exchange_export_pseudonymised_async (CwProject           *project,
+                                        GFile               *file,
+                                        CwProgressFunc       progress,
+                                        gpointer             progress_data,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (CW_IS_PROJECT (project));
+  g_return_if_fail (G_IS_FILE (file));
+
+  job = job_new (project, cw_exchange_export_pseudonymised_async, project, file,
+                 progress, progress_data, callback, user_data);
+  if (job != NULL)
+    job_run (project, cw_exchange_export_pseudonymised_async, job, cancellable, export_pseudonymised_thread);
+}
+
+gboolean
+cw_exchange_export_pseudonymised_finish (GAsyncResult  *result,
+                                         GError       **error)
+{
+  return job_finish (result, cw_exchange_export_pseudonymised_async, error);
+}
+
+static void
+write_pseudonymised_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *target = NULL;
+  GError *error = NULL;
+
+  project = cw_project_open (job->project_path, &error);
+  if (project != NULL)
+    target = begin_target (job->project_path, job->file_path, &error);
+  if (target == NULL ||
+      !cw_project_write_pseudonymised_copy (project, target, cancellable, &error) ||
+      !finish_target (target, job->file_path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cw_exchange_write_pseudonymised_async (CwProject           *project,
+                                       GFile               *file,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (CW_IS_PROJECT (project));
+  g_return_if_fail (G_IS_FILE (file));
+
+  job = job_new (project, cw_exchange_write_pseudonymised_async, project, file,
+                 NULL, NULL, callback, user_data);
+  if (job != NULL)
+    job_run (project, cw_exchange_write_pseudonymised_async, job, cancellable, write_pseudonymised_thread);
+}
+
+gboolean
+cw_exchange_write_pseudonymised_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  return job_finish (result, cw_exchange_write_pseudonymised_async, error);
+}
+
+static void
+write_encrypted_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *target = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  project = cw_project_open (job->project_path, &error);
+  if (project != NULL)
+    target = begin_target (job->project_path, job->file_path, &error);
+  ok = target != NULL && cw_project_write_encrypted (project, target, job->passphrase, cancellable, &error);
+  /* Done with it: not kept until the window reads the result. */
+  g_clear_pointer (&job->passphrase, cw_passphrase_free);
+  if (!ok || !finish_target (target, job->file_path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cw_exchange_write_encrypted_async (CwProject           *project,
+                                   GFile               *file,
+                                   const char          *passphrase,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (CW_IS_PROJECT (project));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (passphrase != NULL);
+
+  job = job_new (project, cw_exchange_write_encrypted_async, project, file,
+                 NULL, NULL, callback, user_data);
+  if (job == NULL)
+    return;
+  job->passphrase = g_strdup (passphrase);
+  job_run (project, cw_exchange_write_encrypted_async, job, cancellable, write_encrypted_thread);
+}
+
+gboolean
+cw_exchange_write_encrypted_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  return job_finish (result, cw_exchange_write_encrypted_async, error);
 }

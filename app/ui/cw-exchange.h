@@ -58,4 +58,40 @@ CwProject *cw_exchange_import_project_finish  (GAsyncResult         *result,
                                                GPtrArray           **warnings,
                                                GError              **error);
 
+/* Issue 10: privacy. Each writes a new file (replacing one the user chose
+ * to replace, never the open project itself) from a worker's own
+ * connection. */
+
+/* The project as a .qdpx written from a pseudonymised temporary copy: no
+ * real name of the table is in it. */
+void       cw_exchange_export_pseudonymised_async  (CwProject            *project,
+                                                    GFile                *file,
+                                                    CwProgressFunc        progress,
+                                                    gpointer              progress_data,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean   cw_exchange_export_pseudonymised_finish (GAsyncResult         *result,
+                                                    GError              **error);
+
+/* A pseudonymised copy of the whole project (cw-pseudonym.h). */
+void       cw_exchange_write_pseudonymised_async   (CwProject            *project,
+                                                    GFile                *file,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean   cw_exchange_write_pseudonymised_finish  (GAsyncResult         *result,
+                                                    GError              **error);
+
+/* An encrypted copy (cw-crypt.h). The job keeps its own copy of
+ * passphrase and overwrites it once the copy is written. */
+void       cw_exchange_write_encrypted_async       (CwProject            *project,
+                                                    GFile                *file,
+                                                    const char           *passphrase,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean   cw_exchange_write_encrypted_finish      (GAsyncResult         *result,
+                                                    GError              **error);
+
 G_END_DECLS

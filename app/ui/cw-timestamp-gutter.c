@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "cw-timestamp-gutter.h"
 #include "cw-types.h"
 
@@ -21,7 +23,15 @@ struct _CwTimestampGutter
 
   /* owned */
   GPtrArray     *turns;
+  gboolean       clickable; /* there is a recording: a time plays from there */
 };
+
+enum {
+  TIME_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CwTimestampGutter, cw_timestamp_gutter, GTK_TYPE_WIDGET)
 
@@ -162,6 +172,88 @@ cw_timestamp_gutter_snapshot (GtkWidget   *widget,
     }
 }
 
+/* The first turn with a time on the line at y (the gutter's coordinates):
+ * its index, or -1. */
+static int
+turn_at_y (CwTimestampGutter *self,
+           double             y)
+{
+  GtkTextIter line_start, line_end;
+  int buffer_y;
+  gint64 start, end;
+
+  if (self->view == NULL || self->turns == NULL || self->turns->len == 0)
+    return -1;
+
+  gtk_text_view_window_to_buffer_coords (self->view, GTK_TEXT_WINDOW_LEFT, 0, (int) y, NULL, &buffer_y);
+  gtk_text_view_get_line_at_y (self->view, &line_start, buffer_y, NULL);
+  gtk_text_iter_set_line_offset (&line_start, 0);
+  line_end = line_start;
+  if (!gtk_text_iter_ends_line (&line_end))
+    gtk_text_iter_forward_to_line_end (&line_end);
+  start = gtk_text_iter_get_offset (&line_start);
+  end = gtk_text_iter_get_offset (&line_end);
+
+  for (guint i = find_turn (self->turns, start); i < self->turns->len; i++)
+    {
+      const CwTurn *turn = g_ptr_array_index (self->turns, i);
+
+      if (turn->start > end)
+        break;
+      if (turn->time >= 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+gboolean
+cw_timestamp_gutter_activate_at (CwTimestampGutter *self,
+                                 double             y)
+{
+  const CwTurn *turn;
+  int index;
+
+  g_return_val_if_fail (CW_IS_TIMESTAMP_GUTTER (self), FALSE);
+
+  if (!self->clickable || (index = turn_at_y (self, y)) < 0)
+    return FALSE;
+  turn = g_ptr_array_index (self->turns, index);
+  g_signal_emit (self, signals[TIME_ACTIVATED], 0, (guint) index, turn->time);
+  return TRUE;
+}
+
+static void
+pressed_cb (CwTimestampGutter *self,
+            int                n_press,
+            double             x,
+            double             y,
+            GtkGestureClick   *gesture)
+{
+  if (cw_timestamp_gutter_activate_at (self, y))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+motion_cb (CwTimestampGutter *self,
+           double             x,
+           double             y)
+{
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   self->clickable && turn_at_y (self, y) >= 0 ? "pointer" : NULL);
+}
+
+void
+cw_timestamp_gutter_set_clickable (CwTimestampGutter *self,
+                                   gboolean           clickable)
+{
+  g_return_if_fail (CW_IS_TIMESTAMP_GUTTER (self));
+
+  self->clickable = clickable;
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), clickable ? _("Click a time to play from there") : NULL);
+  if (!clickable)
+    gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
 static void
 queue_draw_cb (CwTimestampGutter *self)
 {
@@ -233,12 +325,32 @@ cw_timestamp_gutter_class_init (CwTimestampGutterClass *klass)
   widget_class->measure = cw_timestamp_gutter_measure;
   widget_class->snapshot = cw_timestamp_gutter_snapshot;
 
+  /**
+   * CwTimestampGutter::time-activated:
+   * @turn: the turn's index
+   * @seconds: its time
+   *
+   * A time was clicked: play from there.
+   */
+  signals[TIME_ACTIVATED] =
+    g_signal_new ("time-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_DOUBLE);
+
   gtk_widget_class_set_css_name (widget_class, "timestamps");
 }
 
 static void
 cw_timestamp_gutter_init (CwTimestampGutter *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (motion_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
   gtk_widget_add_css_class (GTK_WIDGET (self), "cw-timestamps");
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cw-coding-stripes.h"
+#include "cw-timestamp-gutter.h"
 #include "cw-transcript-view.h"
 
 G_BEGIN_DECLS
@@ -44,5 +45,10 @@ GtkPopover      *_cw_transcript_view_open_spell_menu  (CwTranscriptView *self,
 gboolean         _cw_transcript_view_is_checking_spelling (CwTranscriptView *self);
 /* TRUE while the spelling menu waits for its suggestions. */
 gboolean         _cw_transcript_view_is_suggesting (CwTranscriptView *self);
+/* Playing: the index of the highlighted turn (-1: none), its tag, and
+ * the gutter of times. */
+int                _cw_transcript_view_get_playing_turn (CwTranscriptView *self);
+GtkTextTag        *_cw_transcript_view_get_playing_tag  (CwTranscriptView *self);
+CwTimestampGutter *_cw_transcript_view_get_gutter       (CwTranscriptView *self);
 
 G_END_DECLS

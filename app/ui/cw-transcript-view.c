@@ -21,6 +21,7 @@
 #include "cw-coding.h"
 #include "cw-coding-stripes.h"
 #include "cw-edit.h"
+#include "cw-media.h"
 #include "cw-spell.h"
 #include "cw-speaker-color.h"
 #include "cw-timestamp-gutter.h"
@@ -90,6 +91,15 @@ struct _CwTranscriptView
   char          *menu_word;
   GCancellable  *suggest_cancellable; /* suggestions on their way */
   Range          menu_range;
+
+  /* Playing the recording */
+  GtkTextTag    *playing_tag;  /* the turn being heard */
+  int            playing_turn; /* its index, -1: none */
+  Range          playing_range;
+  GtkAdjustment *follow_adjustment;
+  guint          following;    /* > 0: the view itself scrolls to the turn */
+  gint64         user_scrolled_at; /* monotonic time of a scroll not ours */
+  gint64         loaded_at;    /* monotonic time the document was shown */
 };
 
 enum {
@@ -107,6 +117,7 @@ enum {
   REMOVE_CODING,
   MESSAGE,
   UNDOABLE_MESSAGE,
+  PLAY_REQUESTED,
   N_SIGNALS
 };
 
@@ -171,6 +182,16 @@ update_colors (CwTranscriptView *self)
 
       gdk_rgba_parse (&red, dark ? "#ff7b63" : "#e01b24");
       g_object_set (self->spell_tag, "underline-rgba", &red, NULL);
+    }
+
+  /* The turn being heard: a quiet wash of the accent colour, under the
+   * codings' colours, readable on either background. */
+  if (self->playing_tag != NULL)
+    {
+      GdkRGBA wash;
+
+      gdk_rgba_parse (&wash, dark ? "rgba(120,174,237,0.16)" : "rgba(53,132,228,0.12)");
+      g_object_set (self->playing_tag, "paragraph-background-rgba", &wash, NULL);
     }
 
   if (self->match_tag != NULL)
@@ -357,6 +378,10 @@ cw_transcript_view_set_document (CwTranscriptView *self,
   self->spell_tag = gtk_text_buffer_create_tag (buffer, "misspelled",
                                                 "underline", PANGO_UNDERLINE_ERROR,
                                                 NULL);
+  self->playing_tag = gtk_text_buffer_create_tag (buffer, "playing-turn", NULL);
+  self->playing_turn = -1;
+  self->playing_range = (Range) { -1, -1 };
+  self->loaded_at = g_get_monotonic_time ();
   g_signal_connect_object (buffer, "mark-set", G_CALLBACK (mark_set_cb), self, G_CONNECT_SWAPPED);
   /* Before the buffer's own handlers: every change goes through the core
    * first, and is refused when the core refuses it. */
@@ -2326,6 +2351,9 @@ reload_text (CwTranscriptView *self,
   self->applying++;
   gtk_text_buffer_set_text (buffer, text, -1);
   self->applying--;
+  /* The highlight of the turn being heard went with the old text. */
+  self->playing_turn = -1;
+  self->playing_range = (Range) { -1, -1 };
 
   g_free (self->document->text);
   self->document->text = text;
@@ -2381,13 +2409,17 @@ document_text_changed_cb (CwTranscriptView *self,
     reload_text (self, g_steal_pointer (&stored));
 }
 
-/* The project word list may have grown elsewhere (another window). */
+static void refresh_turn_times (CwTranscriptView *self);
+
+/* The project word list may have grown elsewhere (another window); a
+ * turn's time may have been set. */
 static void
 project_changed_cb (CwTranscriptView *self)
 {
   if (self->own_edit > 0)
     return;
   refresh_word_set (self);
+  refresh_turn_times (self);
 }
 
 void
@@ -2572,6 +2604,230 @@ _cw_transcript_view_get_coding_tag_at (CwTranscriptView *self,
   return NULL;
 }
 
+/* Playing the recording
+ *
+ * The window tells the view where the recording is; the view highlights
+ * the turn being spoken then and keeps it on screen, unless the user
+ * scrolled elsewhere a moment ago (then reading wins). */
+
+#define FOLLOW_PAUSE_US (5 * G_USEC_PER_SEC) /* after a scroll of the user's own */
+#define SETTLE_US (G_USEC_PER_SEC)            /* a new document's layout settling */
+
+static void
+follow_value_changed_cb (CwTranscriptView *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  /* A fresh document moves while it is laid out: that is no one's scroll. */
+  if (self->following > 0 || now - self->loaded_at < SETTLE_US)
+    return;
+  self->user_scrolled_at = now;
+}
+
+static void
+follow_adjustment_cb (CwTranscriptView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+
+  if (self->follow_adjustment == adjustment)
+    return;
+  if (self->follow_adjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->follow_adjustment, follow_value_changed_cb, self);
+  g_set_object (&self->follow_adjustment, adjustment);
+  if (adjustment != NULL)
+    g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (follow_value_changed_cb), self);
+}
+
+/* Keeps the turn being heard on screen: when it is not, it moves to a
+ * fifth of the way down, so that what follows is in view too. */
+static void
+follow_playing_turn (CwTranscriptView *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkAdjustment *adjustment = self->follow_adjustment;
+  GtkTextIter start, end;
+  GdkRectangle visible, first, last;
+  double target;
+
+  if (adjustment == NULL || self->playing_range.start < 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (self->user_scrolled_at != 0 && g_get_monotonic_time () - self->user_scrolled_at < FOLLOW_PAUSE_US)
+    return;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) self->playing_range.start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) self->playing_range.end);
+  gtk_text_view_get_iter_location (view, &start, &first);
+  gtk_text_view_get_iter_location (view, &end, &last);
+  gtk_text_view_get_visible_rect (view, &visible);
+  if (visible.height <= 0)
+    return;
+
+  /* On screen: its start, and its end too unless it is longer than the
+   * screen and already starts in the upper half. */
+  if (first.y >= visible.y && first.y + first.height <= visible.y + visible.height &&
+      (last.y + last.height <= visible.y + visible.height || first.y <= visible.y + visible.height / 2))
+    return;
+
+  target = gtk_adjustment_get_value (adjustment) + (first.y - visible.y) - visible.height * 0.2;
+  target = CLAMP (target, gtk_adjustment_get_lower (adjustment),
+                  MAX (gtk_adjustment_get_lower (adjustment),
+                       gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment)));
+  self->following++;
+  gtk_adjustment_set_value (adjustment, target);
+  self->following--;
+}
+
+void
+cw_transcript_view_set_play_position (CwTranscriptView *self,
+                                      double            seconds)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  Range range = { -1, -1 };
+  int index = -1;
+
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+
+  if (self->document != NULL && self->document->turns != NULL && seconds >= 0)
+    index = cw_turns_index_at_time (self->document->turns, seconds);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  if (index >= 0)
+    {
+      const CwTurn *turn = g_ptr_array_index (self->document->turns, index);
+
+      /* From the start of its line, so that the speaker's label is in it. */
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) turn->start);
+      gtk_text_iter_set_line_offset (&start, 0);
+      range.start = gtk_text_iter_get_offset (&start);
+      range.end = MAX (turn->end, range.start);
+    }
+
+  if (index != self->playing_turn || range.start != self->playing_range.start ||
+      range.end != self->playing_range.end)
+    {
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_remove_tag (buffer, self->playing_tag, &start, &end);
+      if (range.start >= 0)
+        {
+          gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) range.start);
+          gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) range.end);
+          gtk_text_buffer_apply_tag (buffer, self->playing_tag, &start, &end);
+        }
+      self->playing_turn = index;
+      self->playing_range = range;
+    }
+
+  follow_playing_turn (self);
+}
+
+int
+cw_transcript_view_get_turn_at_cursor (CwTranscriptView *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+
+  g_return_val_if_fail (CW_IS_TRANSCRIPT_VIEW (self), -1);
+
+  if (self->document == NULL || self->document->turns == NULL)
+    return -1;
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  return cw_turns_index_at_offset (self->document->turns, gtk_text_iter_get_offset (&iter));
+}
+
+void
+cw_transcript_view_set_can_play (CwTranscriptView *self,
+                                 gboolean          can_play)
+{
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+
+  cw_timestamp_gutter_set_clickable (CW_TIMESTAMP_GUTTER (self->gutter), can_play);
+  cw_coding_stripes_set_can_play (CW_CODING_STRIPES (self->stripes), can_play);
+}
+
+static void
+time_activated_cb (CwTranscriptView *self,
+                   guint             turn,
+                   double            seconds)
+{
+  g_signal_emit (self, signals[PLAY_REQUESTED], 0, seconds);
+}
+
+static void
+play_coding_cb (CwTranscriptView *self,
+                gint64            coding_id)
+{
+  const CwCoding *coding = find_coding (self, coding_id);
+  double seconds;
+
+  if (coding == NULL || self->document == NULL || self->document->turns == NULL)
+    return;
+
+  seconds = cw_turns_time_at_offset (self->document->turns, coding->start);
+  if (seconds < 0)
+    {
+      g_signal_emit (self, signals[MESSAGE], 0,
+                     _("No time is known for this passage: set its turn’s time with F8 while listening"));
+      return;
+    }
+  g_signal_emit (self, signals[PLAY_REQUESTED], 0, seconds);
+}
+
+/* A turn's time set or cleared (F8, its undo): the gutter shows it. */
+static void
+refresh_turn_times (CwTranscriptView *self)
+{
+  g_autoptr(GPtrArray) turns = NULL;
+  GPtrArray *shown;
+  gboolean same, any_time = FALSE;
+
+  if (self->document == NULL || self->project == NULL)
+    return;
+  turns = cw_project_get_turns (self->project, self->document->info->id, NULL);
+  if (turns == NULL)
+    return;
+
+  shown = self->document->turns;
+  same = shown != NULL && shown->len == turns->len;
+  for (guint i = 0; same && i < turns->len; i++)
+    {
+      const CwTurn *a = g_ptr_array_index (shown, i);
+      const CwTurn *b = g_ptr_array_index (turns, i);
+
+      same = a->start == b->start && a->end == b->end && a->time == b->time;
+    }
+  if (same)
+    return;
+
+  g_clear_pointer (&self->document->turns, g_ptr_array_unref);
+  self->document->turns = g_ptr_array_ref (turns);
+  cw_timestamp_gutter_set_turns (CW_TIMESTAMP_GUTTER (self->gutter), turns);
+  for (guint i = 0; i < turns->len && !any_time; i++)
+    any_time = ((const CwTurn *) g_ptr_array_index (turns, i))->time >= 0;
+  gtk_widget_set_visible (self->gutter, any_time);
+}
+
+int
+_cw_transcript_view_get_playing_turn (CwTranscriptView *self)
+{
+  return self->playing_turn;
+}
+
+GtkTextTag *
+_cw_transcript_view_get_playing_tag (CwTranscriptView *self)
+{
+  return self->playing_tag;
+}
+
+CwTimestampGutter *
+_cw_transcript_view_get_gutter (CwTranscriptView *self)
+{
+  return CW_TIMESTAMP_GUTTER (self->gutter);
+}
+
 /* Whether the scroll mark is on screen. */
 static gboolean
 mark_is_visible (CwTranscriptView *self)
@@ -2664,6 +2920,9 @@ cw_transcript_view_dispose (GObject *object)
   g_clear_pointer (&self->codes, g_ptr_array_unref);
   g_clear_pointer (&self->chooser, gtk_widget_unparent);
   g_clear_pointer (&self->spell_popover, gtk_widget_unparent);
+  if (self->follow_adjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->follow_adjustment, follow_value_changed_cb, self);
+  g_clear_object (&self->follow_adjustment);
   self->gutter = NULL;
   self->stripes = NULL;
 
@@ -2773,6 +3032,16 @@ cw_transcript_view_class_init (CwTranscriptViewClass *klass)
   signals[UNDOABLE_MESSAGE] =
     g_signal_new ("undoable-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * CwTranscriptView::play-requested:
+   * @seconds: where in the recording
+   *
+   * A time in the gutter was clicked, or "Play From Here" chosen for a
+   * coding: play the recording from seconds.
+   */
+  signals[PLAY_REQUESTED] =
+    g_signal_new ("play-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
 
   gtk_widget_class_install_action (widget_class, "spell.replace", "s", spell_replace_action);
   gtk_widget_class_install_action (widget_class, "spell.add-word", NULL, spell_add_word_action);
@@ -2830,11 +3099,16 @@ cw_transcript_view_init (CwTranscriptView *self)
   self->gutter = cw_timestamp_gutter_new (view);
   gtk_text_view_set_gutter (view, GTK_TEXT_WINDOW_LEFT, self->gutter);
   gtk_widget_set_visible (self->gutter, FALSE);
+  g_signal_connect_swapped (self->gutter, "time-activated", G_CALLBACK (time_activated_cb), self);
+  self->playing_turn = -1;
+  self->playing_range = (Range) { -1, -1 };
+  g_signal_connect (self, "notify::vadjustment", G_CALLBACK (follow_adjustment_cb), NULL);
 
   self->stripes = cw_coding_stripes_new (view);
   gtk_text_view_set_gutter (view, GTK_TEXT_WINDOW_RIGHT, self->stripes);
   g_signal_connect_swapped (self->stripes, "coding-activated", G_CALLBACK (coding_activated_cb), self);
   g_signal_connect_swapped (self->stripes, "remove-coding", G_CALLBACK (remove_coding_cb), self);
+  g_signal_connect_swapped (self->stripes, "play-coding", G_CALLBACK (play_coding_cb), self);
 
   self->drop_target = gtk_drop_target_new (CW_TYPE_CODE_ITEM, GDK_ACTION_COPY | GDK_ACTION_MOVE);
   g_signal_connect_swapped (self->drop_target, "drop", G_CALLBACK (drop_cb), self);

@@ -4,7 +4,8 @@
  * Signals: "code-requested" (gint64 code, gboolean snap), "remove-coding"
  * (gint64 coding), "message" (const char*: an error or a missing
  * dictionary, for a toast), "undoable-message" (const char*: what an edit
- * did that undo takes back, for a toast with Undo). Properties: "editing",
+ * did that undo takes back, for a toast with Undo), "play-requested"
+ * (double seconds: a time or a coding to hear). Properties: "editing",
  * "can-edit" (read-only), "language". */
 #pragma once
 
@@ -87,5 +88,18 @@ gboolean    cw_transcript_view_replace_range     (CwTranscriptView *self,
 const char *cw_transcript_view_get_language      (CwTranscriptView *self);
 void        cw_transcript_view_set_language      (CwTranscriptView *self,
                                                   const char       *language);
+
+/* Playing the document's recording. With can_play the gutter's times are
+ * clickable and codings offer "Play From Here" (both ::play-requested). */
+void        cw_transcript_view_set_can_play      (CwTranscriptView *self,
+                                                  gboolean          can_play);
+/* Where the recording is (seconds; < 0 clears): the turn spoken then is
+ * highlighted and kept on screen, unless the user scrolled away in the
+ * last few seconds. */
+void        cw_transcript_view_set_play_position (CwTranscriptView *self,
+                                                  double            seconds);
+/* The index of the turn holding the cursor (CwDocument's turns), -1 when
+ * there is none. */
+int         cw_transcript_view_get_turn_at_cursor (CwTranscriptView *self);
 
 G_END_DECLS

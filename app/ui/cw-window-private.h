@@ -5,6 +5,8 @@
 #include "cw-codebook-panel.h"
 #include "cw-crosstab-view.h"
 #include "cw-document-list.h"
+#include "cw-passphrase-dialog.h"
+#include "cw-pseudonym-view.h"
 #include "cw-retrieval-view.h"
 #include "cw-transcript-view.h"
 #include "cw-window.h"
@@ -17,6 +19,7 @@ CwCodebookPanel  *_cw_window_get_codebook_panel  (CwWindow  *self);
 CwRetrievalView  *_cw_window_get_retrieval_view  (CwWindow  *self);
 CwCasesView      *_cw_window_get_cases_view      (CwWindow  *self);
 CwCrosstabView   *_cw_window_get_crosstab_view   (CwWindow  *self);
+CwPseudonymView  *_cw_window_get_pseudonym_view  (CwWindow  *self);
 /* The project's views: "documents", "retrieval", "cases" and "crosstab". */
 AdwViewStack     *_cw_window_get_view_stack      (CwWindow  *self);
 GtkSearchEntry   *_cw_window_get_search_entry    (CwWindow  *self);
@@ -56,5 +59,16 @@ void              _cw_window_merge_files          (CwWindow  *self,
 void              _cw_window_import_project_from  (CwWindow  *self,
                                                    GFile     *qdpx,
                                                    GFile     *target);
+
+/* Issue 10: what the file choosers of the privacy exports do with the
+ * file chosen. Each starts a worker (busy until done, then a toast). The
+ * encrypted copy first asks for a passphrase: the dialog is returned (NULL
+ * when the window is busy), and the copy starts once it is accepted. */
+void                _cw_window_export_pseudonymised_project_to (CwWindow *self,
+                                                                GFile    *file);
+void                _cw_window_write_pseudonymised_copy_to     (CwWindow *self,
+                                                                GFile    *file);
+CwPassphraseDialog *_cw_window_write_encrypted_copy_to         (CwWindow *self,
+                                                                GFile    *file);
 
 G_END_DECLS

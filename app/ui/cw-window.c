@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -19,15 +20,22 @@
 #include "cw-codebook-panel.h"
 #include "cw-coding.h"
 #include "cw-crosstab-view.h"
+#include "cw-overview-view.h"
 #include "cw-document-list.h"
 #include "cw-edit-banner.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
+#include "cw-media.h"
+#include "cw-crypt.h"
 #include "cw-merge-review-dialog.h"
+#include "cw-passphrase-dialog.h"
+#include "cw-pseudonym-view.h"
+#include "cw-player-bar.h"
 #include "cw-replace-bar.h"
 #include "cw-retrieval-view.h"
 #include "cw-review-view.h"
 #include "cw-search-result.h"
+#include "cw-timestamp-gutter.h"
 #include "cw-transcript-view-private.h"
 #include "cw-window-private.h"
 
@@ -50,6 +58,8 @@ struct _CwWindow
   CwRetrievalView      *retrieval_view;
   CwCasesView          *cases_view;
   CwCrosstabView       *crosstab_view;
+  CwPseudonymView      *pseudonym_view;
+  CwOverviewView       *overview_view;
   CwReviewView         *review_view;
   AdwViewStackPage     *review_page; /* hidden until a review starts */
   GtkRevealer          *import_revealer;
@@ -74,6 +84,7 @@ struct _CwWindow
   GtkWidget            *no_document_import;
   CwTranscriptView     *transcript_view;
   CwReplaceBar         *replace_bar;
+  CwPlayerBar          *player_bar;
 
   /* owned */
   GSettings            *settings;
@@ -98,6 +109,7 @@ G_DEFINE_FINAL_TYPE (CwWindow, cw_window, ADW_TYPE_APPLICATION_WINDOW)
 static void run_highlight_search (CwWindow *self);
 static void run_results_search   (CwWindow *self);
 static void sync_documents       (CwWindow *self);
+static void refresh_recording    (CwWindow *self);
 
 /* Toasts */
 
@@ -325,6 +337,7 @@ project_changed_cb (CwWindow *self)
     }
   refresh_codes (self);
   refresh_codings (self);
+  refresh_recording (self);
   update_undo (self);
 }
 
@@ -583,6 +596,9 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-codebook", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-codebook", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pseudonymised", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pseudonymised-copy", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.encrypted-copy", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-matrix",
                                  has_project && self->matrix_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_project);
@@ -704,11 +720,14 @@ cw_window_set_project (CwWindow  *self,
   g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
   cw_transcript_view_set_project (self->transcript_view, project);
   cw_transcript_view_set_document (self->transcript_view, NULL);
+  refresh_recording (self);
   cw_replace_bar_set_project (self->replace_bar, project);
   cw_codebook_panel_set_project (self->codebook_panel, project);
   cw_retrieval_view_set_project (self->retrieval_view, project);
   cw_cases_view_set_project (self->cases_view, project);
   cw_crosstab_view_set_project (self->crosstab_view, project);
+  cw_pseudonym_view_set_project (self->pseudonym_view, project);
+  cw_overview_view_set_project (self->overview_view, project);
   cw_review_view_set_project (self->review_view, project);
   adw_view_stack_page_set_visible (self->review_page, FALSE);
   refresh_codes (self);
@@ -798,6 +817,7 @@ load_document_cb (GObject      *object,
   g_clear_object (&self->load_cancellable);
   cw_transcript_view_set_document (self->transcript_view, document);
   refresh_codings (self);
+  refresh_recording (self);
   gtk_stack_set_visible_child_name (self->content_stack, "document");
 
   if (self->pending_start >= 0)
@@ -867,6 +887,21 @@ retrieval_message_cb (CwWindow   *self,
                       const char *message)
 {
   cw_window_show_toast (self, message);
+}
+
+/* A cell of an overview picture: its segments in the retrieval view. The
+ * view filters by code; it has no document filter (yet), so a code map
+ * cell shows that code's segments in every document. */
+static void
+overview_cell_activated_cb (CwWindow *self,
+                            gint64    document_id,
+                            gint64    code_id,
+                            gint64    other_code_id)
+{
+  gint64 codes[] = { code_id, other_code_id };
+
+  cw_retrieval_view_set_codes (self->retrieval_view, codes, other_code_id != 0 ? 2 : 1);
+  adw_view_stack_set_visible_child_name (self->view_stack, "retrieval");
 }
 
 /* Search */
@@ -1821,6 +1856,210 @@ export_project_action (GtkWidget  *widget,
                         _cw_window_export_project_to);
 }
 
+/* Privacy (issue 10): a pseudonymised REFI-QDA export, a pseudonymised
+ * copy and an encrypted copy, each a writer like the exchange (its bar,
+ * its Cancel, one at a time). */
+
+static void
+export_pseudonymised_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cw_exchange_export_pseudonymised_finish (result, &error);
+
+  export_done (exchange, ok, error);
+}
+
+void
+_cw_window_export_pseudonymised_project_to (CwWindow *self,
+                                            GFile    *file)
+{
+  Exchange *exchange;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!can_start_exchange (self))
+    return;
+
+  exchange = exchange_begin (self, file, TRUE, TRUE, _("Pseudonymising…"));
+  cw_exchange_export_pseudonymised_async (self->project, file, exchange_progress_cb, self,
+                                          exchange->cancellable, export_pseudonymised_cb, exchange);
+}
+
+static void
+export_pseudonymised_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autofree char *name = NULL;
+
+  if (!can_start_exchange (self))
+    return;
+
+  /* Translators: added to the suggested file name of a pseudonymised export or copy. */
+  name = title_file_name (self, _(" (pseudonymised).qdpx"));
+  run_exchange_chooser (self, _("Export Pseudonymised Project (REFI-QDA)"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                        _("_Export"), _("REFI-QDA projects"), "qdpx", name,
+                        _cw_window_export_pseudonymised_project_to);
+}
+
+/* What a copy's worker said, as a toast. */
+static void
+copy_done (Exchange     *exchange,
+           gboolean      ok,
+           const GError *error,
+           gboolean      encrypted)
+{
+  CwWindow *self = exchange->self;
+  g_autofree char *name = file_display_name (exchange->file);
+  g_autofree char *message = NULL;
+
+  if (!exchange_end (exchange))
+    return;
+
+  if (ok)
+    {
+      if (encrypted)
+        /* Translators: the encrypted copy's file name. */
+        message = g_strdup_printf (_("Encrypted copy saved as “%s”"), name);
+      else
+        /* Translators: the copy's file name. */
+        message = g_strdup_printf (_("Pseudonymised copy saved as “%s”"), name);
+      cw_window_show_toast (self, message);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cw_window_show_toast (self, _("Cancelled: no copy was written"));
+  else
+    cw_window_show_error (self, error->message);
+}
+
+static void
+write_pseudonymised_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cw_exchange_write_pseudonymised_finish (result, &error);
+
+  copy_done (exchange, ok, error, FALSE);
+}
+
+void
+_cw_window_write_pseudonymised_copy_to (CwWindow *self,
+                                        GFile    *file)
+{
+  Exchange *exchange;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!can_start_exchange (self))
+    return;
+
+  exchange = exchange_begin (self, file, TRUE, TRUE, _("Writing a pseudonymised copy…"));
+  gtk_progress_bar_pulse (self->import_progress);
+  cw_exchange_write_pseudonymised_async (self->project, file, exchange->cancellable,
+                                         write_pseudonymised_cb, exchange);
+}
+
+static void
+pseudonymised_copy_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autofree char *name = NULL;
+
+  if (!can_start_exchange (self))
+    return;
+
+  name = title_file_name (self, _(" (pseudonymised).codewerk"));
+  run_exchange_chooser (self, _("Save a Pseudonymised Copy"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                        _("_Save"), _("Codewerk projects"), "codewerk", name,
+                        _cw_window_write_pseudonymised_copy_to);
+}
+
+static void
+write_encrypted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cw_exchange_write_encrypted_finish (result, &error);
+
+  copy_done (exchange, ok, error, TRUE);
+}
+
+static void
+encrypt_passphrase_cb (CwWindow   *self,
+                       const char *passphrase,
+                       gpointer    dialog)
+{
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "file");
+  Exchange *exchange;
+
+  if (!can_start_exchange (self))
+    return;
+
+  exchange = exchange_begin (self, file, TRUE, TRUE, _("Encrypting…"));
+  gtk_progress_bar_pulse (self->import_progress);
+  /* The job keeps its own copy and wipes it. */
+  cw_exchange_write_encrypted_async (self->project, file, passphrase, exchange->cancellable,
+                                     write_encrypted_cb, exchange);
+}
+
+CwPassphraseDialog *
+_cw_window_write_encrypted_copy_to (CwWindow *self,
+                                    GFile    *file)
+{
+  g_autofree char *name = NULL;
+  CwPassphraseDialog *dialog;
+
+  g_return_val_if_fail (CW_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!can_start_exchange (self))
+    return NULL;
+
+  name = file_display_name (file);
+  dialog = cw_passphrase_dialog_new (GTK_WINDOW (self), CW_PASSPHRASE_MODE_NEW, name);
+  g_object_set_data_full (G_OBJECT (dialog), "file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "passphrase-entered", G_CALLBACK (encrypt_passphrase_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+encrypted_copy_chosen (CwWindow *self,
+                       GFile    *file)
+{
+  _cw_window_write_encrypted_copy_to (self, file);
+}
+
+static void
+encrypted_copy_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autofree char *name = NULL;
+
+  if (!can_start_exchange (self))
+    return;
+
+  name = title_file_name (self, ".codewerk-enc");
+  run_exchange_chooser (self, _("Save an Encrypted Copy"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                        _("_Save"), _("Encrypted Codewerk copies"), "codewerk-enc", name,
+                        encrypted_copy_chosen);
+}
+
 /* Export codebook */
 
 static void
@@ -2181,13 +2420,47 @@ typedef struct
 {
   Exchange *exchange; /* owned */
   GStrv     paths;
+  char     *temp_dir;  /* decrypted copies (issue 10), removed with the merge */
 } Merge;
+
+/* A private folder of decrypted copies, one subfolder deep. */
+static void
+remove_private_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        {
+          g_autoptr(GDir) sub = g_dir_open (path, 0, NULL);
+          const char *child;
+
+          while (sub != NULL && (child = g_dir_read_name (sub)) != NULL)
+            {
+              g_autofree char *inner = g_build_filename (path, child, NULL);
+
+              g_unlink (inner);
+            }
+          g_rmdir (path);
+        }
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
 
 static void
 merge_free (Merge *merge)
 {
   exchange_free (merge->exchange);
   g_strfreev (merge->paths);
+  if (merge->temp_dir != NULL)
+    remove_private_dir (merge->temp_dir);
+  g_free (merge->temp_dir);
   g_free (merge);
 }
 
@@ -2386,12 +2659,154 @@ same_file (const char *a,
   return FALSE;
 }
 
+/* Takes paths and temp_dir. */
+static void
+start_merge (CwWindow *self,
+             GStrv     paths,
+             GFile    *first,
+             char     *temp_dir)
+{
+  Merge *merge = g_new0 (Merge, 1);
+
+  merge->paths = paths;
+  merge->temp_dir = temp_dir;
+  merge->exchange = exchange_begin (self, first, FALSE, TRUE, _("Merging…"));
+  /* merge->exchange keeps the window alive until merge_cb, and merge_cb
+   * until the progress reports queued behind it have been seen. */
+  cw_project_merge_async (self->project, (const char * const *) merge->paths,
+                          merge_progress_cb, self,
+                          merge->exchange->cancellable, merge_cb, merge);
+}
+
+/* Merging encrypted copies: each one's passphrase asked in turn, each
+ * decrypted to a private folder that goes with the merge. */
+typedef struct
+{
+  CwWindow *self;     /* owned */
+  GStrv     paths;
+  GFile    *first;
+  char     *temp_dir;
+  char     *out_path; /* where the copy being unlocked goes */
+  guint     index;
+} Unlock;
+
+static void
+unlock_free (Unlock *unlock)
+{
+  g_object_unref (unlock->self);
+  g_strfreev (unlock->paths);
+  g_object_unref (unlock->first);
+  if (unlock->temp_dir != NULL)
+    remove_private_dir (unlock->temp_dir);
+  g_free (unlock->temp_dir);
+  g_free (unlock->out_path);
+  g_free (unlock);
+}
+
+static void unlock_next (Unlock *unlock);
+
+static void
+unlock_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Unlock *unlock = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cw_passphrase_dialog_decrypt_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *name = g_path_get_basename (unlock->paths[unlock->index]);
+          /* Translators: the file, then the reason it could not be merged. */
+          g_autofree char *body = g_strdup_printf (_("“%s”: %s\n\nNothing was merged: the project is unchanged."),
+                                                   name, error->message);
+
+          show_merge_message (unlock->self, _("Could Not Merge"), body);
+        }
+      unlock_free (unlock);
+      return;
+    }
+  g_free (unlock->paths[unlock->index]);
+  unlock->paths[unlock->index] = g_strdup (unlock->out_path);
+  unlock->index++;
+  unlock_next (unlock);
+}
+
+static void
+unlock_next (Unlock *unlock)
+{
+  CwWindow *self = unlock->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) in = NULL;
+  g_autoptr(GFile) out = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *out_path = NULL;
+
+  while (unlock->paths[unlock->index] != NULL && !cw_crypt_is_encrypted (unlock->paths[unlock->index]))
+    unlock->index++;
+  if (unlock->paths[unlock->index] == NULL)
+    {
+      if (can_start_exchange (self))
+        start_merge (self, g_steal_pointer (&unlock->paths), unlock->first, g_steal_pointer (&unlock->temp_dir));
+      unlock_free (unlock);
+      return;
+    }
+
+  if (unlock->temp_dir == NULL)
+    unlock->temp_dir = g_dir_make_tmp ("codewerk-merge-XXXXXX", &error);
+  /* One folder per copy: two copies may have the same name. */
+  if (unlock->temp_dir != NULL)
+    {
+      sub = g_strdup_printf ("%s/%u", unlock->temp_dir, unlock->index);
+      if (g_mkdir (sub, 0700) != 0)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", sub, g_strerror (errno));
+    }
+  if (error != NULL)
+    {
+      show_merge_message (self, _("Could Not Merge"), error->message);
+      unlock_free (unlock);
+      return;
+    }
+
+  name = g_path_get_basename (unlock->paths[unlock->index]);
+  if (g_str_has_suffix (name, "-enc"))
+    name[strlen (name) - strlen ("-enc")] = '\0';
+  else
+    {
+      char *with = g_strconcat (name, ".codewerk", NULL);
+
+      g_free (name);
+      name = with;
+    }
+  out_path = g_build_filename (sub, name, NULL);
+  in = g_file_new_for_path (unlock->paths[unlock->index]);
+  out = g_file_new_for_path (out_path);
+  g_free (unlock->out_path);
+  unlock->out_path = g_strdup (out_path);
+  cw_passphrase_dialog_decrypt_async (GTK_WINDOW (self), in, out, NULL, unlock_cb, unlock);
+}
+
+static void
+unlock_and_merge (CwWindow *self,
+                  GStrv     paths,
+                  GFile    *first)
+{
+  Unlock *unlock = g_new0 (Unlock, 1);
+
+  unlock->self = g_object_ref (self);
+  unlock->paths = paths;
+  unlock->first = g_object_ref (first);
+  unlock_next (unlock);
+}
+
 void
 _cw_window_merge_files (CwWindow  *self,
                         GPtrArray *files)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  Merge *merge;
+  g_auto(GStrv) paths = NULL;
 
   g_return_if_fail (CW_IS_WINDOW (self));
   g_return_if_fail (files != NULL);
@@ -2426,14 +2841,15 @@ _cw_window_merge_files (CwWindow  *self,
       g_strv_builder_add (builder, path);
     }
 
-  merge = g_new0 (Merge, 1);
-  merge->paths = g_strv_builder_end (builder);
-  merge->exchange = exchange_begin (self, g_ptr_array_index (files, 0), FALSE, TRUE, _("Merging…"));
-  /* merge->exchange keeps the window alive until merge_cb, and merge_cb
-   * until the progress reports queued behind it have been seen. */
-  cw_project_merge_async (self->project, (const char * const *) merge->paths,
-                          merge_progress_cb, self,
-                          merge->exchange->cancellable, merge_cb, merge);
+  paths = g_strv_builder_end (builder);
+  /* Encrypted copies are decrypted to a private folder first. */
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (cw_crypt_is_encrypted (paths[i]))
+      {
+        unlock_and_merge (self, g_steal_pointer (&paths), g_ptr_array_index (files, 0));
+        return;
+      }
+  start_merge (self, g_steal_pointer (&paths), g_ptr_array_index (files, 0), NULL);
 }
 
 static void
@@ -2466,7 +2882,8 @@ merge_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   CwWindow *self = CW_WINDOW (widget);
-  static const char *const all[] = { "codewerk", "qdpx", NULL };
+  /* Coders' copies may come encrypted (.codewerk-enc, issue 10). */
+  static const char *const all[] = { "codewerk", "qdpx", "codewerk-enc", NULL };
   static const char *const codewerk[] = { "codewerk", NULL };
   static const char *const qdpx[] = { "qdpx", NULL };
   GtkFileChooserNative *chooser;
@@ -2612,6 +3029,319 @@ replace_action (GtkWidget  *widget,
   cw_replace_bar_open (self->replace_bar, find);
 }
 
+/* Recordings
+ *
+ * The document's recording plays in the bar under the transcript. The
+ * keys are the transcribers' (F4 play or pause, F3/F5 five seconds back or
+ * on, Shift for slower or faster, F8 the time of the turn at the cursor)
+ * and work wherever the focus is, the text included. */
+
+static gboolean
+player_usable (CwWindow *self)
+{
+  CwPlayerState state = cw_player_bar_get_state (self->player_bar);
+
+  return state == CW_PLAYER_READY || state == CW_PLAYER_LOADING;
+}
+
+static void
+update_player_actions (CwWindow *self)
+{
+  gboolean has_document = self->project != NULL &&
+                          cw_transcript_view_get_document_id (self->transcript_view) != 0;
+  CwPlayerState state = cw_player_bar_get_state (self->player_bar);
+  gboolean usable = has_document && player_usable (self);
+  gboolean ready = has_document && state == CW_PLAYER_READY;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.attach-recording", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.attach-recording-file", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.detach-recording", has_document && state != CW_PLAYER_NONE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-recording", has_document && state == CW_PLAYER_MISSING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.locate-recording-file", has_document && state == CW_PLAYER_MISSING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-pause", usable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.skip-back", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.skip-forward", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.slower", usable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.faster", usable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.set-turn-time", ready);
+  cw_transcript_view_set_can_play (self->transcript_view, usable);
+}
+
+/* The shown document's recording, read again: cheap (one row and a stat),
+ * and the bar keeps its stream when the file is the same. */
+static void
+refresh_recording (CwWindow *self)
+{
+  g_autoptr(CwRecording) recording = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+
+  if (self->project != NULL && id != 0)
+    {
+      recording = cw_project_get_recording (self->project, id, &error);
+      if (error != NULL)
+        cw_window_show_error (self, error->message);
+    }
+  cw_player_bar_set_recording (self->player_bar, recording);
+  if (recording == NULL)
+    cw_transcript_view_set_play_position (self->transcript_view, -1);
+  update_player_actions (self);
+}
+
+static void
+player_state_cb (CwWindow *self)
+{
+  update_player_actions (self);
+}
+
+static void
+player_position_cb (CwWindow *self)
+{
+  if (cw_player_bar_get_document_id (self->player_bar) != cw_transcript_view_get_document_id (self->transcript_view))
+    return;
+  cw_transcript_view_set_play_position (self->transcript_view, cw_player_bar_get_position (self->player_bar));
+}
+
+static void
+play_requested_cb (CwWindow *self,
+                   double    seconds)
+{
+  if (!player_usable (self))
+    return;
+  cw_player_bar_play_from (self->player_bar, seconds);
+}
+
+static void
+attach_recording (CwWindow   *self,
+                  const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *message = NULL;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+
+  if (self->project == NULL || id == 0)
+    return;
+
+  if (!cw_project_attach_recording (self->project, id, path, &error))
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  /* ::changed has shown it already; this covers a project that did not
+   * signal. */
+  refresh_recording (self);
+  /* Translators: the file name of the recording just attached. */
+  message = g_strdup_printf (_("Recording “%s” attached"), name);
+  show_undo_toast (self, message);
+}
+
+static void
+locate_recording (CwWindow   *self,
+                  const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+  int n;
+
+  if (self->project == NULL || id == 0)
+    return;
+
+  n = cw_project_relocate_recording (self->project, id, path, &error);
+  if (n < 0)
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  refresh_recording (self);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Recording found: %d recording points to its new place",
+                                          "Recordings found: %d recordings point to their new place",
+                                          n),
+                             n);
+  show_undo_toast (self, message);
+}
+
+static void
+recording_chooser_response_cb (GtkNativeDialog *dialog,
+                               int              response,
+                               gpointer         user_data)
+{
+  CwWindow *self = user_data;
+  gboolean locate = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "locate"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL && locate)
+        locate_recording (self, path);
+      else if (path != NULL)
+        attach_recording (self, path);
+    }
+
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+run_recording_chooser (CwWindow *self,
+                       gboolean  locate)
+{
+  static const char *const suffixes[] = { "mp3", "m4a", "aac", "wav", "ogg", "oga", "opus", "flac",
+                                          "mp4", "m4v", "mov", "webm", "mkv", NULL };
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(CwRecording) recording = NULL;
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (locate ? _("Locate Recording") : _("Attach Recording"),
+                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         locate ? _("_Select") : _("_Attach"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Audio and video"));
+  gtk_file_filter_add_mime_type (filter, "audio/*");
+  gtk_file_filter_add_mime_type (filter, "video/*");
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, suffixes[i]);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+
+  /* Start where the recording was, or in the project's folder. */
+  recording = cw_project_get_recording (self->project, cw_transcript_view_get_document_id (self->transcript_view), NULL);
+  {
+    g_autofree char *folder = NULL;
+    g_autoptr(GFile) dir = NULL;
+
+    if (recording != NULL && recording->original_path != NULL)
+      folder = g_path_get_dirname (recording->original_path);
+    if (folder == NULL || !g_file_test (folder, G_FILE_TEST_IS_DIR))
+      {
+        g_free (folder);
+        folder = g_path_get_dirname (cw_project_get_path (self->project));
+      }
+    dir = g_file_new_for_path (folder);
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
+  }
+
+  g_object_set_data (G_OBJECT (chooser), "locate", GINT_TO_POINTER (locate));
+  g_signal_connect (chooser, "response", G_CALLBACK (recording_chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+attach_recording_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+
+  if (self->project == NULL || cw_transcript_view_get_document_id (self->transcript_view) == 0)
+    return;
+  if (parameter != NULL)
+    attach_recording (self, g_variant_get_string (parameter, NULL));
+  else
+    run_recording_chooser (self, FALSE);
+}
+
+static void
+locate_recording_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+
+  if (self->project == NULL || cw_transcript_view_get_document_id (self->transcript_view) == 0)
+    return;
+  if (parameter != NULL)
+    locate_recording (self, g_variant_get_string (parameter, NULL));
+  else
+    run_recording_chooser (self, TRUE);
+}
+
+static void
+locate_requested_cb (CwWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.locate-recording", NULL);
+}
+
+static void
+detach_recording_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+
+  if (self->project == NULL || id == 0)
+    return;
+  if (!cw_project_detach_recording (self->project, id, &error))
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  refresh_recording (self);
+  show_undo_toast (self, _("Recording detached"));
+}
+
+static void
+player_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  CwPlayerBar *bar = self->player_bar;
+
+  if (!player_usable (self))
+    return;
+  if (g_str_equal (action_name, "win.play-pause"))
+    cw_player_bar_toggle_playing (bar);
+  else if (g_str_equal (action_name, "win.skip-back"))
+    cw_player_bar_skip (bar, -CW_PLAYER_SKIP);
+  else if (g_str_equal (action_name, "win.skip-forward"))
+    cw_player_bar_skip (bar, CW_PLAYER_SKIP);
+  else if (g_str_equal (action_name, "win.slower"))
+    cw_player_bar_set_speed (bar, cw_player_bar_get_speed (bar) - CW_PLAYER_SPEED_STEP);
+  else if (g_str_equal (action_name, "win.faster"))
+    cw_player_bar_set_speed (bar, cw_player_bar_get_speed (bar) + CW_PLAYER_SPEED_STEP);
+}
+
+/* F8 while listening: the turn at the cursor starts now. */
+static void
+set_turn_time_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *message = NULL;
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+  double position = cw_player_bar_get_position (self->player_bar);
+  int turn;
+
+  if (self->project == NULL || id == 0 || position < 0)
+    return;
+
+  turn = cw_transcript_view_get_turn_at_cursor (self->transcript_view);
+  if (turn < 0)
+    {
+      cw_window_show_toast (self, _("Click in a turn first: F8 sets the time of the turn at the cursor"));
+      return;
+    }
+  cw_transcript_view_end_edit_burst (self->transcript_view);
+  if (!cw_project_set_turn_time (self->project, id, (guint) turn, position, &error))
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  time = cw_timestamp_gutter_format (position);
+  /* Translators: a turn's number in the document, then a time as 00:03:15. */
+  message = g_strdup_printf (_("Turn %d starts at %s"), turn + 1, time);
+  show_undo_toast (self, message);
+}
+
 /* Window state */
 
 static gboolean
@@ -2698,6 +3428,7 @@ cw_window_class_init (CwWindowClass *klass)
   g_type_ensure (CW_TYPE_CODEBOOK_PANEL);
   g_type_ensure (CW_TYPE_EDIT_BANNER);
   g_type_ensure (CW_TYPE_REPLACE_BAR);
+  g_type_ensure (CW_TYPE_PLAYER_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CwWindow, toast_overlay);
@@ -2729,6 +3460,7 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwWindow, no_document_import);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, transcript_view);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, replace_bar);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, player_bar);
 
   gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -2760,6 +3492,9 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.agreement", NULL, agreement_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);
   gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
+  gtk_widget_class_install_action (widget_class, "win.export-pseudonymised", NULL, export_pseudonymised_action);
+  gtk_widget_class_install_action (widget_class, "win.pseudonymised-copy", NULL, pseudonymised_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.encrypted-copy", NULL, encrypted_copy_action);
   gtk_widget_class_install_action (widget_class, "win.edit-text", NULL, edit_text_action);
   gtk_widget_class_install_action (widget_class, "win.replace", NULL, replace_action);
 
@@ -2782,6 +3517,27 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.edit-text", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.edit-text", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.replace", NULL);
+
+  /* Recordings: the keys of transcription software (F4, F3/F5, F8). */
+  gtk_widget_class_install_action (widget_class, "win.attach-recording", NULL, attach_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.attach-recording-file", "s", attach_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.detach-recording", NULL, detach_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.locate-recording", NULL, locate_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.locate-recording-file", "s", locate_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.play-pause", NULL, player_action);
+  gtk_widget_class_install_action (widget_class, "win.skip-back", NULL, player_action);
+  gtk_widget_class_install_action (widget_class, "win.skip-forward", NULL, player_action);
+  gtk_widget_class_install_action (widget_class, "win.slower", NULL, player_action);
+  gtk_widget_class_install_action (widget_class, "win.faster", NULL, player_action);
+  gtk_widget_class_install_action (widget_class, "win.set-turn-time", NULL, set_turn_time_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F4, 0, "win.play-pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, 0, "win.skip-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.skip-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.skip-forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.skip-forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, GDK_SHIFT_MASK, "win.slower", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, GDK_SHIFT_MASK, "win.faster", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.set-turn-time", NULL);
 }
 
 static void
@@ -2813,6 +3569,19 @@ cw_window_init (CwWindow *self)
   page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->crosstab_view), "crosstab", _("Crosstab"));
   adw_view_stack_page_set_icon_name (page, "view-grid-symbolic");
   g_signal_connect_swapped (self->crosstab_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  /* The pseudonym table (issue 10), beside the cases it protects. */
+  self->pseudonym_view = cw_pseudonym_view_new ();
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->pseudonym_view), "pseudonyms",
+                                    _("Pseudonyms"));
+  adw_view_stack_page_set_icon_name (page, "security-high-symbolic");
+  g_signal_connect_swapped (self->pseudonym_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  g_signal_connect_swapped (self->pseudonym_view, "undoable-message", G_CALLBACK (show_undo_toast), self);
+  /* The coding at a glance: code map, frequencies, co-occurrence. */
+  self->overview_view = cw_overview_view_new ();
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->overview_view), "overview", _("Overview"));
+  adw_view_stack_page_set_icon_name (page, "view-app-grid-symbolic");
+  g_signal_connect_swapped (self->overview_view, "message", G_CALLBACK (retrieval_message_cb), self);
+  g_signal_connect_swapped (self->overview_view, "cell-activated", G_CALLBACK (overview_cell_activated_cb), self);
 
   /* Reviewing disagreements: a page, so that the window's undo and the
    * Documents view are at hand; shown once a review starts. */
@@ -2830,6 +3599,12 @@ cw_window_init (CwWindow *self)
   cw_replace_bar_set_view (self->replace_bar, self->transcript_view);
   g_signal_connect_swapped (self->replace_bar, "message", G_CALLBACK (retrieval_message_cb), self);
   g_signal_connect_swapped (self->replace_bar, "undoable-message", G_CALLBACK (show_undo_toast), self);
+
+  /* The recording under the transcript. */
+  g_signal_connect_swapped (self->player_bar, "notify::state", G_CALLBACK (player_state_cb), self);
+  g_signal_connect_swapped (self->player_bar, "notify::position", G_CALLBACK (player_position_cb), self);
+  g_signal_connect_swapped (self->player_bar, "locate-requested", G_CALLBACK (locate_requested_cb), self);
+  g_signal_connect_swapped (self->transcript_view, "play-requested", G_CALLBACK (play_requested_cb), self);
 
   self->pending_start = self->pending_end = -1;
   self->settings = g_settings_new (APP_ID);
@@ -2880,6 +3655,7 @@ cw_window_init (CwWindow *self)
 
   gtk_stack_set_visible_child_name (self->main_stack, "empty");
   update_actions (self);
+  update_player_actions (self);
 }
 
 CwWindow *
@@ -2926,6 +3702,12 @@ CwCrosstabView *
 _cw_window_get_crosstab_view (CwWindow *self)
 {
   return self->crosstab_view;
+}
+
+CwPseudonymView *
+_cw_window_get_pseudonym_view (CwWindow *self)
+{
+  return self->pseudonym_view;
 }
 
 AdwViewStack *
