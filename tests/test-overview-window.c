@@ -245,16 +245,22 @@ test_code_map (Fixture       *fixture,
   g_assert_true (cw_test_wait_until (window_idle, fixture));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (_cw_window_get_view_stack (fixture->window)), ==,
                    "retrieval");
-  /* The retrieval view filters by code only (it has no document filter):
-   * the code's segments in every document. */
-  g_assert_cmpuint (g_list_model_get_n_items (_cw_retrieval_view_get_segments (retrieval)), ==,
-                    core_segments (fixture, 0, fixture->code_id));
+  /* That code's segments in that document, with a button that takes the
+   * document filter off. */
+  g_assert_cmpint (cw_retrieval_view_get_document (retrieval), ==, fixture->document_id);
+  g_assert_cmpuint (g_list_model_get_n_items (_cw_retrieval_view_get_segments (retrieval)), ==, n);
   for (guint i = 0; i < g_list_model_get_n_items (_cw_retrieval_view_get_segments (retrieval)); i++)
     {
       g_autoptr(CwSegmentItem) item = g_list_model_get_item (_cw_retrieval_view_get_segments (retrieval), i);
 
       g_assert_cmpint (_cw_segment_item_get_segment (item)->code_id, ==, fixture->code_id);
+      g_assert_cmpint (_cw_segment_item_get_segment (item)->document_id, ==, fixture->document_id);
     }
+  cw_test_save_screenshot (GTK_WIDGET (fixture->window), "overview-code-map-retrieval.png");
+  cw_retrieval_view_set_document (retrieval, 0);
+  g_assert_true (cw_test_wait_until (window_idle, fixture));
+  g_assert_cmpuint (g_list_model_get_n_items (_cw_retrieval_view_get_segments (retrieval)), ==,
+                    core_segments (fixture, 0, fixture->code_id));
 
   /* Off the grid: nothing happens. */
   g_assert_false (_cw_overview_view_click_at (fixture->view, 5, 5));

@@ -135,6 +135,30 @@ rows_contain (Fixture    *fixture,
   return g_strv_contains ((const char * const *) rows, text);
 }
 
+typedef struct
+{
+  Fixture    *fixture;
+  const char *text;
+} RowWait;
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowWait *wait = data;
+
+  return rows_contain (wait->fixture, wait->text);
+}
+
+/* The view refreshes after the core's ::changed: wait for the row. */
+static gboolean
+wait_row (Fixture    *fixture,
+          const char *text)
+{
+  RowWait wait = { fixture, text };
+
+  return cw_test_wait_until (row_shown, &wait);
+}
+
 /* The table shows what the core holds, and the search narrows it. */
 static void
 test_table (Fixture       *fixture,
@@ -196,7 +220,7 @@ test_add_undo (Fixture       *fixture,
   /* Category 1 is "person". */
   _cw_pseudonym_view_fill_edit_dialog (view, "  Sanne ", "[Leerling 2]", 1);
   wait_rows (fixture, 1);
-  g_assert_true (rows_contain (fixture, "Sanne → [Leerling 2] (person)"));
+  g_assert_true (wait_row (fixture, "Sanne → [Leerling 2] (person)"));
   g_assert_nonnull (strstr (_cw_window_get_last_toast (fixture->window), "Sanne"));
   list = cw_project_list_pseudonyms (fixture->project, &error);
   g_assert_no_error (error);
@@ -217,8 +241,7 @@ test_add_undo (Fixture       *fixture,
 
   /* Editing changes the pseudonym in the core. */
   g_assert_true (_cw_pseudonym_view_update (view, 0, "Sanne", "[Leerling 7]", "person"));
-  cw_test_wait_ms (50);
-  g_assert_true (rows_contain (fixture, "Sanne → [Leerling 7] (person)"));
+  g_assert_true (wait_row (fixture, "Sanne → [Leerling 7] (person)"));
 
   /* Removing the selected row, and undoing that. */
   _cw_pseudonym_view_select (view, 0);
@@ -226,7 +249,7 @@ test_add_undo (Fixture       *fixture,
   wait_rows (fixture, 0);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
   wait_rows (fixture, 1);
-  g_assert_true (rows_contain (fixture, "Sanne → [Leerling 7] (person)"));
+  g_assert_true (wait_row (fixture, "Sanne → [Leerling 7] (person)"));
 }
 
 static gboolean

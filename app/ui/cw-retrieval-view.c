@@ -117,6 +117,8 @@ struct _CwRetrievalView
   GtkLabel        *codes_label;
   GtkDropDown     *combine_dropdown;
   GtkSwitch       *subcodes_switch;
+  GtkButton       *document_button;
+  GtkLabel        *document_label;
   GtkDropDown     *kind_dropdown;
   GtkDropDown     *group_dropdown;
   GtkDropDown     *coder_dropdown;
@@ -145,6 +147,7 @@ struct _CwRetrievalView
   GPtrArray       *codes;         /* CwCode: the codebook */
   GHashTable      *code_checks;   /* code id -> GtkCheckButton (in codes_box) */
   GArray          *code_ids;      /* gint64: the chosen codes, in the order chosen */
+  gint64           document_id;   /* only this document's segments, or 0 */
   GArray          *group_ids;     /* gint64: the group dropdown's entries after "any" */
   GCancellable    *retrieve_cancellable;
   GCancellable    *export_cancellable;
@@ -1157,6 +1160,11 @@ build_query (CwRetrievalView *self)
       query->code_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->code_ids->len);
       g_array_append_vals (query->code_ids, self->code_ids->data, self->code_ids->len);
     }
+  if (self->document_id != 0)
+    {
+      query->document_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1);
+      g_array_append_val (query->document_ids, self->document_id);
+    }
   query->include_subcodes = gtk_switch_get_active (self->subcodes_switch);
   /* With one code the (insensitive) choice does not apply: AND would merge
    * its overlapping codings into regions. */
@@ -1834,6 +1842,8 @@ cw_retrieval_view_set_project (CwRetrievalView *self,
         g_clear_signal_handler (&self->changed_id, self->project);
       g_set_object (&self->project, project);
       g_array_set_size (self->code_ids, 0);
+      self->document_id = 0;
+      gtk_widget_set_visible (GTK_WIDGET (self->document_button), FALSE);
       g_list_store_remove_all (self->segments);
       if (project != NULL)
         self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
@@ -1875,6 +1885,41 @@ cw_retrieval_view_set_codes (CwRetrievalView *self,
 
   update_codes_label (self);
   schedule_refresh (self);
+}
+
+void
+cw_retrieval_view_set_document (CwRetrievalView *self,
+                                gint64           document_id)
+{
+  g_autoptr(CwDocumentInfo) info = NULL;
+
+  g_return_if_fail (CW_IS_RETRIEVAL_VIEW (self));
+
+  if (document_id != 0 && self->project != NULL)
+    info = cw_project_get_document_info (self->project, document_id, NULL);
+  self->document_id = info != NULL ? document_id : 0;
+  if (info != NULL)
+    {
+      /* Translators: the retrieval view shows one document's segments. */
+      g_autofree char *label = g_strdup_printf (_("Document: %s"), info->name);
+
+      gtk_label_set_label (self->document_label, label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->document_button), self->document_id != 0);
+  schedule_refresh (self);
+}
+
+gint64
+cw_retrieval_view_get_document (CwRetrievalView *self)
+{
+  g_return_val_if_fail (CW_IS_RETRIEVAL_VIEW (self), 0);
+  return self->document_id;
+}
+
+static void
+document_button_clicked_cb (CwRetrievalView *self)
+{
+  cw_retrieval_view_set_document (self, 0);
 }
 
 CwRetrievalView *
@@ -2187,6 +2232,8 @@ cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, codes_label);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, combine_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, subcodes_switch);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, document_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, document_label);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, group_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CwRetrievalView, coder_dropdown);
@@ -2212,6 +2259,7 @@ cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, codes_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, codes_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, segment_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "retrieval.export-csv", NULL, export_action);

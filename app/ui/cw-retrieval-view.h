@@ -31,4 +31,10 @@ void             cw_retrieval_view_set_codes   (CwRetrievalView *self,
                                                 const gint64    *code_ids,
                                                 guint            n);
 
+/* Only the segments of one document (0: every document), shown as a
+ * button that takes the filter off. */
+void             cw_retrieval_view_set_document (CwRetrievalView *self,
+                                                 gint64           document_id);
+gint64           cw_retrieval_view_get_document (CwRetrievalView *self);
+
 G_END_DECLS

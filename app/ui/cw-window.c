@@ -889,9 +889,9 @@ retrieval_message_cb (CwWindow   *self,
   cw_window_show_toast (self, message);
 }
 
-/* A cell of an overview picture: its segments in the retrieval view. The
- * view filters by code; it has no document filter (yet), so a code map
- * cell shows that code's segments in every document. */
+/* A cell of an overview picture: its segments in the retrieval view (a
+ * code map cell: that code in that document; a co-occurrence cell: both
+ * codes in every document). */
 static void
 overview_cell_activated_cb (CwWindow *self,
                             gint64    document_id,
@@ -901,6 +901,7 @@ overview_cell_activated_cb (CwWindow *self,
   gint64 codes[] = { code_id, other_code_id };
 
   cw_retrieval_view_set_codes (self->retrieval_view, codes, other_code_id != 0 ? 2 : 1);
+  cw_retrieval_view_set_document (self->retrieval_view, document_id);
   adw_view_stack_set_visible_child_name (self->view_stack, "retrieval");
 }
 
