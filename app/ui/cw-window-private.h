@@ -24,6 +24,7 @@ CwPseudonymView  *_cw_window_get_pseudonym_view  (CwWindow  *self);
 AdwViewStack     *_cw_window_get_view_stack      (CwWindow  *self);
 GtkSearchEntry   *_cw_window_get_search_entry    (CwWindow  *self);
 GtkLabel         *_cw_window_get_search_status   (CwWindow  *self);
+GtkLabel         *_cw_window_get_results_status  (CwWindow  *self);
 GtkListView      *_cw_window_get_results_list    (CwWindow  *self);
 /* CwSearchResult of the last search over all documents. */
 GListModel       *_cw_window_get_results         (CwWindow  *self);

@@ -3753,6 +3753,12 @@ _cw_window_get_sidebar_page (CwWindow *self)
   return gtk_stack_get_visible_child_name (self->sidebar_stack);
 }
 
+GtkLabel *
+_cw_window_get_results_status (CwWindow *self)
+{
+  return self->results_status;
+}
+
 gboolean
 _cw_window_is_busy (CwWindow *self)
 {
