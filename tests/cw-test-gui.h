@@ -6,7 +6,9 @@
 G_BEGIN_DECLS
 
 /* How long a condition may take before the test fails. */
-#define CW_TEST_TIMEOUT_MS 10000
+/* Long enough for the ASan build on a loaded 2-core machine; a wait
+ * that succeeds returns at once. */
+#define CW_TEST_TIMEOUT_MS 30000
 
 typedef gboolean (*CwTestCondition) (gpointer data);
 
