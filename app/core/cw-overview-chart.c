@@ -1081,6 +1081,57 @@ has_suffix (const char *path,
   return g_str_has_suffix (lower, suffix);
 }
 
+/* A picture file being written at tmp: SVG at the size, PNG at twice the
+ * size (sharp on paper and on a HiDPI screen). */
+cairo_surface_t *
+cw_picture_surface_new (const char *tmp,
+                        gboolean    svg,
+                        double      width,
+                        double      height)
+{
+  if (svg)
+    return cairo_svg_surface_create (tmp, width, height);
+  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width * 2), (int) ceil (height * 2));
+}
+
+gboolean
+cw_picture_surface_finish (cairo_surface_t  *surface,
+                           gboolean          svg,
+                           const char       *tmp,
+                           const char       *path,
+                           GError          **error)
+{
+  cairo_status_t status;
+
+  if (svg)
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  else
+    status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”: %s"),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  /* Whole or not at all: a half-written picture replaces nothing. */
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not write “%s”: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cw_chart_write (const CwOverview            *overview,
                 const PangoFontDescription  *font,
@@ -1094,7 +1145,6 @@ cw_chart_write (const CwOverview            *overview,
   cairo_surface_t *probe, *surface;
   cairo_t *cr;
   PangoContext *context;
-  cairo_status_t status;
   gboolean svg;
 
   g_return_val_if_fail (overview != NULL, FALSE);
@@ -1126,12 +1176,7 @@ cw_chart_write (const CwOverview            *overview,
   cairo_surface_destroy (probe);
 
   tmp = g_strconcat (path, ".part", NULL);
-  /* PNG at twice the size: sharp on paper and on a HiDPI screen. */
-  if (svg)
-    surface = cairo_svg_surface_create (tmp, chart->width, chart->height);
-  else
-    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (chart->width * 2),
-                                          (int) ceil (chart->height * 2));
+  surface = cw_picture_surface_new (tmp, svg, chart->width, chart->height);
   cr = cairo_create (surface);
   if (!svg)
     cairo_scale (cr, 2, 2);
@@ -1142,31 +1187,5 @@ cw_chart_write (const CwOverview            *overview,
   g_object_unref (context);
   cairo_destroy (cr);
 
-  if (svg)
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  else
-    status = cairo_surface_write_to_png (surface, tmp);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  /* Whole or not at all: a half-written picture replaces nothing. */
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not write “%s”: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return cw_picture_surface_finish (surface, svg, tmp, path, error);
 }

@@ -87,4 +87,17 @@ gboolean  cw_chart_write         (const CwOverview            *overview,
                                   const char                  *path,
                                   GError                     **error);
 
+/* Writing a picture file whole or not at all: draw on the surface made for
+ * tmp (a PNG is twice the size: scale by 2), then finish, which writes,
+ * frees the surface and renames tmp to path (removing tmp on failure). */
+cairo_surface_t *cw_picture_surface_new    (const char       *tmp,
+                                            gboolean          svg,
+                                            double            width,
+                                            double            height);
+gboolean         cw_picture_surface_finish (cairo_surface_t  *surface,
+                                            gboolean          svg,
+                                            const char       *tmp,
+                                            const char       *path,
+                                            GError          **error);
+
 G_END_DECLS

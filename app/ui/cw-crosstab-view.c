@@ -18,6 +18,7 @@
 
 #include "cw-cases.h"
 #include "cw-crosstab-view-private.h"
+#include "cw-overview-chart.h"
 
 /* The heatmap's measures, in pixels. */
 #define MARGIN       16.0
@@ -898,7 +899,6 @@ write_image (CwCrosstabView *self,
   const PangoFontDescription *font =
     pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self->area)));
   cairo_surface_t *surface;
-  cairo_status_t status;
   Geometry geometry;
   gboolean cases = count_cases (self);
   g_autofree char *tmp = g_strconcat (path, ".part", NULL);
@@ -909,12 +909,7 @@ write_image (CwCrosstabView *self,
   cairo_destroy (cr);
   cairo_surface_destroy (probe);
 
-  /* PNG at twice the size: sharp on paper and on a HiDPI screen. */
-  if (svg)
-    surface = cairo_svg_surface_create (tmp, geometry.width, geometry.height);
-  else
-    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (geometry.width * 2),
-                                          (int) ceil (geometry.height * 2));
+  surface = cw_picture_surface_new (tmp, svg, geometry.width, geometry.height);
   cr = cairo_create (surface);
   if (!svg)
     cairo_scale (cr, 2, 2);
@@ -924,33 +919,7 @@ write_image (CwCrosstabView *self,
   g_object_unref (context);
   cairo_destroy (cr);
 
-  if (svg)
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  else
-    status = cairo_surface_write_to_png (surface, tmp);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  /* Whole or not at all: a half-written picture replaces nothing. */
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not write “%s”: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return cw_picture_surface_finish (surface, svg, tmp, path, error);
 }
 
 gboolean
