@@ -217,7 +217,7 @@ test_code_map (Fixture       *fixture,
   g_autofree char *tooltip = NULL;
   g_autofree char *expected = NULL;
   CwRetrievalView *retrieval = _cw_window_get_retrieval_view (fixture->window);
-  guint row, column, n;
+  guint row = 0, column = 0, n;
   double x, y;
 
   core = cw_project_code_map (fixture->project, NULL, NULL, &error);
@@ -288,7 +288,7 @@ test_frequencies (Fixture       *fixture,
   const CwOverview *kinds = show_picture (fixture, CW_OVERVIEW_KINDS);
   g_autoptr(CwOverview) core = NULL;
   g_autoptr(GError) error = NULL;
-  guint row, column;
+  guint row = 0, column = 0;
   double x, y;
 
   core = cw_project_frequencies_by_kind (fixture->project, NULL, NULL, &error);
@@ -331,7 +331,7 @@ test_cooccurrence (Fixture       *fixture,
   g_autoptr(CwOverview) core = NULL;
   g_autoptr(GError) error = NULL;
   CwRetrievalView *retrieval = _cw_window_get_retrieval_view (fixture->window);
-  guint row, column;
+  guint row = 0, column = 0;
   double x, y;
 
   core = cw_project_code_cooccurrence (fixture->project, NULL, NULL, &error);
