@@ -1,6 +1,10 @@
 /* cw-bench-agreement: the agreement issue's speed figure.
  *
  *   cw-bench-agreement [--runs N] [--project WORK_DIR] [--json FILE]
+ *   cw-bench-agreement --open P.codewerk [--runs N]
+ *
+ * With --open: cw_project_agreement (Anouk and Bram, character unit) on an
+ * existing project, such as tests/bench/run-suite's; one JSON line out.
  *
  * Generates, deterministically, 30 codes x 200 documents of 35,000
  * characters (7 M) and 20,000 codings by two coders: the second coder
@@ -16,6 +20,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -279,6 +284,51 @@ build_project (const char *work_dir,
   return project;
 }
 
+/* cw_project_agreement end to end on an existing project, after one run
+ * that warms the page cache. */
+static int
+time_open_project (const char *path,
+                   gint64      runs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwProject) project = cw_project_open (path, &error);
+  g_autoptr(CwAgreementOptions) options = cw_agreement_options_new ();
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  double percent = 0, cu_alpha = 0;
+  char cu_alpha_text[G_ASCII_DTOSTR_BUF_SIZE];
+  Figure figure;
+
+  if (project == NULL)
+    {
+      g_printerr ("cw-bench-agreement: %s\n", error->message);
+      return 1;
+    }
+  options->coders = g_strsplit ("Anouk,Bram", ",", -1);
+  options->unit = CW_AGREEMENT_UNIT_CHARACTER;
+  for (gint64 run = 0; run <= runs; run++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(CwAgreement) result = cw_project_agreement (project, options, NULL, &error);
+      double elapsed = (g_get_monotonic_time () - t0) / 1000.0;
+
+      if (result == NULL)
+        {
+          g_printerr ("cw-bench-agreement: %s\n", error->message);
+          return 1;
+        }
+      percent = result->percent;
+      cu_alpha = result->cu_alpha;
+      if (run > 0)
+        g_array_append_val (ms, elapsed);
+    }
+  figure = summarise ("agreement", ms);
+  g_ascii_formatd (cu_alpha_text, sizeof cu_alpha_text, "%.4f", cu_alpha);
+  g_print ("{\"job\":\"agreement\",\"unit\":\"character\",\"runs\":%" G_GINT64_FORMAT ",\"ms\":%.3f,\"best_ms\":%.3f,"
+           "\"percent\":%.3f,\"cu_alpha\":%s}\n", runs, figure.median, figure.best, percent,
+           isnan (cu_alpha) ? "null" : cu_alpha_text);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,12 +337,14 @@ main (int   argc,
   g_autoptr(GArray) codings = NULL;
   g_autofree char *project_dir = NULL;
   g_autofree char *json_path = NULL;
+  g_autofree char *open_path = NULL;
   gint64 runs = 5, n_codings = 20000;
   GOptionEntry entries[] = {
     { "runs", 0, 0, G_OPTION_ARG_INT64, &runs, "runs per figure (5)", "N" },
     { "codings", 0, 0, G_OPTION_ARG_INT64, &n_codings, "codings by the two coders (20000)", "N" },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &project_dir, "also time the project layer in DIR", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "write the figures as JSON", "FILE" },
+    { "open", 0, 0, G_OPTION_ARG_FILENAME, &open_path, "only time an existing project (one JSON line)", "P" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -307,6 +359,9 @@ main (int   argc,
       g_printerr ("%s\n", error != NULL ? error->message : "usage: cw-bench-agreement [--runs N] [--project DIR]");
       return 2;
     }
+
+  if (open_path != NULL)
+    return time_open_project (open_path, runs);
 
   codings = generate (n_codings);
   figures[n_figures] = time_pure ("character unit (pure)", codings, CW_AGREEMENT_UNIT_CHARACTER, runs, &check[n_figures]);

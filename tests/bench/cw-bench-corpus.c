@@ -323,11 +323,50 @@ append_transcript (GString      *out,
     }
 }
 
+/* The cohort file: one row per transcript, its id the transcript's number
+ * ("P0007" for interview-0007.txt), variables as a Dutch spreadsheet writes
+ * them (';', decimal comma). Its own PRNG stream, so adding it changes
+ * nothing in the transcripts. */
+static gboolean
+write_cohort (const char  *path,
+              guint        count,
+              int          width,
+              guint64      seed,
+              GError     **error)
+{
+  static const char *const levels[] = { "pro", "entree", "mbo-1", "mbo-2", "vmbo" };
+  static const char *const outcomes[] = { "werk", "opleiding", "werk en opleiding", "geen van beide" };
+  static const char *const places[] = { "Almere", "Zwolle", "Tilburg", "Rotterdam", "Groningen", "Den Bosch" };
+  g_autoptr(GString) text = g_string_new ("Deelnemer;Opleiding;Leeftijd;Geslacht;Uitkomst;Woonplaats;Cijfer;Startdatum\n");
+  CwRng rng;
+
+  cw_rng_init (&rng, seed ^ G_GUINT64_CONSTANT (0xC0407));
+  for (guint i = 0; i < count; i++)
+    {
+      /* One draw per statement: the order of a call's arguments is
+       * unspecified in C, and the file must not depend on the compiler. */
+      const char *level = levels[cw_rng_below (&rng, G_N_ELEMENTS (levels))];
+      guint age = cw_rng_range (&rng, 16, 27);
+      const char *sex = cw_rng_chance (&rng, 55) ? "m" : "v";
+      const char *outcome = outcomes[cw_rng_below (&rng, G_N_ELEMENTS (outcomes))];
+      const char *place = places[cw_rng_below (&rng, G_N_ELEMENTS (places))];
+      guint mark = cw_rng_range (&rng, 40, 99);
+      guint day = cw_rng_range (&rng, 1, 28);
+      guint month = cw_rng_range (&rng, 1, 12);
+      guint year = cw_rng_range (&rng, 2014, 2019);
+
+      g_string_append_printf (text, "P%0*u;%s;%u;%s;%s;%s;%u,%u;%02u-%02u-%u\n", width, i + 1, level, age, sex,
+                              outcome, place, mark / 10, mark % 10, day, month, year);
+    }
+  return g_file_set_contents (path, text->str, (gssize) text->len, error);
+}
+
 static gboolean
 write_corpus (const char  *directory,
               guint        count,
               guint        words,
               guint64      seed,
+              const char  *cohort,
               gboolean     quiet,
               GError     **error)
 {
@@ -375,6 +414,12 @@ write_corpus (const char  *directory,
       total_chars += g_utf8_strlen (text->str, text->len);
     }
 
+  if (cohort != NULL && !write_cohort (cohort, count, width, seed, error))
+    {
+      cw_vocabulary_clear (&vocabulary);
+      return FALSE;
+    }
+
   if (!quiet)
     g_print ("%u files, %" G_GUINT64_FORMAT " characters, %" G_GUINT64_FORMAT " bytes in %s\n",
              count, total_chars, total_bytes, directory);
@@ -392,6 +437,7 @@ main (int argc, char **argv)
   gint64 seed = 20240611;
   gboolean smoke = FALSE;
   gboolean quiet = FALSE;
+  g_autofree char *cohort = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
@@ -400,6 +446,7 @@ main (int argc, char **argv)
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "PRNG seed (default 20240611)", "SEED" },
     { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Multiply the number of transcripts", "K" },
     { "smoke", 0, 0, G_OPTION_ARG_NONE, &smoke, "A tiny corpus: 3 transcripts of 300 words", NULL },
+    { "cohort", 0, 0, G_OPTION_ARG_FILENAME, &cohort, "Also write a cohort file (.csv), one case per transcript", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on success", NULL },
     { NULL }
   };
@@ -430,7 +477,7 @@ main (int argc, char **argv)
       return 2;
     }
 
-  if (!write_corpus (argv[1], (guint) (count * scale), (guint) words, (guint64) seed, quiet, &error))
+  if (!write_corpus (argv[1], (guint) (count * scale), (guint) words, (guint64) seed, cohort, quiet, &error))
     {
       g_printerr ("cw-bench-corpus: %s\n", error->message);
       return 1;

@@ -29,6 +29,10 @@
 
 static char *cli;
 static char *work;
+/* Peak RSS of the last process timed_run ran, from /usr/bin/time (-1 when
+ * it is missing). */
+static gboolean have_time;
+static double last_rss_mib = -1;
 
 static int
 compare_double (gconstpointer a,
@@ -68,17 +72,41 @@ timed_run (const char * const *argv,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *rss_file = g_build_filename (work, "rss.time", NULL);
+  g_autofree char *rss_text = NULL;
+  g_autoptr(GPtrArray) wrapped = g_ptr_array_new ();
   int status = 0;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0;
   double seconds;
 
-  if (!g_spawn_sync (cwd != NULL ? cwd : work, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+  /* /usr/bin/time -f %M: the child's peak RSS in KiB, written to a file so
+   * that the child's own stderr stays readable. */
+  if (have_time)
+    {
+      const char *prefix[] = { "/usr/bin/time", "-f", "%M", "-o", rss_file };
+
+      for (guint i = 0; i < G_N_ELEMENTS (prefix); i++)
+        g_ptr_array_add (wrapped, (gpointer) prefix[i]);
+    }
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (wrapped, (gpointer) argv[i]);
+  g_ptr_array_add (wrapped, NULL);
+  last_rss_mib = -1;
+  t0 = g_get_monotonic_time ();
+  if (!g_spawn_sync (cwd != NULL ? cwd : work, (char **) wrapped->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                      NULL, NULL, NULL, &err, &status, &error))
     {
       g_printerr ("cw-bench-refi: %s: %s\n", argv[0], error->message);
       return -1;
     }
   seconds = (g_get_monotonic_time () - t0) / 1e6;
+  if (have_time && g_file_get_contents (rss_file, &rss_text, NULL, NULL))
+    {
+      /* The figure is on the last line (time puts a failure line first). */
+      g_strchomp (rss_text);
+      last_rss_mib = g_ascii_strtod (strrchr (rss_text, '\n') != NULL ? strrchr (rss_text, '\n') + 1 : rss_text,
+                                     NULL) / 1024.0;
+    }
   if (!g_spawn_check_wait_status (status, NULL))
     {
       g_printerr ("cw-bench-refi: %s %s failed: %s", argv[0], argv[1], err);
@@ -203,21 +231,35 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
 }
 
+/* The peak RSS of each job's processes, MiB (-1: not known). */
+enum { EXPORT_OURS, EXPORT_FLOOR, IMPORT_OURS, IMPORT_FLOOR, N_JOBS };
+static double peak_rss[N_JOBS] = { -1, -1, -1, -1 };
+
+static void
+note_rss (int job)
+{
+  peak_rss[job] = MAX (peak_rss[job], last_rss_mib);
+}
+
 static void
 json_job (GString    *json,
           const char *name,
           const char *command,
-          GArray     *times)
+          GArray     *times,
+          int         job)
 {
   Stats s = stats (times);
+  char rss[G_ASCII_DTOSTR_BUF_SIZE] = "null";
 
+  if (peak_rss[job] >= 0)
+    g_ascii_formatd (rss, sizeof rss, "%.1f", peak_rss[job]);
   if (times->len == 0)
     {
       g_string_append_printf (json, "    {\"job\": \"%s\", \"command\": \"%s\", \"median_s\": null},\n", name, command);
       return;
     }
   g_string_append_printf (json, "    {\"job\": \"%s\", \"command\": \"%s\", \"median_s\": %.4f, \"min_s\": %.4f,"
-                          " \"max_s\": %.4f},\n", name, command, s.median, s.min, s.max);
+                          " \"max_s\": %.4f, \"peak_rss_mib\": %s},\n", name, command, s.median, s.min, s.max, rss);
 }
 
 static void
@@ -284,7 +326,23 @@ main (int   argc,
         }
     }
   xmlInitParser ();
+  /* Absolute: the children run in other folders. */
+  if (!g_path_is_absolute (work))
+    {
+      char *absolute = g_canonicalize_filename (work, NULL);
+
+      g_free (work);
+      work = absolute;
+    }
+  if (!g_path_is_absolute (project_path))
+    {
+      char *absolute = g_canonicalize_filename (project_path, NULL);
+
+      g_free (project_path);
+      project_path = absolute;
+    }
   g_mkdir_with_parents (work, 0755);
+  have_time = g_file_test ("/usr/bin/time", G_FILE_TEST_IS_EXECUTABLE);
 
   {
     g_autoptr(CwProject) project = cw_project_open (project_path, &error);
@@ -316,8 +374,11 @@ main (int   argc,
     return 1;
   for (gint64 i = 0; i < runs; i++)
     {
-      double a = export_ours (project_path), b = export_floor ();
+      double a = export_ours (project_path), b;
 
+      note_rss (EXPORT_OURS);
+      b = export_floor ();
+      note_rss (EXPORT_FLOOR);
       if (a < 0 || b < 0)
         return 1;
       g_array_append_val (export_ours_s, a);
@@ -332,8 +393,11 @@ main (int   argc,
     }
   for (gint64 i = 0; i < runs; i++)
     {
-      double b = import_floor (&elements), a = import_ok ? import_ours () : -1;
+      double b = import_floor (&elements), a;
 
+      note_rss (IMPORT_FLOOR);
+      a = import_ok ? import_ours () : -1;
+      note_rss (IMPORT_OURS);
       if (b < 0)
         return 1;
       g_array_append_val (import_floor_s, b);
@@ -390,10 +454,10 @@ main (int   argc,
                             ",\n  \"qdpx_bytes\": %" G_GINT64_FORMAT ",\n  \"qde_elements\": %" G_GINT64_FORMAT
                             ",\n  \"jobs\": [\n",
                             smoke ? "true" : "false", documents, codings, runs, file_size (qdpx), elements);
-    json_job (json, "export-floor", "zip -q -r OUT project.qde sources", export_floor_s);
-    json_job (json, "export", "codewerk-cli export", export_ours_s);
-    json_job (json, "import-floor", "unzip -q + xmlTextReader pass over project.qde", import_floor_s);
-    json_job (json, "import", "codewerk-cli import-project", import_ours_s);
+    json_job (json, "export-floor", "zip -q -r OUT project.qde sources", export_floor_s, EXPORT_FLOOR);
+    json_job (json, "export", "codewerk-cli export", export_ours_s, EXPORT_OURS);
+    json_job (json, "import-floor", "unzip -q + xmlTextReader pass over project.qde", import_floor_s, IMPORT_FLOOR);
+    json_job (json, "import", "codewerk-cli import-project", import_ours_s, IMPORT_OURS);
     g_string_truncate (json, json->len - 2);
     g_string_append_printf (json, "\n  ],\n  \"export_ratio\": %.3f,\n", eo.median / ef.median);
     if (import_ok)
