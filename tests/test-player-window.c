@@ -2,7 +2,7 @@
  * in-process under Xvfb with a WAV the test writes itself: attaching
  * (the bar appears), the turn being heard highlighted, F8 setting a turn's
  * time (undo clears it), a click on a time in the gutter, "Play From Here"
- * on a coding, speed and skips, a recording that moved (not found, then
+ * on a coding and on a retrieved segment, speed and skips, a recording that moved (not found, then
  * located), and a file GStreamer cannot decode (a message, no crash).
  *
  * GStreamer plays into a fake sink here (see main): position runs in real
@@ -21,6 +21,7 @@
 #include "cw-coding.h"
 #include "cw-media.h"
 #include "cw-player-bar.h"
+#include "cw-retrieval-view-private.h"
 #include "cw-test-gui.h"
 #include "cw-test-util.h"
 #include "cw-transcript-view-private.h"
@@ -539,6 +540,142 @@ test_play_coding (Fixture       *fixture,
   cw_player_bar_pause (bar);
 }
 
+typedef struct
+{
+  CwRetrievalView *view;
+  gint64           document_id;
+  gboolean         playable;
+} RetrievedWait;
+
+/* The two segments are retrieved, the one of document_id playable or not. */
+static gboolean
+retrieved (gpointer data)
+{
+  RetrievedWait *wait = data;
+  GListModel *segments = _cw_retrieval_view_get_segments (wait->view);
+  gboolean found = FALSE;
+
+  if (_cw_retrieval_view_is_busy (wait->view) || g_list_model_get_n_items (segments) != 2)
+    return FALSE;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CwSegmentItem) item = g_list_model_get_item (segments, i);
+
+      if (_cw_segment_item_get_segment (item)->document_id == wait->document_id)
+        found = (_cw_segment_item_get_play_time (item) >= 0) == wait->playable;
+    }
+  return found;
+}
+
+typedef struct
+{
+  Fixture     *fixture;
+  CwPlayerBar *bar;
+} PlayingWait;
+
+static gboolean
+playing_kevin (gpointer data)
+{
+  PlayingWait *wait = data;
+  DocumentWait shown = { wait->fixture->window, wait->fixture->kevin };
+
+  return document_shown (&shown) && cw_player_bar_get_state (wait->bar) == CW_PLAYER_READY &&
+         cw_player_bar_get_playing (wait->bar);
+}
+
+/* "Play From Here" on a retrieved segment: only where its document has a
+ * recording; it opens the document and plays from the segment's turn. */
+static void
+test_play_retrieved (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CwPlayerBar *bar = bar_of (fixture);
+  CwRetrievalView *retrieval = _cw_window_get_retrieval_view (fixture->window);
+  AdwViewStack *stack = _cw_window_get_view_stack (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = cw_project_get_text (fixture->project, fixture->kevin, &error);
+  g_autofree char *other_text = cw_project_get_text (fixture->project, fixture->group, &error);
+  const char *found = strstr (text, "de jobcoach kwam");
+  RetrievedWait wait = { retrieval, fixture->kevin, FALSE };
+  PlayingWait playing = { fixture, bar };
+  gint64 code, start, other_start;
+  double time = -1;
+
+  g_assert_nonnull (found);
+  code = cw_project_add_code (fixture->project, "Begeleiding", "#e66100", NULL, &error);
+  g_assert_no_error (error);
+  start = g_utf8_pointer_to_offset (text, found);
+  g_assert_cmpint (cw_project_add_coding (fixture->project, fixture->kevin, code, start, start + 16,
+                                          NULL, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  other_start = g_utf8_pointer_to_offset (other_text, strstr (other_text, "vaste baan"));
+  g_assert_cmpint (cw_project_add_coding (fixture->project, fixture->group, code, other_start, other_start + 10,
+                                          NULL, NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* No recording yet: no segment can play. */
+  adw_view_stack_set_visible_child_name (stack, "retrieval");
+  cw_retrieval_view_set_codes (retrieval, &code, 1);
+  g_assert_true (cw_test_wait_until (retrieved, &wait));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CwSegmentItem) item = g_list_model_get_item (_cw_retrieval_view_get_segments (retrieval), i);
+
+      g_assert_cmpfloat (_cw_segment_item_get_play_time (item), <, 0);
+    }
+
+  /* Attached: the Kevin interview's segment plays from its turn (3 s);
+   * the focus group has no recording. */
+  adw_view_stack_set_visible_child_name (stack, "documents");
+  attach_and_wait (fixture);
+  adw_view_stack_set_visible_child_name (stack, "retrieval");
+  wait.playable = TRUE;
+  g_assert_true (cw_test_wait_until (retrieved, &wait));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CwSegmentItem) item = g_list_model_get_item (_cw_retrieval_view_get_segments (retrieval), i);
+      const CwCoding *segment = _cw_segment_item_get_segment (item);
+
+      if (segment->document_id == fixture->kevin)
+        time = _cw_segment_item_get_play_time (item);
+      else
+        g_assert_cmpfloat (_cw_segment_item_get_play_time (item), <, 0);
+    }
+  g_assert_cmpfloat_with_epsilon (time, 3.0, 0.001);
+  cw_test_wait_ms (50);
+  screenshot (fixture, "retrieval-play.png");
+
+  /* Another document is open: the segment's opens, then plays. */
+  adw_view_stack_set_visible_child_name (stack, "documents");
+  show_document (fixture, fixture->group);
+  g_assert_cmpint (cw_player_bar_get_state (bar), ==, CW_PLAYER_NONE);
+  adw_view_stack_set_visible_child_name (stack, "retrieval");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (retrieval), "retrieval.play-segment", "(xxx)",
+                                             fixture->kevin, start, start + 16));
+  g_assert_true (cw_test_wait_until (playing_kevin, &playing));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "documents");
+  wait_for_position (bar, 3.0, 4.5);
+  /* The segment is selected in the transcript, as a click on it does. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view_of (fixture)));
+    GtkTextIter a, b;
+
+    g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &a, &b));
+    g_assert_cmpint (gtk_text_iter_get_offset (&a), ==, start);
+    g_assert_cmpint (gtk_text_iter_get_offset (&b), ==, start + 16);
+  }
+  cw_player_bar_pause (bar);
+
+  /* The document already shown: it plays at once, from the start again. */
+  cw_player_bar_seek (bar, 7.0);
+  adw_view_stack_set_visible_child_name (stack, "retrieval");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (retrieval), "retrieval.play-segment", "(xxx)",
+                                             fixture->kevin, start, start + 16));
+  g_assert_true (cw_player_bar_get_playing (bar));
+  wait_for_position (bar, 3.0, 4.5);
+  cw_player_bar_pause (bar);
+}
+
 static void
 test_speed_and_skip (Fixture       *fixture,
                      gconstpointer  data)
@@ -805,6 +942,7 @@ main (int   argc,
   g_test_add ("/player-window/follow", Fixture, NULL, fixture_set_up, test_follow, fixture_tear_down);
   g_test_add ("/player-window/gutter-click", Fixture, NULL, fixture_set_up, test_gutter_click, fixture_tear_down);
   g_test_add ("/player-window/play-coding", Fixture, NULL, fixture_set_up, test_play_coding, fixture_tear_down);
+  g_test_add ("/player-window/play-retrieved", Fixture, NULL, fixture_set_up, test_play_retrieved, fixture_tear_down);
   g_test_add ("/player-window/speed-and-skip", Fixture, NULL, fixture_set_up, test_speed_and_skip, fixture_tear_down);
   g_test_add ("/player-window/missing", Fixture, NULL, fixture_set_up, test_missing, fixture_tear_down);
   g_test_add ("/player-window/undecodable", Fixture, NULL, fixture_set_up, test_undecodable, fixture_tear_down);

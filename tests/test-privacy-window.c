@@ -1,17 +1,24 @@
 /* test-privacy-window.c: the pseudonym table, proposing pseudonyms, and
- * encrypted copies in the window (issue 10), driven in-process under Xvfb
+ * encrypted copies, and the window's pseudonymised exports (codebook,
+ * case x code matrix, coded segments as CSV and report) (issue 10),
+ * driven in-process under Xvfb
  * on a copy of the example project.
  *
  * Like the other GUI tests it needs a display and fails without one.
  */
+#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "cw-codebook.h"
 #include "cw-crypt.h"
+#include "cw-exchange.h"
 #include "cw-history.h"
+#include "cw-retrieval-view-private.h"
+#include "cw-zip.h"
 #include "cw-passphrase-dialog-private.h"
 #include "cw-pseudonym.h"
 #include "cw-pseudonym-view-private.h"
@@ -314,6 +321,40 @@ test_propose (Fixture       *fixture,
   g_assert_true (cw_test_wait_until (pointer_gone, &weak));
 }
 
+/* "Add 3" is one step: one undo takes the three rows back. */
+static void
+test_propose_add_many (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CwPseudonymView *view = view_of (fixture);
+  CwPseudonymProposeDialog *dialog;
+  g_autofree char *label = NULL;
+  gpointer weak;
+  guint n;
+
+  show_pseudonyms (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (view), "pseudonyms.propose", NULL);
+  dialog = _cw_pseudonym_view_get_propose_dialog (view);
+  g_assert_true (cw_test_wait_until (propose_idle, dialog));
+  n = _cw_pseudonym_propose_dialog_get_n_candidates (dialog);
+  g_assert_cmpuint (n, >=, 3);
+  for (guint i = 0; i < n; i++)
+    _cw_pseudonym_propose_dialog_set_checked (dialog, i, i < 3);
+  g_assert_cmpstr (_cw_pseudonym_propose_dialog_get_add_label (dialog), ==, "_Add 3");
+
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  _cw_pseudonym_propose_dialog_add (dialog);
+  g_assert_true (cw_test_wait_until (pointer_gone, &weak));
+  wait_rows (fixture, 3);
+  label = cw_project_get_undo_label (fixture->project);
+  g_assert_cmpstr (label, ==, "Add 3 pseudonyms");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  wait_rows (fixture, 0);
+  g_assert_false (cw_project_can_undo (fixture->project));
+}
+
 static void
 got_passphrase (char       **out,
                 const char  *passphrase)
@@ -602,6 +643,290 @@ test_pseudonymised_copy (Fixture       *fixture,
   }
 }
 
+/* The real strings of the example a researcher would put in the table:
+ * its people (speakers, cohort names), schools and places. */
+static const char *const example_reals[][2] = {
+  { "Kevin", "[Persoon 1]" }, { "Kevins", "[Persoon 1]s" }, { "Sanne", "[Persoon 2]" },
+  { "Mohammed", "[Persoon 3]" }, { "Dewi", "[Persoon 4]" }, { "Jordy", "[Persoon 5]" },
+  { "Tim", "[Persoon 6]" }, { "Bram", "[Persoon 7]" }, { "Henk", "[Persoon 8]" },
+  { "Anouk", "[Persoon 9]" }, { "Erik", "[Persoon 10]" }, { "Bakker", "[Persoon 11]" },
+  { "Marieke", "[Persoon 12]" }, { "El Amrani", "[Persoon 13]" }, { "Pinas", "[Persoon 14]" },
+  { "Sandra", "[Persoon 15]" }, { "Rick", "[Persoon 16]" }, { "Ayoub", "[Persoon 17]" },
+  { "Gerard", "[Persoon 18]" }, { "Petra", "[Persoon 19]" }, { "Marloes", "[Persoon 20]" },
+  { "Naomi", "[Persoon 21]" }, { "de Vries", "[Persoon 22]" }, { "Ronald", "[Persoon 23]" },
+  { "Wim", "[Persoon 24]" }, { "Jesse", "[Persoon 25]" }, { "Chantal", "[Persoon 26]" },
+  { "Dylan", "[Persoon 27]" }, { "Esra", "[Persoon 28]" }, { "Fatima", "[Persoon 29]" },
+  { "Joyce", "[Persoon 30]" }, { "Kim", "[Persoon 31]" }, { "Lisa", "[Persoon 32]" },
+  { "Niels", "[Persoon 33]" }, { "Romano", "[Persoon 34]" }, { "Sem", "[Persoon 35]" },
+  { "Stefan", "[Persoon 36]" }, { "Yasmina", "[Persoon 37]" }, { "Zoë", "[Persoon 38]" },
+  { "De Brug", "[School A]" }, { "Praktijkschool De Brug", "[School A]" }, { "De Wissel", "[School B]" },
+  { "Het Spoor", "[School C]" }, { "Almere", "[Plaats A]" }, { "Almere Buiten", "[Plaats A]" },
+  { "Zwolle", "[Plaats B]" }, { "Lelystad", "[Plaats C]" },
+};
+
+static void
+add_example_table (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_pseudonym_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (example_reals); i++)
+    {
+      CwPseudonym *row = g_new0 (CwPseudonym, 1);
+
+      row->real = g_strdup (example_reals[i][0]);
+      row->pseudonym = g_strdup (example_reals[i][1]);
+      g_ptr_array_add (rows, row);
+    }
+  g_assert_true (cw_project_add_pseudonyms (fixture->project, (const CwPseudonym * const *) rows->pdata, rows->len,
+                                            &error));
+  g_assert_no_error (error);
+}
+
+/* word in data as a whole word: its neighbours decoded, so "Bakker" in
+ * "Bakkerij" is not a leak but "“Kevin”" is. */
+static gboolean
+contains_word (const char *data,
+               gsize       len,
+               const char *word)
+{
+  gsize n = strlen (word);
+
+  for (const char *p = data; p + n <= data + len; p++)
+    {
+      gunichar before = 0, after = 0;
+
+      if (memcmp (p, word, n) != 0)
+        continue;
+      if (p > data)
+        {
+          const char *q = g_utf8_find_prev_char (data, p);
+
+          before = q != NULL ? g_utf8_get_char_validated (q, p - q) : 0;
+        }
+      if (p + n < data + len)
+        after = g_utf8_get_char_validated (p + n, MIN (4, data + len - (p + n)));
+      if ((before == 0 || before >= 0xFFFFFFFE || !g_unichar_isalnum (before)) &&
+          (after == 0 || after >= 0xFFFFFFFE || !(g_unichar_isalnum (after) || g_unichar_ismark (after))))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The export's bytes (an .odt's content.xml): none of the table's real
+ * strings, none of also_absent; and expected, a pseudonym, is there. */
+static void
+assert_pseudonymised (GFile      *file,
+                      const char *what,
+                      const char *const *also_absent,
+                      const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_autoptr(GBytes) content = NULL;
+  const char *data;
+  gsize len;
+
+  g_assert_no_error (error);
+  if (g_str_has_suffix (what, ".odt"))
+    {
+      content = cw_zip_read_entry (bytes, "content.xml", 64 << 20, what, &error);
+      g_assert_no_error (error);
+    }
+  data = g_bytes_get_data (content != NULL ? content : bytes, &len);
+  g_assert_cmpuint (len, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (example_reals); i++)
+    if (contains_word (data, len, example_reals[i][0]))
+      g_error ("%s still holds “%s”", what, example_reals[i][0]);
+  for (guint i = 0; also_absent != NULL && also_absent[i] != NULL; i++)
+    if (contains_word (data, len, also_absent[i]))
+      g_error ("%s still holds “%s”", what, also_absent[i]);
+  if (memmem (data, len, expected, strlen (expected)) == NULL)
+    g_error ("%s does not hold “%s”", what, expected);
+}
+
+/* The same file written without pseudonymising holds the real strings:
+ * the check above can fail. */
+static void
+assert_holds (GFile      *file,
+              const char *what,
+              const char *real)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_autoptr(GBytes) content = NULL;
+  const char *data;
+  gsize len;
+
+  g_assert_no_error (error);
+  if (g_str_has_suffix (what, ".odt"))
+    {
+      content = cw_zip_read_entry (bytes, "content.xml", 64 << 20, what, &error);
+      g_assert_no_error (error);
+    }
+  data = g_bytes_get_data (content != NULL ? content : bytes, &len);
+  if (!contains_word (data, len, real))
+    g_error ("%s does not hold “%s” even unpseudonymised", what, real);
+}
+
+static gboolean
+has_retrieval_message (gpointer data)
+{
+  return !_cw_retrieval_view_is_busy (data) && _cw_retrieval_view_get_last_message (data) != NULL;
+}
+
+static gboolean
+segments_shown (gpointer data)
+{
+  return !_cw_retrieval_view_is_busy (data) && g_list_model_get_n_items (_cw_retrieval_view_get_segments (data)) > 0;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        {
+          *(GtkWindow **) data = window;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The export dialogs' choice: off with an empty table, on with one. */
+static void
+test_pseudonymise_choice (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkFileChooserNative *chooser;
+  CwRetrievalView *retrieval = _cw_window_get_retrieval_view (fixture->window);
+  GtkWindow *dialog = NULL;
+  gpointer weak;
+
+  chooser = gtk_file_chooser_native_new ("x", NULL, GTK_FILE_CHOOSER_ACTION_SAVE, NULL, NULL);
+  cw_exchange_add_pseudonymise_choice (GTK_FILE_CHOOSER (chooser), fixture->project);
+  g_assert_false (cw_exchange_get_pseudonymise_choice (GTK_FILE_CHOOSER (chooser)));
+  g_object_unref (chooser);
+
+  add_example_table (fixture);
+  chooser = gtk_file_chooser_native_new ("x", NULL, GTK_FILE_CHOOSER_ACTION_SAVE, NULL, NULL);
+  cw_exchange_add_pseudonymise_choice (GTK_FILE_CHOOSER (chooser), fixture->project);
+  g_assert_true (cw_exchange_get_pseudonymise_choice (GTK_FILE_CHOOSER (chooser)));
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "pseudonymise", "false");
+  g_assert_false (cw_exchange_get_pseudonymise_choice (GTK_FILE_CHOOSER (chooser)));
+  g_object_unref (chooser);
+
+  /* As the user sees it: Export CSV… in the Retrieval view. */
+  adw_view_stack_set_visible_child_name (_cw_window_get_view_stack (fixture->window), "retrieval");
+  cw_retrieval_view_set_codes (retrieval, NULL, 0);
+  g_assert_true (cw_test_wait_until (segments_shown, retrieval));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (retrieval), "retrieval.export-csv", NULL));
+  g_assert_true (cw_test_wait_until (chooser_shown, &dialog));
+  gtk_window_set_default_size (dialog, 900, 600);
+  cw_test_wait_ms (200);
+  cw_test_save_screenshot (GTK_WIDGET (dialog), "privacy-export-choice.png");
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  gtk_window_close (dialog);
+  g_assert_true (cw_test_wait_until (pointer_gone, &weak));
+}
+
+/* Each export from the window with the choice on holds no real string of
+ * the table (the bytes searched; an .odt's text unpacked), no real case
+ * id; without it, they are there. */
+static void
+test_pseudonymised_exports (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char *const case_ids[] = { "D001", "D002", "D010", NULL };
+  CwRetrievalView *retrieval = _cw_window_get_retrieval_view (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) qdc = g_file_new_build_filename (fixture->dir, "codeboek.qdc", NULL);
+  g_autoptr(GFile) qdc_plain = g_file_new_build_filename (fixture->dir, "codeboek-echt.qdc", NULL);
+  g_autoptr(GFile) matrix = g_file_new_build_filename (fixture->dir, "matrix.csv", NULL);
+  g_autoptr(GFile) matrix_plain = g_file_new_build_filename (fixture->dir, "matrix-echt.csv", NULL);
+  g_autoptr(GFile) sav = g_file_new_build_filename (fixture->dir, "matrix.sav", NULL);
+  g_autoptr(GFile) csv = g_file_new_build_filename (fixture->dir, "segmenten.csv", NULL);
+  g_autoptr(GFile) csv_plain = g_file_new_build_filename (fixture->dir, "segmenten-echt.csv", NULL);
+  g_autoptr(GFile) odt = g_file_new_build_filename (fixture->dir, "rapport.odt", NULL);
+  g_autoptr(GFile) odt_plain = g_file_new_build_filename (fixture->dir, "rapport-echt.odt", NULL);
+
+  /* Code descriptions that name people and a school, as researchers
+   * write them. */
+  g_assert_cmpint (cw_project_add_code (fixture->project, "Steun/Mentor Almere",
+                                        "#3584e4", "Kevin en Sanne over meneer de Vries van De Brug", &error), >, 0);
+  g_assert_no_error (error);
+  add_example_table (fixture);
+
+  _cw_window_export_codebook_to_full (fixture->window, qdc, TRUE);
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  assert_pseudonymised (qdc, "codebook.qdc", NULL, "[Persoon 1] en [Persoon 2] over meneer [Persoon 22] van [School A]");
+  _cw_window_export_codebook_to_full (fixture->window, qdc_plain, FALSE);
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  assert_holds (qdc_plain, "codebook.qdc", "Kevin");
+
+  _cw_window_export_matrix_to_full (fixture->window, matrix, TRUE);
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  assert_pseudonymised (matrix, "matrix.csv", case_ids, "C001");
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_load_contents (matrix, NULL, &contents, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (contents, "C001"));
+  }
+  _cw_window_export_matrix_to_full (fixture->window, sav, TRUE);
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  assert_pseudonymised (sav, "matrix.sav", case_ids, "C001");
+  _cw_window_export_matrix_to_full (fixture->window, matrix_plain, FALSE);
+  g_assert_true (cw_test_wait_until (window_idle, fixture->window));
+  assert_holds (matrix_plain, "matrix.csv", "D001");
+  assert_holds (matrix_plain, "matrix.csv", "Bram");
+
+  /* Every coded segment of the project. */
+  adw_view_stack_set_visible_child_name (_cw_window_get_view_stack (fixture->window), "retrieval");
+  cw_retrieval_view_set_codes (retrieval, NULL, 0);
+  g_assert_true (cw_test_wait_until (segments_shown, retrieval));
+  g_test_message ("%u segments", g_list_model_get_n_items (_cw_retrieval_view_get_segments (retrieval)));
+
+  _cw_retrieval_view_export_csv_full (retrieval, csv, TRUE);
+  g_assert_true (cw_test_wait_until (has_retrieval_message, retrieval));
+  g_assert_true (g_str_has_prefix (_cw_retrieval_view_get_last_message (retrieval), "Exported "));
+  assert_pseudonymised (csv, "segments.csv", case_ids, "[Persoon 1]");
+  _cw_retrieval_view_export_report_full (retrieval, odt, TRUE);
+  g_assert_true (cw_test_wait_until (has_retrieval_message, retrieval));
+  g_assert_true (g_str_has_prefix (_cw_retrieval_view_get_last_message (retrieval), "Exported "));
+  assert_pseudonymised (odt, "report.odt", case_ids, "[Persoon 1]");
+
+  _cw_retrieval_view_export_csv_full (retrieval, csv_plain, FALSE);
+  g_assert_true (cw_test_wait_until (has_retrieval_message, retrieval));
+  assert_holds (csv_plain, "segments.csv", "Kevin");
+  _cw_retrieval_view_export_report_full (retrieval, odt_plain, FALSE);
+  g_assert_true (cw_test_wait_until (has_retrieval_message, retrieval));
+  assert_holds (odt_plain, "report.odt", "Kevin");
+
+  /* The rows still show the real text: only the files are pseudonymised. */
+  {
+    g_autoptr(CwSegmentItem) item = NULL;
+    GListModel *segments = _cw_retrieval_view_get_segments (retrieval);
+    gboolean real = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (segments) && !real; i++)
+      {
+        g_clear_object (&item);
+        item = g_list_model_get_item (segments, i);
+        real = g_strcmp0 (_cw_segment_item_get_segment (item)->speaker, "Kevin") == 0;
+      }
+    g_assert_true (real);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -625,12 +950,18 @@ main (int   argc,
   g_test_add ("/privacy-window/table", Fixture, NULL, fixture_set_up, test_table, fixture_tear_down);
   g_test_add ("/privacy-window/add-undo", Fixture, NULL, fixture_set_up, test_add_undo, fixture_tear_down);
   g_test_add ("/privacy-window/propose", Fixture, NULL, fixture_set_up, test_propose, fixture_tear_down);
+  g_test_add ("/privacy-window/propose-add-many", Fixture, NULL, fixture_set_up, test_propose_add_many,
+              fixture_tear_down);
   g_test_add_func ("/privacy-window/passphrase-dialog", test_passphrase_dialog);
   g_test_add ("/privacy-window/encrypted-copy", Fixture, NULL, fixture_set_up, test_encrypted_copy,
               fixture_tear_down);
   g_test_add ("/privacy-window/merge-encrypted", Fixture, NULL, fixture_set_up, test_merge_encrypted,
               fixture_tear_down);
   g_test_add ("/privacy-window/pseudonymised-copy", Fixture, NULL, fixture_set_up, test_pseudonymised_copy,
+              fixture_tear_down);
+  g_test_add ("/privacy-window/pseudonymise-choice", Fixture, NULL, fixture_set_up, test_pseudonymise_choice,
+              fixture_tear_down);
+  g_test_add ("/privacy-window/pseudonymised-exports", Fixture, NULL, fixture_set_up, test_pseudonymised_exports,
               fixture_tear_down);
 
   return g_test_run ();

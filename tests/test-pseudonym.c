@@ -17,6 +17,8 @@
 #include "cw-history.h"
 #include "cw-project-private.h"
 #include "cw-pseudonym.h"
+#include "cw-retrieval.h"
+#include "cw-spell.h"
 #include "cw-test-util.h"
 
 /* A project with one document of text. */
@@ -781,11 +783,17 @@ test_propose_example (void)
   static const char *const names[] = {
     "Kevin", "Sanne", "Mohammed", "Dewi", "Jordy", "Almere", "De Brug", "De Wissel", "Lelystad", "Zwolle",
     "Marloes", "El Amrani", "Pinas", "Almere Buiten", "Praktijkschool De Brug", "Naomi", "Kevins",
+    /* Names the Dutch dictionary has: "En Wim zei" (also a word, "wim"),
+     * "Frank" at a turn's start. */
+    "Wim", "Frank",
   };
   static const char *const not_names[] = {
     "Gespreksleider", "Interviewer", "INTERVIEWER", "Werkgever", "Docent", "Stagebegeleider", "Moeder",
     "Moeder van Dewi", "Mevrouw Bakker", "Ja", "Oké", "Eh", "Nee", "Dus", "I", "R", "VSO", "ROC", "PrO",
     "Entree", "Kevin:", "Toen", "Mijn",
+    /* After "[lacht]" or an opening quote a sentence starts; English's
+     * "Dan", "In" and "Van" are Dutch words. */
+    "Dan", "Dat", "Van", "In", "Maar", "Ik", "En",
   };
 
   add (project, "Jordy", "[Persoon 7]", "person");
@@ -879,7 +887,7 @@ test_propose_rules (void)
     "Vader van Bilal: Wij wonen in Ommen. Toen kwam meneer Jansen langs.\n"
     "Leerling 3: Ik ben Noor. Dus ik zei dus niks. Bij Hoveniersbedrijf Groenrijk werk ik.\n"
     "Mevrouw van der Berg: Goed.\n"
-    "R: Pieter zei het al.\n";
+    "R: Brommel zei het al.\n";
   g_autofree char *dir = cw_test_make_dir ();
   g_autoptr(CwProject) project = NULL;
   g_autoptr(GPtrArray) candidates = NULL;
@@ -899,12 +907,217 @@ test_propose_rules (void)
   g_assert_nonnull (find_candidate (candidates, "Hoveniersbedrijf Groenrijk"));
   g_assert_cmpstr (find_candidate (candidates, "Hoveniersbedrijf Groenrijk")->category, ==, "employer");
   g_assert_null (find_candidate (candidates, "Dus"));        /* also in lower case */
-  g_assert_null (find_candidate (candidates, "Pieter"));     /* only at a sentence's start */
+  g_assert_null (find_candidate (candidates, "Brommel"));    /* only at a sentence's start, unknown */
   g_assert_null (find_candidate (candidates, "Interviewer"));
   g_assert_null (find_candidate (candidates, "Leerling"));
   g_assert_null (find_candidate (candidates, "Vader"));
   g_assert_null (find_candidate (candidates, "Mevrouw"));
   g_assert_null (find_candidate (candidates, "R"));
+
+  g_assert_finalize_object (g_steal_pointer (&project));
+  cw_test_remove_dir (dir);
+}
+
+/* First names the Dutch dictionary knows with a capital are proposed even
+ * when they only open sentences; sentence-initial words are not. Table:
+ * each line of the transcript, and whether its name is proposed. */
+static void
+test_propose_dictionary_names (void)
+{
+  static const struct
+  {
+    const char *line;
+    const char *word;
+    gboolean    proposed;
+  } cases[] = {
+    { "Jongere: Ahmed hielp me.\n", "Ahmed", TRUE },             /* "ahmed" is no word */
+    { "Jongere: Fatima ook.\n", "Fatima", TRUE },
+    { "Jongere: Pieter zei niets.\n", "Pieter", TRUE },
+    { "Jongere: Ja. Sanne belde.\n", "Sanne", TRUE },
+    { "Jongere: En toen zei Wim dat het goed was.\n", "Wim", TRUE }, /* mid-sentence, though "wim" is a word */
+    { "Jongere: Roos zei dat.\n", "Roos", FALSE },               /* "roos": only at a start, no evidence */
+    { "Jongere: Dat klopt.\n", "Dat", FALSE },
+    { "Jongere: Maar ik weet het niet.\n", "Maar", FALSE },
+    { "Jongere: Ik denk het.\n", "Ik", FALSE },
+    { "Jongere: Toen ging het beter.\n", "Toen", FALSE },
+    { "Jongere: Klaar. [lacht] Dan gaan we.\n", "Dan", FALSE },  /* a note does not end the sentence's start */
+    { "Jongere: Hij zei: \u201cVan school naar werk.\u201d\n", "Van", FALSE },
+    { "Jongere: Brommel zei het.\n", "Brommel", FALSE },          /* unknown, only at a start */
+  };
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(GString) text = g_string_new ("Interviewer: Wie hielp je toen?\n");
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 doc;
+
+  /* hunspell-nl is a build dependency: without it this rule cannot work. */
+  g_assert_true (cw_spell_checker_load (cw_spell_checker_get_default (), "nl", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_string_append (text, cases[i].line);
+  project = project_with_text (dir, text->str, &doc);
+  candidates = cw_project_propose_pseudonyms (project, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const CwPseudonymCandidate *c = find_candidate (candidates, cases[i].word);
+
+      if (cases[i].proposed && c == NULL)
+        g_error ("“%s” was not proposed (%s)", cases[i].word, cases[i].line);
+      if (!cases[i].proposed && c != NULL)
+        g_error ("“%s” was proposed (%s)", cases[i].word, cases[i].line);
+      if (c != NULL)
+        g_assert_cmpstr (c->category, ==, "person");
+    }
+  g_assert_null (find_candidate (candidates, "Jongere"));
+
+  g_assert_finalize_object (g_steal_pointer (&project));
+  cw_test_remove_dir (dir);
+}
+
+static guint
+n_pseudonyms (CwProject *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = cw_project_list_pseudonyms (project, &error);
+
+  g_assert_no_error (error);
+  return rows->len;
+}
+
+/* Many rows at once: one undo step takes them all back; a refused row
+ * adds none. */
+static void
+test_add_batch (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GError) error = NULL;
+  CwPseudonym rows[] = {
+    { 0, "Kevin", "[Persoon 1]", "person" },
+    { 0, "Kevins", "[Persoon 1]s", "person" },
+    { 0, "Praktijkschool De Brug", "[School A]", "school" },
+    { 0, "Almere", "[Plaats A]", NULL },
+  };
+  const CwPseudonym *all[] = { &rows[0], &rows[1], &rows[2], &rows[3] };
+  CwPseudonym clash = { 0, "Almere", "[Plaats B]", "place" };
+  CwPseudonym fresh = { 0, "Sanne", "[Persoon 2]", "person" };
+  CwPseudonym empty = { 0, "Dewi", "  ", "person" };
+  const CwPseudonym *with_clash[] = { &fresh, &clash };
+  const CwPseudonym *with_empty[] = { &fresh, &empty };
+  const CwPseudonym *twice[] = { &fresh, &fresh };
+  g_autofree char *listed = NULL;
+  g_autofree char *label = NULL;
+
+  g_assert_true (cw_project_add_pseudonyms (project, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_false (cw_project_can_undo (project));
+
+  g_assert_true (cw_project_add_pseudonyms (project, all, G_N_ELEMENTS (all), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pseudonyms (project), ==, 4);
+  listed = list_as_text (project);
+  g_assert_true (strstr (listed, "Almere=[Plaats A](-);") != NULL);
+  g_assert_true (strstr (listed, "Praktijkschool De Brug=[School A](school);") != NULL);
+  label = cw_project_get_undo_label (project);
+  g_assert_cmpstr (label, ==, "Add 4 pseudonyms");
+
+  /* All or none: a clash with the table, a blank pseudonym, a real name
+   * twice in the batch. */
+  g_assert_false (cw_project_add_pseudonyms (project, with_clash, 2, &error));
+  g_assert_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (cw_project_add_pseudonyms (project, with_empty, 2, &error));
+  g_assert_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (cw_project_add_pseudonyms (project, twice, 2, &error));
+  g_assert_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_pseudonyms (project), ==, 4);
+
+  /* One undo removes the four; redo brings them back. */
+  g_assert_true (cw_project_undo (project, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pseudonyms (project), ==, 0);
+  g_assert_false (cw_project_can_undo (project));
+  g_assert_true (cw_project_redo (project, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pseudonyms (project), ==, 4);
+
+  g_assert_finalize_object (g_steal_pointer (&project));
+  cw_test_remove_dir (dir);
+}
+
+/* Retrieved segments pseudonymised for an export: texts as a copy has
+ * them, offsets into that text, names in every field. */
+static void
+test_segments (void)
+{
+  static const char text[] =
+    "Interviewer: Waar werk je?\n"
+    "Kevin: Bij Bakkerij Jansen in Almere. Kevin vindt het leuk.\n";
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = NULL;
+  g_autoptr(CwRetrievalQuery) query = cw_retrieval_query_new ();
+  g_autoptr(GPtrArray) segments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *pseudonymised = NULL;
+  g_autofree char *described = NULL;
+  gint64 doc, code;
+  const char *from;
+
+  project = project_with_text (dir, text, &doc);
+  full = cw_project_get_text (project, doc, &error);
+  g_assert_no_error (error);
+  code = cw_project_add_code (project, "Werk/Almere-stage", NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* "Bakkerij Jansen in Almere", and one that starts inside "Jansen". */
+  from = strstr (full, "Bakkerij");
+  g_assert_cmpint (cw_project_add_coding (project, doc, code, g_utf8_pointer_to_offset (full, from),
+                                          g_utf8_pointer_to_offset (full, strstr (full, ". Kevin")),
+                                          "Anouk", "Jansen is de baas", &error), >, 0);
+  g_assert_no_error (error);
+  from = strstr (full, "nsen in");
+  g_assert_cmpint (cw_project_add_coding (project, doc, code, g_utf8_pointer_to_offset (full, from),
+                                          g_utf8_pointer_to_offset (full, from) + 7, "Anouk", NULL, &error), >, 0);
+  g_assert_no_error (error);
+  add (project, "Kevin", "[Persoon 1]", "person");
+  add (project, "Jansen", "[Werkgever 1]", "employer");
+  add (project, "Almere", "[Plaats A]", "place");
+
+  query->with_text = TRUE;
+  segments = cw_project_retrieve (project, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (segments->len, ==, 2);
+  g_assert_true (cw_project_pseudonymise_segments (project, segments, NULL, &error));
+  g_assert_no_error (error);
+
+  pseudonymised = cw_project_pseudonymise_text (project, full, &error);
+  g_assert_no_error (error);
+  g_assert_true (strstr (pseudonymised, "[Persoon 1]: Bij Bakkerij [Werkgever 1] in [Plaats A].") != NULL);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const CwCoding *s = g_ptr_array_index (segments, i);
+      g_autofree char *there = g_utf8_substring (pseudonymised, (glong) s->start, (glong) s->end);
+
+      /* Offsets into the pseudonymised text, which the text matches. */
+      g_assert_cmpstr (s->text, ==, there);
+      g_assert_cmpstr (s->speaker, ==, "[Persoon 1]");
+      g_assert_cmpstr (s->code, ==, "Werk/[Plaats A]-stage");
+      g_assert_cmpstr (s->coder, ==, "Anouk");
+    }
+  g_assert_cmpstr (((CwCoding *) segments->pdata[0])->text, ==, "Bakkerij [Werkgever 1] in [Plaats A]");
+  g_assert_cmpstr (((CwCoding *) segments->pdata[0])->memo, ==, "[Werkgever 1] is de baas");
+  /* Started inside "Jansen": covers the whole pseudonym. */
+  g_assert_cmpstr (((CwCoding *) segments->pdata[1])->text, ==, "[Werkgever 1] in");
+
+  described = cw_project_pseudonymise_text (project, "Spreker: Kevin; code Werk/Almere-stage", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (described, ==, "Spreker: [Persoon 1]; code Werk/[Plaats A]-stage");
 
   g_assert_finalize_object (g_steal_pointer (&project));
   cw_test_remove_dir (dir);
@@ -924,5 +1137,8 @@ main (int   argc,
   g_test_add_func ("/pseudonym/unique-clash", test_unique_clash);
   g_test_add_func ("/pseudonym/propose-example", test_propose_example);
   g_test_add_func ("/pseudonym/propose-rules", test_propose_rules);
+  g_test_add_func ("/pseudonym/propose-dictionary-names", test_propose_dictionary_names);
+  g_test_add_func ("/pseudonym/add-batch", test_add_batch);
+  g_test_add_func ("/pseudonym/segments", test_segments);
   return g_test_run ();
 }

@@ -263,7 +263,7 @@ static const Command commands[] = {
     N_("Remove the row of REAL from the pseudonym table. One undo step."),
     2, 2, json_only, cmd_pseudonym_remove },
   { "pseudonym-propose", "PROJECT [--json]",
-    N_("Propose strings that may need a pseudonym, most frequent first: speakers' names (not roles such as Interviewer), text values of case variables that look like names, and capitalised words and runs that are not common words (checked with the Hunspell dictionaries) and not only at a sentence's start. Each comes with its source, a guessed category, a suggested pseudonym and its number of occurrences. Nothing is added: confirm with pseudonym-add."),
+    N_("Propose strings that may need a pseudonym, most frequent first: speakers' names (not roles such as Interviewer), text values of case variables that look like names, and capitalised words and runs that are not common words (checked with the Hunspell dictionaries) and not only at a sentence's start, or that the Dutch dictionary knows as names (Ahmed, Pieter; Wim in mid-sentence). Each comes with its source, a guessed category, a suggested pseudonym and its number of occurrences. Nothing is added: confirm with pseudonym-add."),
     1, 1, json_only, cmd_pseudonym_propose },
   { "pseudonymise", "PROJECT OUT.codewerk",
     N_("Write a pseudonymised copy of the project (never overwrites a file): every real string of the table replaced, as a whole word and case as written, the longest first, in texts, document and speaker names, memos, codes, case values, groups and the title; codings still cover the same words; case ids become stable ids (C001, ...). The copy holds no pseudonym table, no undo history, no links to recordings and no trace of the old text."),

@@ -85,6 +85,7 @@ extern const CommandTable cli_media_commands;
 extern const CommandTable cli_overview_commands;
 extern const CommandTable cli_crypt_commands;
 extern const CommandTable cli_privacy_commands;
+extern const CommandTable cli_backup_commands;
 
 /* --pseudonymise (cli-privacy.c): a pseudonymised copy of project in a new
  * private (0700) temporary folder, opened; close_pseudonymised_copy closes

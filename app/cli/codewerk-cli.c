@@ -29,10 +29,48 @@
 
 static const Command *current_command;
 
+/* The positional arguments as the user typed them: an error names a file
+ * the way it was given, not as the core resolved it. */
+static GPtrArray *given_paths;
+
+/* message with a leading absolute path that is the resolved form of an
+ * argument given otherwise ("../x.txt", "./x.txt") put back as given. */
+static char *
+as_given (const char *message)
+{
+  for (guint i = 0; given_paths != NULL && i < given_paths->len; i++)
+    {
+      const char *given = given_paths->pdata[i];
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (given);
+      g_autofree char *resolved = g_file_get_path (file);
+      gsize n = resolved != NULL ? strlen (resolved) : 0;
+
+      if (n > 0 && strcmp (resolved, given) != 0 && strncmp (message, resolved, n) == 0 && message[n] == ':')
+        return g_strconcat (given, message + n, NULL);
+    }
+  return g_strdup (message);
+}
+
+/* The contract is one line: newlines and other control characters in a
+ * message (a file name, a cell of the file) become spaces, so neither a
+ * second line nor a terminal escape can reach stderr. */
 static void
 print_error (const char *message)
 {
-  g_printerr ("codewerk-cli: error: %s\n", message);
+  g_autofree char *given = as_given (message);
+  g_autofree char *valid = g_utf8_make_valid (given, -1);
+  g_autoptr(GString) line = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029)
+        g_string_append_c (line, ' ');
+      else
+        g_string_append_len (line, p, g_utf8_next_char (p) - p);
+    }
+  g_printerr ("codewerk-cli: error: %s\n", line->str);
 }
 
 /* The project file of the command, once opened: errors of the project
@@ -2217,7 +2255,7 @@ static const Command core_commands[] = {
 static const CommandTable core_table = { core_commands, G_N_ELEMENTS (core_commands) };
 
 /* Every command, area by area, in the order --help lists them. */
-static const CommandTable *const tables[] = { &core_table, &cli_edit_commands, &cli_media_commands, &cli_overview_commands, &cli_crypt_commands, &cli_privacy_commands };
+static const CommandTable *const tables[] = { &core_table, &cli_edit_commands, &cli_media_commands, &cli_overview_commands, &cli_crypt_commands, &cli_privacy_commands, &cli_backup_commands };
 
 /* Prints text wrapped at 78 columns: the first line indented by first,
  * the others by indent. */
@@ -2410,8 +2448,10 @@ main (int   argc,
   args.options = g_hash_table_new (g_str_hash, g_str_equal);
   args.lists = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   status = parse_args (current_command, argc - 2, argv + 2, &args);
+  given_paths = args.positional;
   if (status == EXIT_SUCCESS)
     status = current_command->run (&args);
+  given_paths = NULL;
 
   g_ptr_array_unref (args.positional);
   g_clear_pointer (&current_project_path, g_free);

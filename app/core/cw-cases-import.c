@@ -868,6 +868,27 @@ check_ids (Table   *table,
   return TRUE;
 }
 
+/* Everything cw_project_import_cases() does to a CSV/TSV before it stores
+ * anything, from bytes and without a project (tests/fuzz/fuzz-csv.c). */
+gboolean
+_cw_cases_check_csv (GBytes      *bytes,
+                     const char  *filename,
+                     const char  *id_column,
+                     GError     **error)
+{
+  Table table = { 0 };
+  char *text;
+  gboolean ok;
+
+  table.filename = filename;
+  text = cw_import_decode_text (bytes, filename, error);
+  /* read_csv() hands text to the table, which table_clear() frees. */
+  ok = text != NULL && read_csv (&table, text, error) && choose_id_column (&table, id_column, error) &&
+       check_ids (&table, error);
+  table_clear (&table);
+  return ok;
+}
+
 /* ---- storing ---- */
 
 typedef struct
@@ -1582,7 +1603,8 @@ cw_project_import_cases (CwProject     *self,
 
   {
     g_autoptr(GFile) file = g_file_new_for_path (path);
-    g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+    g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                                   G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
                                                    cancellable, NULL);
     g_autoptr(GError) local = NULL;
     char *data = NULL;
@@ -1591,6 +1613,12 @@ cw_project_import_cases (CwProject     *self,
     if (info == NULL)
       {
         cw_import_set_error (error, CW_IMPORT_ERROR_IO, path, 0, _("cannot read the file: no such file"));
+        return NULL;
+      }
+    /* A device never ends and a pipe blocks: only files are read. */
+    if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+      {
+        cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, path, 0, _("not a regular file"));
         return NULL;
       }
     table.sav = is_sav (path, NULL);

@@ -28,4 +28,11 @@ gboolean _cw_cases_convert_variable (CwProject       *self,
 
 CwVariableType _cw_variable_type_from_string (const char *text);
 
+/* Reads a CSV/TSV as cw_project_import_cases() does, up to and including
+ * its checks, storing nothing: for the fuzzer. */
+gboolean _cw_cases_check_csv (GBytes      *bytes,
+                              const char  *filename,
+                              const char  *id_column,
+                              GError     **error);
+
 G_END_DECLS

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -376,19 +377,18 @@ derive_key (unsigned char        *key,
 gboolean
 cw_crypt_is_encrypted (const char *path)
 {
-  char head[MAGIC_LEN];
-  gsize n = 0;
-  gboolean ok;
-  int fd;
+  guchar head[MAGIC_LEN];
+  gssize n = 0;
+  gint64 size = 0;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
+  /* Not open() and close(): the file may be a project open in this process,
+   * whose WAL guard (POSIX locks) any close() of it would drop. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) ||
+      _cw_read_file_start (path, head, sizeof head, &n, &size) != 0)
     return FALSE;
-  ok = read_full (fd, head, sizeof head, &n, path, NULL);
-  close (fd);
-  return ok && n == MAGIC_LEN && memcmp (head, MAGIC, MAGIC_LEN) == 0;
+  return n == MAGIC_LEN && memcmp (head, MAGIC, MAGIC_LEN) == 0;
 }
 
 /* Encryption */
@@ -757,6 +757,28 @@ check_project (const char  *tmp_path,
   return ok;
 }
 
+/* Every chunk but the last is CHUNK_SIZE + ABYTES long and the last one
+ * shorter but at least its tag: a length that fits no such sequence was
+ * cut short, which can be said before a passphrase is asked for. */
+static gboolean
+check_length (int          fd,
+              const char  *path,
+              GError     **error)
+{
+  GStatBuf st;
+  guint64 body;
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    return TRUE; /* reading will tell */
+  body = (guint64) st.st_size - MIN ((guint64) st.st_size, HEADER_LEN);
+  if (body % (CHUNK_SIZE + ABYTES) < ABYTES)
+    {
+      set_damaged (error, path, _("it was cut short"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 open_encrypted (const char     *in_path,
                 unsigned char  *header,
@@ -774,7 +796,8 @@ open_encrypted (const char     *in_path,
                    _("%s: cannot read the file: %s"), in_path, g_strerror (saved));
       return -1;
     }
-  if (!read_header (fd, in_path, header, opslimit, memlimit, error))
+  if (!read_header (fd, in_path, header, opslimit, memlimit, error) ||
+      !check_length (fd, in_path, error))
     {
       close (fd);
       return -1;

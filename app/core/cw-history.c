@@ -450,6 +450,79 @@ changed_document (const char *sql)
   return g_ascii_strtoll (where + strlen (key), NULL, 10);
 }
 
+/* A statement that puts one row back by its id (UPDATE "t" SET ... WHERE
+ * "id" = N, from the triggers and cw-edit.c) must find that row. Every
+ * edit of a tracked table is a step, so the row is there unless a program
+ * that keeps no history (an SQL tool, an older Codewerk) changed it: then
+ * the step would be undone by halves. Deletes are not checked: redoing the
+ * removal of a code deletes its codings twice, once by cascade. */
+static gboolean
+updates_one_row (const char *sql)
+{
+  static const char key[] = " WHERE \"id\" = ";
+  const char *where;
+  char *end;
+
+  if (!g_str_has_prefix (sql, "UPDATE \"") || (where = g_strrstr (sql, key)) == NULL)
+    return FALSE;
+  g_ascii_strtoll (where + strlen (key), &end, 10);
+  return end != where + strlen (key) && *end == '\0';
+}
+
+/* After a step could not be undone because its rows were changed behind
+ * the history's back: nothing older can be trusted to undo cleanly
+ * either, so those steps are forgotten (all redo steps, for a redo). The
+ * data stays exactly as it is. */
+static void
+forget_conflict (CwProject   *self,
+                 gboolean     redo,
+                 gint64       step,
+                 const char  *label,
+                 GError     **error)
+{
+  if (_cw_project_begin (self, NULL))
+    {
+      gboolean ok = redo
+                    ? _cw_project_exec (self, "DELETE FROM history_steps WHERE redo = 1", NULL)
+                    : run_int (self, "DELETE FROM history_steps WHERE redo = 0 AND id <= ?1", step, NULL);
+
+      if (!ok || !_cw_project_commit (self, NULL))
+        _cw_project_rollback (self);
+    }
+  g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+               redo
+               ? _("%s: cannot redo “%s”: another program changed the same data since; nothing was redone, and the redo steps were dropped")
+               : _("%s: cannot undo “%s”: another program changed the same data since; nothing was undone, and this and older steps can no longer be undone"),
+               cw_project_get_path (self), label != NULL ? label : "");
+  _cw_project_emit_changed (self);
+}
+
+/* Runs one statement of a step; a constraint it breaks or a row it does
+ * not find is a conflict with an edit the history does not know. */
+static gboolean
+replay_statement (CwProject   *self,
+                  const char  *sql,
+                  gboolean    *conflict,
+                  GError     **error)
+{
+  sqlite3 *db = _cw_project_get_db (self);
+
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      if (sqlite3_errcode (db) == SQLITE_CONSTRAINT)
+        *conflict = TRUE;
+      else
+        _cw_project_set_db_error (self, error, _("cannot write the project"));
+      return FALSE;
+    }
+  if (updates_one_row (sql) && sqlite3_changes (db) == 0)
+    {
+      *conflict = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Replays step backwards, recording the reverse into a new step of the
  * other kind, and drops step. */
 static gboolean
@@ -462,6 +535,7 @@ replay (CwProject  *self,
   g_autofree char *label = NULL;
   g_autoptr(GArray) documents = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 step, reverse;
+  gboolean conflict = FALSE;
   int rc;
 
   if (!_cw_edit_end_burst (self, error) ||
@@ -504,13 +578,21 @@ replay (CwProject  *self,
     goto failed;
 
   for (guint i = 0; i < statements->len; i++)
-    if (!_cw_project_exec (self, g_ptr_array_index (statements, i), error))
+    if (!replay_statement (self, g_ptr_array_index (statements, i), &conflict, error))
       goto failed;
 
   if (!set_recording (self, 0, error) ||
-      !run_int (self, "DELETE FROM history_steps WHERE id = ?1", step, error) ||
-      !_cw_project_commit (self, error))
+      !run_int (self, "DELETE FROM history_steps WHERE id = ?1", step, error))
     goto failed;
+  /* The deferred foreign keys are checked here. */
+  if (sqlite3_exec (_cw_project_get_db (self), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      if (sqlite3_errcode (_cw_project_get_db (self)) == SQLITE_CONSTRAINT)
+        conflict = TRUE;
+      else
+        _cw_project_set_db_error (self, error, _("cannot write the project"));
+      goto failed;
+    }
 
   for (guint i = 0; i < documents->len; i++)
     _cw_project_emit_document_text_changed (self, g_array_index (documents, gint64, i));
@@ -519,6 +601,8 @@ replay (CwProject  *self,
 
 failed:
   _cw_project_rollback (self);
+  if (conflict)
+    forget_conflict (self, redo, step, label, error);
   return FALSE;
 }
 

@@ -121,6 +121,10 @@ parse_xml (GBytes      *bytes,
       int line = state.has_error ? state.line : (last ? last->line : 0);
       const char *message = state.message ? state.message : "not well-formed";
 
+      /* libxml2's own words would send the user to a parser option. */
+      if (state.message != NULL && g_str_has_prefix (state.message, "Excessive depth"))
+        message = _("elements nested too deeply");
+
       if (line > 0)
         cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
                              _("%s, line %d: not well-formed XML (%s)"), entry, line, message);

@@ -148,10 +148,10 @@ parse_timestamp (const char **p,
  * X1:... Y1:...) after the end time are ignored. */
 static gboolean
 parse_timing_line (const char *line,
-                   double     *start)
+                   double     *start,
+                   double     *end)
 {
   const char *p = line;
-  double end;
 
   while (*p == ' ' || *p == '\t')
     p++;
@@ -164,7 +164,7 @@ parse_timing_line (const char *line,
   p += 3;
   while (*p == ' ' || *p == '\t')
     p++;
-  if (!parse_timestamp (&p, &end))
+  if (!parse_timestamp (&p, end))
     return FALSE;
   return *p == '\0' || *p == ' ' || *p == '\t';
 }
@@ -458,13 +458,20 @@ start_cue (SubtitleParser  *self,
            guint            line_number,
            GError         **error)
 {
-  double start;
+  double start, end;
 
-  if (!parse_timing_line (line, &start))
+  if (!parse_timing_line (line, &start, &end))
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, self->filename, line_number,
                            self->vtt ? _("malformed cue timing line (expected 00:00:01.000 --> 00:00:04.000)")
                                      : _("malformed timing line (expected 00:00:01,000 --> 00:00:04,000)"));
+      return FALSE;
+    }
+  /* A cue that ends before it starts is a broken file, not a turn. */
+  if (end < start)
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, self->filename, line_number,
+                           _("the cue ends before it starts"));
       return FALSE;
     }
   flush_cue (self);

@@ -50,9 +50,26 @@ has_visible_text (const char *text,
   return FALSE;
 }
 
+/* A line longer than CW_IMPORT_MAX_LINE_BYTES: no transcript, subtitle
+ * file or cohort table has one, and the text view cannot lay one out. */
+static gboolean
+check_line_length (gsize        line_start,
+                   gsize        line_end,
+                   guint        line,
+                   const char  *filename,
+                   GError     **error)
+{
+  if (line_end - line_start <= CW_IMPORT_MAX_LINE_BYTES)
+    return TRUE;
+  cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, line, _("a line longer than %d MiB"),
+                       CW_IMPORT_MAX_LINE_BYTES / (1024 * 1024));
+  return FALSE;
+}
+
 /* The common last pass over valid UTF-8: CRLF and CR become LF, form feeds and
  * vertical tabs (Word's page and line breaks) become LF, other control
- * characters are dropped but counted: many of them mean binary data. */
+ * characters are dropped but counted: many of them mean binary data. Lines
+ * are capped (CW_IMPORT_MAX_LINE_BYTES). */
 static char *
 finish_text (const char  *data,
              gsize        len,
@@ -60,7 +77,8 @@ finish_text (const char  *data,
              GError     **error)
 {
   g_autoptr(GString) out = g_string_sized_new (len + 1);
-  gsize run = 0, chars = 0, controls = 0;
+  gsize run = 0, chars = 0, controls = 0, line_start = 0;
+  guint line = 1;
 
   for (gsize i = 0; i < len; i++)
     {
@@ -85,16 +103,20 @@ finish_text (const char  *data,
           controls++;
           i++;
         }
-      else if (c == '\r')
+      else if (c == '\r' || c == '\n' || c == '\f' || c == '\v')
         {
+          if (!check_line_length (line_start, i, line, filename, error))
+            return NULL;
           g_string_append_c (out, '\n');
-          if (i + 1 < len && data[i + 1] == '\n')
+          if (c == '\r' && i + 1 < len && data[i + 1] == '\n')
             i++;
+          /* Numbered as editors do: CRLF, CR and LF end a line. */
+          if (c == '\r' || c == '\n')
+            line++;
+          line_start = i + 1;
         }
-      else if (c == '\n' || c == '\t')
+      else if (c == '\t')
         g_string_append_c (out, c);
-      else if (c == '\f' || c == '\v')
-        g_string_append_c (out, '\n');
       else if (c == 0)
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_BINARY, filename, 0, _("binary data, not text"));
@@ -105,6 +127,8 @@ finish_text (const char  *data,
 
       run = i + 1;
     }
+  if (!check_line_length (line_start, len, line, filename, error))
+    return NULL;
   g_string_append_len (out, data + run, len - run);
 
   /* A stray control character in a Word export is no reason to refuse a
@@ -190,13 +214,48 @@ decode_utf16 (const guchar  *data,
   return finish_text (out->str, out->len, filename, error);
 }
 
+/* The line of data[offset], numbered as finish_text() numbers them. */
+static guint
+line_of (const guchar *data,
+         gsize         offset)
+{
+  guint line = 1;
+
+  for (gsize i = 0; i < offset; i++)
+    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= offset || data[i + 1] != '\n')))
+      line++;
+  return line;
+}
+
+/* Text in UTF-16 without a byte order mark: in the first KiB, nearly every
+ * other byte is NUL (ASCII letters) and the bytes between are not. */
+static gboolean
+looks_like_utf16_without_bom (const guchar *data,
+                              gsize         len)
+{
+  gsize n = MIN (len, 1024) & ~(gsize) 1;
+  guint zero[2] = { 0, 0 };
+
+  if (n < 8)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    zero[i % 2] += data[i] == 0;
+  return (zero[0] * 10 >= n / 2 * 9 && zero[1] == 0) || (zero[1] * 10 >= n / 2 * 9 && zero[0] == 0);
+}
+
+/* A few bytes that Windows-1252 leaves undefined become U+FFFD; more than
+ * this many mean the file is in an encoding that is not read here (Mac
+ * Roman, Shift-JIS, ...), and reading on would garble its letters. */
+#define MAX_UNDEFINED_BYTES 8
+
 char *
 cw_import_decode_text (GBytes      *bytes,
                        const char  *filename,
                        GError     **error)
 {
-  const guchar *data, *end, *p;
+  const guchar *data, *end, *p, *first_undefined = NULL;
   g_autoptr(GString) decoded = NULL;
+  guint undefined = 0;
   gsize len;
 
   g_return_val_if_fail (bytes != NULL, NULL);
@@ -220,6 +279,12 @@ cw_import_decode_text (GBytes      *bytes,
       len -= 3;
     }
 
+  if (looks_like_utf16_without_bom (data, len))
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_ENCODING, filename, 0,
+                           _("UTF-16 text without a byte order mark (save it as UTF-8)"));
+      return NULL;
+    }
   /* Without a UTF-16 BOM a NUL byte is never text. */
   if (memchr (data, 0, len) != NULL)
     {
@@ -246,7 +311,22 @@ cw_import_decode_text (GBytes      *bytes,
       if (b < 0x80)
         g_string_append_c (decoded, (char) b);
       else if (b < 0xA0)
-        append_unichar (decoded, cp1252_high[b - 0x80]);
+        {
+          if (cp1252_high[b - 0x80] == 0xFFFD)
+            {
+              if (undefined == 0)
+                first_undefined = p - 1;
+              if (++undefined > MAX_UNDEFINED_BYTES)
+                {
+                  cw_import_set_error (error, CW_IMPORT_ERROR_ENCODING, filename,
+                                       line_of (data, first_undefined - data),
+                                       _("neither UTF-8 nor Windows-1252 (byte 0x%02X is undefined in Windows-1252)"),
+                                       *first_undefined);
+                  return NULL;
+                }
+            }
+          append_unichar (decoded, cp1252_high[b - 0x80]);
+        }
       else
         append_unichar (decoded, b);
 
@@ -256,6 +336,106 @@ cw_import_decode_text (GBytes      *bytes,
     }
 
   return finish_text (decoded->str, decoded->len, filename, error);
+}
+
+/* f4/f5 stamps. A valid one is #h:mm:ss#, #hh:mm:ss-d# or #hh:mm:ss-dd#
+ * (what the builder reads); returns its length, else 0. */
+static gsize
+valid_f4_stamp (const char *p)
+{
+  const char *s = p + 1;
+  guint digits;
+
+  for (digits = 0; g_ascii_isdigit (*s); s++)
+    digits++;
+  if (digits < 1 || digits > 2 || *s != ':')
+    return 0;
+  for (guint field = 0; field < 2; field++)
+    {
+      if (*s++ != ':' || !g_ascii_isdigit (s[0]) || !g_ascii_isdigit (s[1]) || g_ascii_isdigit (s[2]) ||
+          s[0] >= '6')
+        return 0;
+      s += 2;
+    }
+  if (*s == '-')
+    {
+      for (s++, digits = 0; g_ascii_isdigit (*s); s++)
+        digits++;
+      if (digits < 1 || digits > 2)
+        return 0;
+    }
+  return *s == '#' ? (gsize) (s + 1 - p) : 0;
+}
+
+/* Whether p starts something only a stamp looks like: '#', digits and
+ * colons (and a '-' fraction), '#'. With three fields ("#00:75:20-1#") it
+ * can be nothing else; with two ("#12:61#") only in a file that has
+ * valid stamps. Returns its length, else 0. */
+static gsize
+stamp_like (const char *p,
+            gboolean    in_f4)
+{
+  const char *s = p + 1;
+  guint fields = 0;
+
+  for (;;)
+    {
+      const char *digits = s;
+
+      while (g_ascii_isdigit (*s) && s - digits < 32)
+        s++;
+      if (s == digits)
+        return 0;
+      fields++;
+      if (*s != ':')
+        break;
+      s++;
+    }
+  if (*s == '-' && g_ascii_isdigit (s[1]))
+    for (s++; g_ascii_isdigit (*s); s++)
+      ;
+  if (*s != '#' || fields < 2 || fields > 3 || (fields == 2 && !in_f4))
+    return 0;
+  return s + 1 - p;
+}
+
+/* An f4/f5 stamp that cannot be read is refused with its line: dropping
+ * it would lose the time a researcher relies on, keeping it as text would
+ * hide the mistake. */
+static gboolean
+check_f4_stamps (const char  *text,
+                 const char  *filename,
+                 GError     **error)
+{
+  gboolean in_f4 = FALSE;
+  guint line = 1;
+
+  for (const char *p = strchr (text, '#'); p != NULL && !in_f4; p = strchr (p + 1, '#'))
+    in_f4 = valid_f4_stamp (p) > 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      gsize n;
+
+      if (*p == '\n')
+        line++;
+      if (*p != '#')
+        continue;
+      if ((n = valid_f4_stamp (p)) > 0)
+        {
+          p += n - 1;
+          continue;
+        }
+      if ((n = stamp_like (p, in_f4)) > 0)
+        {
+          g_autofree char *stamp = g_strndup (p, n);
+
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, line,
+                               _("a timestamp that cannot be read: “%s” (expected #hh:mm:ss-d#)"), stamp);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 GPtrArray *
@@ -268,7 +448,7 @@ cw_import_parse_txt (GBytes      *bytes,
   const char *line;
 
   text = cw_import_decode_text (bytes, filename, error);
-  if (text == NULL)
+  if (text == NULL || !check_f4_stamps (text, filename, error))
     return NULL;
 
   /* One paragraph per line: plain text has no other paragraph structure, and

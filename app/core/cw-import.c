@@ -144,9 +144,9 @@ cw_import_file (GFile         *file,
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *display = NULL;
-  g_autofree char *contents = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) buffer = NULL;
   g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
@@ -173,12 +173,36 @@ cw_import_file (GFile         *file,
       return NULL;
     }
 
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+  /* Read with the cap applied again: a file that grows after the check
+   * (or was swapped for another) is still never read past it. */
+  stream = G_INPUT_STREAM (g_file_read (file, cancellable, &local_error));
+  if (stream == NULL)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_IO, display, 0, "%s", local_error->message);
       return NULL;
     }
+  buffer = g_byte_array_sized_new ((guint) g_file_info_get_size (info) + 1);
+  for (;;)
+    {
+      guint8 chunk[65536];
+      gssize n = g_input_stream_read (stream, chunk, sizeof chunk, cancellable, &local_error);
 
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+      if (n < 0)
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_IO, display, 0, "%s", local_error->message);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      if (buffer->len + (gsize) n > CW_IMPORT_MAX_FILE_BYTES)
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, display, 0,
+                               _("the file is larger than %d MiB"), CW_IMPORT_MAX_FILE_BYTES / (1024 * 1024));
+          return NULL;
+        }
+      g_byte_array_append (buffer, chunk, (guint) n);
+    }
+
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
   return cw_import_bytes (bytes, display, error);
 }

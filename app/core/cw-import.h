@@ -30,6 +30,7 @@ typedef enum
 #define CW_IMPORT_MAX_FILE_BYTES     (32 * 1024 * 1024)  /* a file read from disk: transcripts are a few MB at most */
 #define CW_IMPORT_MAX_ENTRY_BYTES    (64 * 1024 * 1024)  /* one decompressed zip entry */
 #define CW_IMPORT_MAX_RATIO          200                 /* decompressed / compressed */
+#define CW_IMPORT_MAX_LINE_BYTES     (4 * 1024 * 1024)   /* one line of a text file (transcript, subtitles, CSV) */
 
 typedef struct
 {

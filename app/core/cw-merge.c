@@ -464,6 +464,7 @@ source_open (const char    *path,
   g_autofree char *absolute = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *ro_uri = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 application_id, version;
   Format format;
 
@@ -517,18 +518,26 @@ source_open (const char    *path,
   sqlite3_busy_timeout (src->db, 10000);
   sqlite3_extended_result_codes (src->db, FALSE);
 
-  application_id = source_int (src, "PRAGMA application_id", error);
-  if (application_id < 0)
-    return NULL;
+  /* -1 is also a value a hostile file can store: errors are told apart by
+   * the GError, not by the number. */
+  application_id = source_int (src, "PRAGMA application_id", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (application_id != CW_PROJECT_APPLICATION_ID)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
                    _("%s: not a Codewerk project"), path);
       return NULL;
     }
-  version = source_int (src, "PRAGMA user_version", error);
-  if (version < 0)
-    return NULL;
+  version = source_int (src, "PRAGMA user_version", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (version > CW_PROJECT_SCHEMA_VERSION)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NEWER_VERSION,
@@ -571,6 +580,13 @@ source_open (const char    *path,
         return NULL;
       }
   }
+  if (source_int (src, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                  " name IN ('project', 'documents', 'turns', 'codes', 'codings')", NULL) != 5)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("%s: not a Codewerk project (incomplete project file)"), path);
+      return NULL;
+    }
 
   {
     gint64 n = source_int (src, "SELECT count(*) FROM documents", error);

@@ -116,6 +116,17 @@ gboolean  _cw_edit_recover         (CwProject   *self,
 gboolean  _cw_history_clear        (CwProject   *self,
                                     GError     **error);
 
+/* Reads up to length bytes from the start of path (and its size) without
+ * open() and close(): closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, and with them the guard of the WAL that
+ * our open connections use. Use it for every look at a project file that
+ * may be open in this process. Returns 0, or an errno value. */
+int       _cw_read_file_start      (const char  *path,
+                                    guchar      *buffer,
+                                    gssize       length,
+                                    gssize      *n_read,
+                                    gint64      *size);
+
 /* The current coder's name when none is given. */
 #define CW_DEFAULT_CODER "Codeur"
 

@@ -28,6 +28,14 @@ struct _CwProject
   /* SQL text -> GPtrArray of idle statements for it */
   GHashTable *statements;
   guint       n_cached;
+
+  /* Noticing commits of other connections (cw_project_poll_external_change):
+   * PRAGMA data_version as last seen, and the commits this process made to
+   * the file through its other connections by then. */
+  char       *file_key;   /* canonical path: this process's count of commits */
+  gint64      data_version;
+  guint64     local_seen;
+  guint64     own_commits; /* through this connection (its commit hook) */
 };
 
 /* Which CwProject owns a connection, so that a statement given back through
@@ -35,6 +43,15 @@ struct _CwProject
  * the map is shared by all. */
 static GMutex owners_lock;
 static GHashTable *owners;
+/* Canonical project path -> guint64: commits made to that file by every
+ * connection of this process (under owners_lock). A change the data_version
+ * shows while this count did not move came from another program. */
+static GHashTable *local_commits;
+
+/* How long a statement waits for another connection's write lock (or a WAL
+ * recovery or checkpoint) before it fails with "busy". Workers and the CLI
+ * can wait; the window's quick polls do not (see poll_external_change). */
+#define BUSY_TIMEOUT_MS 10000
 
 #define MAX_CACHED_STATEMENTS 256
 
@@ -54,6 +71,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   CHANGED,
   DOCUMENT_TEXT_CHANGED,
+  EXTERNAL_CHANGE,
   N_SIGNALS
 };
 
@@ -301,6 +319,9 @@ _cw_project_set_db_error (CwProject   *self,
   if (code == SQLITE_NOTADB)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
                  _("%s: not a Codewerk project (not an SQLite database)"), self->path);
+  else if ((code & 0xff) == SQLITE_CORRUPT)
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                 _("%s: the project file is damaged (%s)"), self->path, sqlite3_errmsg (self->db));
   else if (code == SQLITE_FULL)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
                  _("%s: the disk is full; nothing was changed"), self->path);
@@ -369,9 +390,14 @@ _cw_statement_release (sqlite3_stmt *stmt)
   owner->n_cached++;
 }
 
+/* Called right after the connection opens, before its first statement. */
 static void
 register_owner (CwProject *self)
 {
+  /* Even the first read may find another program closing the file (its
+   * last checkpoint) or recovering the WAL: wait for that, do not fail. */
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
   g_mutex_lock (&owners_lock);
   if (owners == NULL)
     owners = g_hash_table_new (NULL, NULL);
@@ -437,6 +463,7 @@ cw_project_finalize (GObject *object)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
   g_free (self->title);
+  g_free (self->file_key);
 
   G_OBJECT_CLASS (cw_project_parent_class)->finalize (object);
 }
@@ -481,8 +508,9 @@ cw_project_class_init (CwProjectClass *klass)
   /**
    * CwProject::changed:
    *
-   * Emitted after an edit through this object (or undo/redo) committed.
-   * Edits by other connections are not signalled.
+   * Emitted after an edit through this object (or undo/redo) committed,
+   * and after cw_project_poll_external_change() found another
+   * connection's commit (then after ::external-change).
    */
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -498,6 +526,20 @@ cw_project_class_init (CwProjectClass *klass)
   signals[DOCUMENT_TEXT_CHANGED] =
     g_signal_new ("document-text-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * CwProject::external-change:
+   * @other_program: TRUE when the commit came from another program; FALSE
+   *   when it may have come from another connection of this process (a
+   *   worker, another window on the same file)
+   *
+   * Emitted by cw_project_poll_external_change() when another connection
+   * committed to the file since the last poll. ::document-text-changed
+   * (0) and ::changed follow, so everything that follows those reloads.
+   */
+  signals[EXTERNAL_CHANGE] =
+    g_signal_new ("external-change", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 void
@@ -513,9 +555,129 @@ _cw_project_emit_document_text_changed (CwProject *self,
   g_signal_emit (self, signals[DOCUMENT_TEXT_CHANGED], 0, document_id);
 }
 
+/* Commits */
+
+/* This process's commits to key so far. Call with owners_lock held. */
+static guint64 *
+local_count (const char *key)
+{
+  guint64 *count;
+
+  if (local_commits == NULL)
+    local_commits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  count = g_hash_table_lookup (local_commits, key);
+  if (count == NULL)
+    {
+      count = g_new0 (guint64, 1);
+      g_hash_table_insert (local_commits, g_strdup (key), count);
+    }
+  return count;
+}
+
+/* Commits to the file by this process's other connections (workers,
+ * other windows), as far as this connection knows. */
+static guint64
+others_in_process (CwProject *self)
+{
+  guint64 total;
+
+  g_mutex_lock (&owners_lock);
+  total = *local_count (self->file_key);
+  g_mutex_unlock (&owners_lock);
+  return total - self->own_commits;
+}
+
+/* Runs on the connection's own thread just before a commit. */
+static int
+commit_hook_cb (void *data)
+{
+  CwProject *self = data;
+
+  /* Read-only transactions end through here too. */
+  if (sqlite3_txn_state (self->db, NULL) != SQLITE_TXN_WRITE)
+    return 0;
+  self->own_commits++;
+  g_mutex_lock (&owners_lock);
+  (*local_count (self->file_key))++;
+  g_mutex_unlock (&owners_lock);
+  return 0;
+}
+
+/* PRAGMA data_version, which moves when another connection commits;
+ * -1 when the file is busy (busy_ms: how long to wait) or unreadable. */
+static gint64
+read_data_version (CwProject *self,
+                   int        busy_ms)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, "PRAGMA data_version", NULL);
+  gint64 version = -1;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_busy_timeout (self->db, busy_ms);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, _cw_statement_release);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  return version;
+}
+
+static void
+watch_commits (CwProject *self)
+{
+  g_free (self->file_key);
+  self->file_key = g_canonicalize_filename (self->path, NULL);
+  self->own_commits = 0;
+  sqlite3_commit_hook (self->db, commit_hook_cb, self);
+  self->data_version = read_data_version (self, BUSY_TIMEOUT_MS);
+  self->local_seen = others_in_process (self);
+}
+
+gboolean
+cw_project_poll_external_change (CwProject *self)
+{
+  gint64 version;
+  guint64 others;
+  gboolean other_program;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+
+  /* Inside a transaction the version is that of its snapshot. */
+  if (self->file_key == NULL || !sqlite3_get_autocommit (self->db))
+    return FALSE;
+
+  /* Never wait here: this runs on the window's main loop, and a file that
+   * is busy now is looked at again on the next poll. */
+  version = read_data_version (self, 0);
+  if (version < 0)
+    return FALSE;
+  others = others_in_process (self);
+  if (self->data_version < 0)
+    {
+      self->data_version = version;
+      self->local_seen = others;
+      return FALSE;
+    }
+  if (version == self->data_version)
+    return FALSE;
+
+  /* Our count moves before the commit is visible (the hook runs first):
+   * it is updated only together with the version, so a commit of ours
+   * never passes for another program's. */
+  other_program = others == self->local_seen;
+  self->data_version = version;
+  self->local_seen = others;
+
+  g_signal_emit (self, signals[EXTERNAL_CHANGE], 0, other_program);
+  _cw_project_emit_document_text_changed (self, 0);
+  _cw_project_emit_changed (self);
+  return TRUE;
+}
+
 static void
 cw_project_init (CwProject *self)
 {
+  self->data_version = -1;
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
 }
@@ -526,15 +688,18 @@ static gboolean
 configure_connection (CwProject  *self,
                       GError    **error)
 {
-  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (self->db, FALSE);
-  return _cw_project_exec (self,
-                           "PRAGMA foreign_keys = ON;"
-                           "PRAGMA synchronous = FULL;"
-                           "PRAGMA temp_store = MEMORY;"
-                           "PRAGMA cache_size = -16000;",
-                           error) &&
-         _cw_search_register (self->db, error);
+  if (!_cw_project_exec (self,
+                         "PRAGMA foreign_keys = ON;"
+                         "PRAGMA synchronous = FULL;"
+                         "PRAGMA temp_store = MEMORY;"
+                         "PRAGMA cache_size = -16000;",
+                         error) ||
+      !_cw_search_register (self->db, error))
+    return FALSE;
+  watch_commits (self);
+  return TRUE;
 }
 
 static gint64
@@ -726,11 +891,123 @@ failed:
   return FALSE;
 }
 
+/* Reads the start of path and its size through SQLite's own file layer.
+ * A plain open() and close() of the project would drop every POSIX lock
+ * this process holds on it (the window's connection, while a worker opens
+ * its own): another program closing the file would then think itself the
+ * last one and checkpoint and delete the WAL under us. SQLite keeps such a
+ * descriptor open until its locks are gone. Returns errno, 0 on success. */
+int
+_cw_read_file_start (const char *path,
+                     guchar     *buffer,
+                     gssize      length,
+                     gssize     *n_read,
+                     gint64     *size)
+{
+  sqlite3_vfs *vfs = sqlite3_vfs_find (NULL);
+  sqlite3_file *file = g_malloc0 (vfs->szOsFile);
+  g_autofree char *full = g_malloc0 (vfs->mxPathname + 1);
+  sqlite3_int64 file_size = 0;
+  int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB;
+  int rc, saved;
+
+  errno = 0;
+  /* The name as SQLite itself would give it to the file layer. */
+  rc = vfs->xFullPathname (vfs, path, vfs->mxPathname + 1, full);
+  if ((rc & 0xff) == SQLITE_OK) /* SQLITE_OK_SYMLINK: a link resolved */
+    rc = vfs->xOpen (vfs, full, file, flags, &flags);
+  saved = errno != 0 ? errno : EIO;
+  if (rc == SQLITE_OK)
+    rc = file->pMethods->xFileSize (file, &file_size);
+  *n_read = MIN (length, (gssize) MAX (file_size, 0));
+  if (rc == SQLITE_OK && *n_read > 0)
+    rc = file->pMethods->xRead (file, buffer, (int) *n_read, 0);
+  if (file->pMethods != NULL)
+    file->pMethods->xClose (file);
+  g_free (file);
+  *size = file_size;
+  return rc == SQLITE_OK ? 0 : saved;
+}
+
+/* The SQLite header, read before SQLite opens the file (which could write
+ * to it): not SQLite, or cut short, is refused without touching it. With a
+ * -wal or -journal beside the file the header may lag behind; SQLite
+ * judges then. */
+static gboolean
+check_header (const char  *path,
+              GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  guchar header[100];
+  GStatBuf wal_info;
+  guint64 page_size, pages;
+  gint64 size = 0;
+  gssize n = 0;
+  int saved;
+
+  saved = _cw_read_file_start (path, header, sizeof header, &n, &size);
+  if (saved != 0)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND, "%s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (size == 0)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("%s: not a Codewerk project (the file is empty)"), path);
+      return FALSE;
+    }
+  if (n != sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("%s: not a Codewerk project (not an SQLite database)"), path);
+      return FALSE;
+    }
+  if ((g_stat (wal, &wal_info) == 0 && wal_info.st_size > 0) ||
+      (g_stat (journal, &wal_info) == 0 && wal_info.st_size > 0))
+    return TRUE;
+  /* Bytes 16-17: the page size (1 means 65536); 28-31: the page count,
+   * valid when the change counter (24-27) equals bytes 92-95. */
+  page_size = (guint64) header[16] << 8 | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  pages = (guint64) header[28] << 24 | (guint64) header[29] << 16 | (guint64) header[30] << 8 | header[31];
+  if (memcmp (header + 24, header + 92, 4) == 0 && pages > 0 && page_size >= 512 &&
+      (guint64) size < pages * page_size)
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("%s: the project file is damaged (cut short)"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The tables every project has had since schema 1; a file tagged as ours
+ * without them is refused before anything is written to it. */
+static gboolean
+has_project_tables (CwProject  *self,
+                    GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 n = pragma_int (self,
+                         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                         " name IN ('project', 'documents', 'turns', 'codes', 'codings')", &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return n == 5;
+}
+
 CwProject *
 cw_project_open (const char  *path,
                  GError     **error)
 {
   g_autoptr(CwProject) self = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 application_id, version;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -748,6 +1025,9 @@ cw_project_open (const char  *path,
       return NULL;
     }
 
+  if (!check_header (path, error))
+    return NULL;
+
   self = g_object_new (CW_TYPE_PROJECT, NULL);
   self->path = g_strdup (path);
 
@@ -758,10 +1038,14 @@ cw_project_open (const char  *path,
     }
   register_owner (self);
 
-  /* Look before touching anything: a file that is not ours is left alone. */
-  application_id = pragma_int (self, "PRAGMA application_id", error);
-  if (application_id < 0)
-    return NULL;
+  /* Look before touching anything: a file that is not ours is left alone.
+   * -1 is a value (any 32-bit number can be there), not only a failure. */
+  application_id = pragma_int (self, "PRAGMA application_id", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (application_id != CW_PROJECT_APPLICATION_ID)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
@@ -769,9 +1053,12 @@ cw_project_open (const char  *path,
       return NULL;
     }
 
-  version = pragma_int (self, "PRAGMA user_version", error);
-  if (version < 0)
-    return NULL;
+  version = pragma_int (self, "PRAGMA user_version", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (version > CW_PROJECT_SCHEMA_VERSION)
     {
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NEWER_VERSION,
@@ -779,10 +1066,11 @@ cw_project_open (const char  *path,
                    path, (long long) version, CW_PROJECT_SCHEMA_VERSION);
       return NULL;
     }
-  if (version < 1)
+  if (version < 1 || !has_project_tables (self, error))
     {
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
-                   _("%s: not a Codewerk project (incomplete project file)"), path);
+      if (error == NULL || *error == NULL)
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_A_PROJECT,
+                     _("%s: not a Codewerk project (incomplete project file)"), path);
       return NULL;
     }
 
@@ -1095,7 +1383,9 @@ cw_project_load_document (CwProject  *self,
 
   g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
 
-  /* One read transaction: text and turns from the same snapshot. */
+  /* One read transaction: text and turns from the same snapshot. Deferred
+   * is right here: it never writes, so it never needs the write lock, and
+   * its first read waits for a busy file like any other. */
   if (!_cw_project_exec (self, "BEGIN", error))
     return NULL;
   document->info = cw_project_get_document_info (self, id, error);

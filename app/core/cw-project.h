@@ -6,7 +6,16 @@
  * share the file.
  *
  * Signal "changed" (no arguments): an edit through this object, or an undo
- * or redo, has been committed.
+ * or redo, has been committed; or cw_project_poll_external_change() found
+ * that another connection has.
+ *
+ * Several programs may have the file open at once (the window, codewerk-cli,
+ * a second window): every write takes the write lock before it reads
+ * (BEGIN IMMEDIATE, or one statement on its own), so writers queue for the
+ * lock (waiting up to 10 s) instead of failing, and readers never wait for
+ * writers (WAL). Signal "external-change" (gboolean
+ * other_program): cw_project_poll_external_change() saw another
+ * connection's commit; see there.
  */
 #pragma once
 
@@ -87,6 +96,14 @@ CwProject  *cw_project_create   (const char  *path,
 /* Opens an existing project; migrates an older schema forward. */
 CwProject  *cw_project_open     (const char  *path,
                                  GError     **error);
+
+/* Whether another connection (another program, or a worker or window of
+ * this one) committed to the file since the last poll: PRAGMA data_version,
+ * one quick read that never waits for a lock. When it did, emits
+ * "external-change" (other_program FALSE when the commit may have been this
+ * process's own), then "document-text-changed" (0) and "changed", and
+ * returns TRUE. Cheap enough to call every second from the main loop. */
+gboolean    cw_project_poll_external_change (CwProject *self);
 
 const char *cw_project_get_path  (CwProject   *self);
 const char *cw_project_get_title (CwProject   *self);

@@ -26,6 +26,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cw-coding.h"
 #include "cw-import.h"
 #include "cw-pseudonym.h"
 #include "cw-project-private.h"
@@ -244,6 +245,42 @@ set_exists_error (CwProject   *self,
   return FALSE;
 }
 
+/* Inside a step (prepare_table done): checks and inserts one row. */
+static gint64
+insert_row (CwProject   *self,
+            const char  *real,
+            const char  *pseudonym,
+            const char  *category,
+            GError     **error)
+{
+  g_autofree char *clean_real = NULL;
+  g_autofree char *clean_pseudonym = NULL;
+  g_autofree char *clean_cat = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 clash;
+
+  if ((clean_real = clean_field (real, TRUE, error)) == NULL ||
+      (clean_pseudonym = clean_field (pseudonym, FALSE, error)) == NULL ||
+      !clean_category (category, &clean_cat, error) ||
+      (clash = find_real (self, clean_real, 0, error)) < 0)
+    return 0;
+  if (clash > 0)
+    {
+      set_exists_error (self, clean_real, error);
+      return 0;
+    }
+  stmt = _cw_project_prepare (self, "INSERT INTO pseudonyms (real, pseudonym, category) VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, clean_real, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, clean_pseudonym, -1, SQLITE_STATIC);
+  if (clean_cat != NULL)
+    sqlite3_bind_text (stmt, 3, clean_cat, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (_cw_project_get_db (self));
+}
+
 gint64
 cw_project_add_pseudonym (CwProject   *self,
                           const char  *real,
@@ -252,49 +289,65 @@ cw_project_add_pseudonym (CwProject   *self,
                           GError     **error)
 {
   g_autofree char *clean_real = NULL;
-  g_autofree char *clean_pseudonym = NULL;
-  g_autofree char *clean_cat = NULL;
   g_autofree char *label = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 clash, id;
+  gint64 id;
 
   g_return_val_if_fail (CW_IS_PROJECT (self), 0);
 
-  if ((clean_real = clean_field (real, TRUE, error)) == NULL ||
-      (clean_pseudonym = clean_field (pseudonym, FALSE, error)) == NULL ||
-      !clean_category (category, &clean_cat, error))
+  /* Checked before the step, so that a refusal leaves no empty step. */
+  if ((clean_real = clean_field (real, TRUE, error)) == NULL)
     return 0;
-
   /* Translators: an undo step; %s is the real name, e.g. “Kevin”. */
   label = g_strdup_printf (_("Add pseudonym for “%s”"), clean_real);
   if (!_cw_project_begin_step (self, label, error))
     return 0;
-  if (!prepare_table (self, error) || (clash = find_real (self, clean_real, 0, error)) < 0)
-    goto failed;
-  if (clash > 0)
+  if (!prepare_table (self, error) ||
+      (id = insert_row (self, real, pseudonym, category, error)) == 0)
     {
-      set_exists_error (self, clean_real, error);
-      goto failed;
+      _cw_project_abort_step (self);
+      return 0;
     }
-  stmt = _cw_project_prepare (self, "INSERT INTO pseudonyms (real, pseudonym, category) VALUES (?1, ?2, ?3)", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_text (stmt, 1, clean_real, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, clean_pseudonym, -1, SQLITE_STATIC);
-  if (clean_cat != NULL)
-    sqlite3_bind_text (stmt, 3, clean_cat, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, error))
-    goto failed;
-  id = sqlite3_last_insert_rowid (_cw_project_get_db (self));
-  g_clear_pointer (&stmt, _cw_statement_release);
   if (!_cw_project_end_step (self, error))
     return 0;
   return id;
+}
+
+gboolean
+cw_project_add_pseudonyms (CwProject                 *self,
+                           const CwPseudonym * const *rows,
+                           guint                      n,
+                           GError                   **error)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (rows != NULL || n == 0, FALSE);
+
+  if (n == 0)
+    return TRUE;
+  if ((first = clean_field (rows[0]->real, TRUE, error)) == NULL)
+    return FALSE;
+  if (n == 1)
+    /* Translators: an undo step; %s is the real name, e.g. “Kevin”. */
+    label = g_strdup_printf (_("Add pseudonym for “%s”"), first);
+  else
+    /* Translators: an undo step (the proposals confirmed at once). */
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Add %u pseudonym", "Add %u pseudonyms", n), n);
+  if (!_cw_project_begin_step (self, label, error))
+    return FALSE;
+  if (!prepare_table (self, error))
+    goto failed;
+  /* A real name twice in rows clashes with its own first insert: all or
+   * none, as for one already in the table. */
+  for (guint i = 0; i < n; i++)
+    if (insert_row (self, rows[i]->real, rows[i]->pseudonym, rows[i]->category, error) == 0)
+      goto failed;
+  return _cw_project_end_step (self, error);
 
 failed:
-  g_clear_pointer (&stmt, _cw_statement_release);
   _cw_project_abort_step (self);
-  return 0;
+  return FALSE;
 }
 
 /* The row id as it is; FALSE with CW_PROJECT_ERROR_NOT_FOUND when none. */
@@ -1362,6 +1415,185 @@ load_matcher (CwProject  *self,
   return g_steal_pointer (&matcher);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Exports from the working project (coded segments, a report's subtitle)    */
+
+/* Replaces *field's real strings; text that is not valid UTF-8 is made
+ * valid first (a name must not slip through as a broken byte). */
+static void
+replace_field (const Matcher  *matcher,
+               char          **field)
+{
+  char *replaced;
+
+  if (*field == NULL)
+    return;
+  if (!g_utf8_validate (*field, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (*field, -1);
+
+      g_free (*field);
+      *field = valid;
+    }
+  if ((replaced = matcher_apply (matcher, *field, NULL)) != NULL)
+    {
+      g_free (*field);
+      *field = replaced;
+    }
+}
+
+char *
+cw_project_pseudonymise_text (CwProject   *self,
+                              const char  *text,
+                              GError     **error)
+{
+  g_autoptr(Matcher) matcher = NULL;
+  char *out;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if ((matcher = load_matcher (self, error)) == NULL)
+    return NULL;
+  out = g_strdup (text);
+  replace_field (matcher, &out);
+  return out;
+}
+
+/* identifier -> stable pseudonymous id, every case having one. */
+static GHashTable *
+load_case_pseudonyms (CwProject  *self,
+                      GError    **error)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!assign_case_ids (self, error))
+    return NULL;
+  /* No case: no table either (assign_case_ids made none). */
+  if (!table_exists (self, "case_pseudonyms"))
+    return g_steal_pointer (&ids);
+  stmt = _cw_project_prepare (self,
+                              "SELECT c.identifier, p.pseudonym FROM cases c"
+                              " JOIN case_pseudonyms p ON p.case_id = c.id",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (sqlite3_column_text (stmt, 0) != NULL)
+      g_hash_table_insert (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                           g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  if (rc != SQLITE_DONE)
+    {
+      _cw_project_set_db_error (self, error, _("cannot read the cases"));
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* A document's text as a pseudonymised copy has it, with the edits that
+ * made it (for moving offsets). */
+typedef struct
+{
+  char   *text;     /* NULL when the document could not be read */
+  glong   length;   /* in code points */
+  GArray *edits;    /* Edit */
+} PseudonymisedText;
+
+static void
+pseudonymised_text_free (PseudonymisedText *p)
+{
+  g_free (p->text);
+  g_array_unref (p->edits);
+  g_free (p);
+}
+
+static PseudonymisedText *
+pseudonymise_document_text (CwProject     *self,
+                            const Matcher *matcher,
+                            gint64         document_id)
+{
+  PseudonymisedText *p = g_new0 (PseudonymisedText, 1);
+  g_autofree char *text = cw_project_get_text (self, document_id, NULL);
+  char *replaced;
+
+  p->edits = g_array_new (FALSE, FALSE, sizeof (Edit));
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return p;
+  replaced = matcher_apply (matcher, text, p->edits);
+  p->text = replaced != NULL ? replaced : g_steal_pointer (&text);
+  p->length = g_utf8_strlen (p->text, -1);
+  return p;
+}
+
+gboolean
+cw_project_pseudonymise_segments (CwProject     *self,
+                                  GPtrArray     *segments,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_autoptr(Matcher) matcher = NULL;
+  g_autoptr(GHashTable) case_ids = NULL;
+  g_autoptr(GHashTable) documents = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (segments != NULL, FALSE);
+
+  if ((matcher = load_matcher (self, error)) == NULL ||
+      (case_ids = load_case_pseudonyms (self, error)) == NULL)
+    return FALSE;
+  documents = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                     (GDestroyNotify) pseudonymised_text_free);
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      CwCoding *segment = g_ptr_array_index (segments, i);
+      PseudonymisedText *doc = g_hash_table_lookup (documents, &segment->document_id);
+      const char *case_id;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (doc == NULL)
+        {
+          doc = pseudonymise_document_text (self, matcher, segment->document_id);
+          g_hash_table_insert (documents, g_memdup2 (&segment->document_id, sizeof (gint64)), doc);
+        }
+
+      /* The segment where the copy has it: a range that starts or ends
+       * inside a name covers its whole pseudonym, as in a copy. */
+      if (doc->text != NULL && segment->start >= 0 && segment->start < segment->end)
+        {
+          gint64 start = map_start (doc->edits, segment->start);
+          gint64 end = map_end (doc->edits, segment->end);
+
+          segment->start = start;
+          segment->end = MAX (start, end);
+          if (segment->text != NULL && segment->end <= doc->length)
+            {
+              g_free (segment->text);
+              segment->text = g_utf8_substring (doc->text, (glong) segment->start, (glong) segment->end);
+            }
+        }
+      /* Also when the text was cut or the offsets did not fit. */
+      replace_field (matcher, &segment->text);
+      replace_field (matcher, &segment->document);
+      replace_field (matcher, &segment->code);
+      replace_field (matcher, &segment->coder);
+      replace_field (matcher, &segment->speaker);
+      replace_field (matcher, &segment->memo);
+      if (segment->case_id != NULL)
+        {
+          case_id = g_hash_table_lookup (case_ids, segment->case_id);
+          g_free (segment->case_id);
+          /* A case made since the ids were given out: none rather than
+           * the real one. */
+          segment->case_id = g_strdup (case_id != NULL ? case_id : "");
+        }
+    }
+  return TRUE;
+}
+
 /* A private working copy of self: in a 0700 folder next to the project
  * (the researcher's disk), else in the temporary folder. */
 static char *
@@ -1733,6 +1965,33 @@ is_common_word (Proposal   *proposal,
          (proposal->have_en && cw_spell_checker_check (proposal->checker, "en", lower));
 }
 
+/* A name the dictionary has as an entry of its own with a capital:
+ * "Ahmed", "Pieter", and also "Wim" or "Roos" beside the common "wim" and
+ * "roos". "Dat" or "Maar" are accepted only as capitalised "dat" and
+ * "maar". Without a dictionary nothing is known to be a name. */
+static gboolean
+is_dictionary_name (Proposal   *proposal,
+                    const char *word)
+{
+  if (cw_spell_checker_is_ignored (proposal->checker, word))
+    return FALSE;
+  if (proposal->have_nl && cw_spell_checker_is_name (proposal->checker, "nl", word))
+    return TRUE;
+  /* English has "In", "Van" and "Dat" as names: only where the word is no
+   * common word does the English dictionary count ("Ahmed"). */
+  return proposal->have_en && !is_common_word (proposal, word) &&
+         cw_spell_checker_is_name (proposal->checker, "en", word);
+}
+
+/* A name and nothing else: one the dictionary has, whose lower-case form
+ * is no word ("ahmed"), so that it is one even at a sentence's start. */
+static gboolean
+is_proper_noun (Proposal   *proposal,
+                const char *word)
+{
+  return !is_common_word (proposal, word) && is_dictionary_name (proposal, word);
+}
+
 typedef struct
 {
   glong    start;
@@ -1758,6 +2017,7 @@ split_words (const gunichar *t,
   GArray *words = g_array_new (FALSE, FALSE, sizeof (Word));
   gboolean sentence_start = TRUE;
   gboolean line_head = TRUE;  /* only a timestamp or the label so far */
+  guint brackets = 0;         /* inside "[lacht]" or "(stil)": a transcriber's note */
 
   for (glong i = 0; i < n;)
     {
@@ -1789,7 +2049,9 @@ split_words (const gunichar *t,
           w.space_after = j + 1 < n && (t[j] == ' ' || t[j] == 0xA0) && g_unichar_isalpha (t[j + 1]);
           if (!digit)
             g_array_append_val (words, w);
-          sentence_start = FALSE;
+          /* "Klaar. [lacht] Dan..." still starts a sentence with "Dan". */
+          if (brackets == 0)
+            sentence_start = FALSE;
           i = j;
           continue;
         }
@@ -1800,6 +2062,13 @@ split_words (const gunichar *t,
         }
       else if (c == ':' && i > 0 && g_unichar_isdigit (t[i - 1]))
         ; /* a timestamp's colon */
+      else if ((c == '"' && i + 1 < n && g_unichar_isalpha (t[i + 1])) || c == 0x201C || c == 0x201E || c == 0x00AB)
+        {
+          /* Quoted speech or a title opens with a capital: "Van school
+           * naar werk" (a straight quote opens when a letter follows). */
+          sentence_start = TRUE;
+          line_head = FALSE;
+        }
       else if (c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ':')
         {
           sentence_start = TRUE;
@@ -1807,7 +2076,13 @@ split_words (const gunichar *t,
             line_head = FALSE;
         }
       else if (c == ']' || c == '[' || g_unichar_isdigit (c) || c == ' ' || c == '\t')
-        ; /* "[00:00:09] " before a label keeps the line's head */
+        {
+          /* "[00:00:09] " before a label keeps the line's head */
+          if (c == '[')
+            brackets = MIN (brackets + 1, 64);
+          else if (c == ']' && brackets > 0)
+            brackets--;
+        }
       else
         line_head = FALSE;
       i++;
@@ -1944,7 +2219,11 @@ scan_document (Proposal   *proposal,
         gboolean single = first == last;
         Candidate *candidate;
 
-        if (single && (is_common_word (proposal, real) || g_utf8_strlen (real, -1) < 2))
+        /* "Wim" in the middle of a sentence is Wim, though "wim" is a
+         * word; at a sentence's start it is no evidence (below). */
+        if (single && ((is_common_word (proposal, real) &&
+                        (f->sentence_start || !is_dictionary_name (proposal, real))) ||
+                       g_utf8_strlen (real, -1) < 2))
           continue;
         /* "Meneer de Vries": a title makes it a person. */
         candidate = get_candidate (proposal, real, "capitalised", honorific ? "person" : NULL);
@@ -2387,13 +2666,16 @@ cw_project_propose_pseudonyms (CwProject     *self,
       g_clear_pointer (&stmt, _cw_statement_release);
     }
 
-  /* A single capitalised word only at sentences' starts is no evidence. */
+  /* A single capitalised word only at sentences' starts is no evidence,
+   * unless the dictionary has it as a name: "Ahmed zei..." at a turn's
+   * start is where names often are. */
   g_hash_table_iter_init (&iter, proposal.candidates);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Candidate *candidate = value;
 
-      if (candidate->mid_sentence == 0 && strchr (candidate->real, ' ') == NULL)
+      if (candidate->mid_sentence == 0 && strchr (candidate->real, ' ') == NULL &&
+          !is_proper_noun (&proposal, candidate->real))
         g_hash_table_iter_remove (&iter);
     }
 

@@ -44,6 +44,14 @@ gint64       cw_project_add_pseudonym         (CwProject    *self,
                                                const char   *pseudonym,
                                                const char   *category,
                                                GError      **error);
+/* Adds n rows (real, pseudonym, category of each; id ignored) at once, as
+ * the researcher confirms a list of proposals: one transaction and one
+ * undo step, all or none (a row refused as cw_project_add_pseudonym
+ * would, or a real string twice in rows, adds nothing). n 0: TRUE. */
+gboolean     cw_project_add_pseudonyms        (CwProject                 *self,
+                                               const CwPseudonym * const *rows,
+                                               guint                      n,
+                                               GError                   **error);
 /* Changes a row (NULL: keep that field). One undo step. */
 gboolean     cw_project_update_pseudonym      (CwProject    *self,
                                                gint64        id,
@@ -94,6 +102,23 @@ gboolean     cw_project_write_pseudonymised_copy (CwProject    *self,
                                                   const char   *out_path,
                                                   GCancellable *cancellable,
                                                   GError      **error);
+
+/* Pseudonymises coded segments (CwCoding, e.g. from cw_project_retrieve)
+ * in place for an export from the working project: their text as the
+ * pseudonymised copy has it, start and end moved to that text (a segment
+ * starting or ending inside a name covers its whole pseudonym), document
+ * and speaker names, code paths, coders and memos with every real string
+ * replaced, case ids replaced by the stable pseudonymous ids (given out
+ * now where missing, as for a copy). */
+gboolean     cw_project_pseudonymise_segments (CwProject    *self,
+                                               GPtrArray    *segments,
+                                               GCancellable *cancellable,
+                                               GError      **error);
+/* text with every real string of the table replaced (a title or a
+ * description of a query that goes into an export). */
+char        *cw_project_pseudonymise_text     (CwProject    *self,
+                                               const char   *text,
+                                               GError      **error);
 
 /* The key, for separate safekeeping: a CSV (UTF-8, ';', header
  * real;pseudonym;category) of the table plus the case id mapping (category

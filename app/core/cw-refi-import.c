@@ -46,6 +46,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1549,53 +1551,6 @@ id_table_new (void)
 
 /* -- the archive -- */
 
-/* Refuses archives with entries that would leave the extraction folder or
- * are links, whether or not the project refers to them: such a file is
- * not an export, it is an attack. */
-static gboolean
-check_entry_names (GBytes      *zip,
-                   const char  *filename,
-                   GError     **error)
-{
-  struct archive *archive = archive_read_new ();
-  struct archive_entry *entry;
-  gsize size;
-  const void *data = g_bytes_get_data (zip, &size);
-  gboolean ok = TRUE;
-  int rc;
-
-  archive_read_support_format_zip_seekable (archive);
-  if (archive_read_open_memory (archive, data, size) != ARCHIVE_OK)
-    {
-      archive_read_free (archive);
-      return TRUE; /* cw_zip_list_entries has already judged it */
-    }
-  while ((rc = archive_read_next_header (archive, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN)
-    {
-      const char *name = archive_entry_pathname_utf8 (entry);
-
-      if (name == NULL)
-        name = archive_entry_pathname (entry);
-      if (!cw_zip_entry_name_is_safe (name))
-        {
-          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                               _("the archive entry %s has an unsafe name (it would land outside the folder)"),
-                               name != NULL ? name : "");
-          ok = FALSE;
-          break;
-        }
-      if (archive_entry_filetype (entry) == AE_IFLNK)
-        {
-          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
-                               _("the archive entry %s is a symbolic link"), name);
-          ok = FALSE;
-          break;
-        }
-    }
-  archive_read_free (archive);
-  return ok;
-}
-
 static void
 set_budget_error (Import  *im,
                   GError **error)
@@ -1603,6 +1558,39 @@ set_budget_error (Import  *im,
   cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, im->filename, 0,
                        _("the archive unpacks to more than is sane for its size; "
                          "it is damaged or a decompression bomb"));
+}
+
+/* Refuses an archive whose entries say they unpack to more than the
+ * budget, before anything is inflated: sixteen entries of just under the
+ * cap of one would otherwise all be read (and parsed) first. Sizes that
+ * lie are caught as the data comes. */
+static gboolean
+check_declared_sizes (Import  *im,
+                      GError **error)
+{
+  struct archive *archive = archive_read_new ();
+  struct archive_entry *entry;
+  gsize size;
+  const void *data = g_bytes_get_data (im->zip, &size);
+  guint64 total = 0;
+  gboolean ok = TRUE;
+
+  archive_read_support_format_zip_seekable (archive);
+  if (archive_read_open_memory (archive, data, size) == ARCHIVE_OK)
+    while (archive_read_next_header (archive, &entry) == ARCHIVE_OK)
+      if (archive_entry_filetype (entry) == AE_IFREG && archive_entry_size_is_set (entry) &&
+          archive_entry_size (entry) > 0)
+        {
+          total += (guint64) archive_entry_size (entry);
+          if (total > im->budget)
+            {
+              set_budget_error (im, error);
+              ok = FALSE;
+              break;
+            }
+        }
+  archive_read_free (archive);
+  return ok;
 }
 
 static GBytes *
@@ -1703,7 +1691,9 @@ locate_text (Import      *im,
       if (c == NULL)
         continue;
       in_sources = g_strconcat ("sources/", c, NULL);
-      if (*c == '\0' || !cw_zip_entry_name_is_safe (in_sources))
+      /* An absolute path would stay "inside" under sources/, but it was
+       * written to reach a file on this computer. */
+      if (*c == '\0' || !cw_zip_entry_name_is_safe (c) || !cw_zip_entry_name_is_safe (in_sources))
         {
           cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, im->filename, 0,
                                _("source “%s”: the path %s would leave the archive's sources folder"),
@@ -4308,29 +4298,101 @@ read_job_finish (ReadJob  *job,
  * The project is built under a temporary name beside its own, without a
  * journal on disk and without syncing: a failed import removes it anyway,
  * so neither buys anything. At the end it goes back to WAL, is synced
- * once and renamed over the name reserved for it at the start. */
+ * once and renamed into place without replacing anything. Nothing claims
+ * project_path before that: a crash would leave the claim there, a file
+ * that is no project and blocks the next attempt (test-crash). */
 
-/* Claims project_path (O_EXCL, as cw_project_create does): an empty file
- * that the finished project replaces. */
+/* Moves the finished project to project_path unless a file appeared there
+ * meanwhile (as cw_project_create's O_EXCL refuses to overwrite one). */
 static gboolean
-reserve_name (const char  *project_path,
-              GError     **error)
+rename_noreplace (const char  *temp_path,
+                  const char  *project_path,
+                  GError     **error)
 {
-  int fd = g_open (project_path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-  int saved = errno;
+  int saved;
 
-  if (fd >= 0)
+#ifdef RENAME_NOREPLACE
+  if (renameat2 (AT_FDCWD, temp_path, AT_FDCWD, project_path, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  saved = errno;
+  if (saved != EINVAL && saved != ENOSYS && saved != ENOTSUP)
+    goto failed;
+#endif
+  /* File systems without RENAME_NOREPLACE: a hard link does not replace
+   * either; FAT has neither, so look first there. */
+  if (link (temp_path, project_path) == 0)
     {
-      close (fd);
+      g_unlink (temp_path);
       return TRUE;
     }
-  if (saved == EEXIST)
+  saved = errno;
+  if (saved != EEXIST && !g_file_test (project_path, G_FILE_TEST_EXISTS))
+    {
+      if (g_rename (temp_path, project_path) == 0)
+        return TRUE;
+      saved = errno;
+    }
+
+#ifdef RENAME_NOREPLACE
+failed:
+#endif
+  if (saved == EEXIST || g_file_test (project_path, G_FILE_TEST_EXISTS))
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
                  _("%s: the file already exists; choose another name"), project_path);
   else
-    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+    g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
                  _("%s: cannot create the project: %s"), project_path, g_strerror (saved));
   return FALSE;
+}
+
+/* Removes what crashed imports left beside project_path: NAME.importing-
+ * XXXXXXXX files and their -wal and -shm, copies of the data that nobody
+ * will use. A running import holds a lock on its file (flock, apart from
+ * SQLite's locks); a file changed in the last minute is left alone too,
+ * since one that is being created has no lock yet. */
+static void
+remove_stale_imports (const char *project_path)
+{
+  g_autofree char *dir = g_path_get_dirname (project_path);
+  g_autofree char *base = g_path_get_basename (project_path);
+  g_autofree char *prefix = g_strconcat (base, ".importing-", NULL);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      const char *tail;
+      g_autofree char *path = NULL;
+      g_autofree char *main_path = NULL;
+      struct stat st;
+      int fd;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      tail = name + strlen (prefix);
+      if (strspn (tail, "0123456789abcdef") != 8 ||
+          (tail[8] != '\0' && !g_str_equal (tail + 8, "-wal") && !g_str_equal (tail + 8, "-shm") &&
+           !g_str_equal (tail + 8, "-journal")))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      main_path = g_strndup (path, strlen (path) - strlen (tail + 8));
+      fd = g_open (main_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+      if (fd < 0)
+        {
+          /* A -wal or -shm whose project is gone. */
+          if (errno == ENOENT && g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) && now - st.st_mtime >= 60)
+            g_ptr_array_add (stale, g_steal_pointer (&path));
+          continue;
+        }
+      if (tail[8] == '\0' && fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && now - st.st_mtime >= 60 &&
+          flock (fd, LOCK_EX | LOCK_NB) == 0)
+        g_ptr_array_add (stale, g_steal_pointer (&main_path));
+      close (fd);
+    }
+  for (guint i = 0; i < stale->len; i++)
+    remove_project_files (stale->pdata[i]);
 }
 
 static CwProject *
@@ -4492,14 +4554,8 @@ install_project (CwProject   *project,
   if (!wal ||
       !sync_path (temp_path, FALSE, error))
     return NULL;
-  if (g_rename (temp_path, project_path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
-                   _("%s: cannot create the project: %s"), project_path, g_strerror (saved));
-      return NULL;
-    }
+  if (!rename_noreplace (temp_path, project_path, error))
+    return NULL;
   if (!sync_path (dir, TRUE, error))
     return NULL;
   return cw_project_open (project_path, error);
@@ -4526,7 +4582,7 @@ cw_refi_import_project (const char      *qdpx_path,
   Scan scan = { 0 };
   gsize size;
   const char *data;
-  gboolean imported, reserved = FALSE;
+  gboolean imported;
   ReadJob job = { 0 };
   Producer *producer = NULL;
   char *index_sql = NULL;
@@ -4546,6 +4602,7 @@ cw_refi_import_project (const char      *qdpx_path,
                    _("%s: the file already exists; choose another name"), project_path);
       return NULL;
     }
+  remove_stale_imports (project_path);
 
   /* Mapped, not read: a project with media can be large, and only the
    * entries we need are ever inflated. */
@@ -4565,7 +4622,8 @@ cw_refi_import_project (const char      *qdpx_path,
   im.cancellable = cancellable;
   im.budget = MIN (MAX_TOTAL_BYTES, (guint64) CW_IMPORT_MAX_RATIO * MAX (g_bytes_get_size (zip), 1));
   if ((im.entries = cw_zip_list_entries (zip, qdpx_path, error)) == NULL ||
-      !check_entry_names (zip, qdpx_path, error))
+      !cw_zip_check_entries (zip, qdpx_path, error) ||
+      !check_declared_sizes (&im, error))
     goto failed;
   if ((qde_name = cw_zip_find_entry (im.entries, "project.qde")) == NULL)
     {
@@ -4595,17 +4653,18 @@ cw_refi_import_project (const char      *qdpx_path,
   job.warnings = g_ptr_array_new_with_free_func (g_free);
   job.thread = g_thread_new ("cw-refi-read", read_job_thread, &job);
 
-  if (reserve_name (project_path, &create_error))
-    {
-      g_autofree char *for_now = g_path_get_basename (project_path);
+  {
+    g_autofree char *for_now = g_path_get_basename (project_path);
 
-      reserved = TRUE;
-      project = create_unsynced (project_path, for_now, &temp_path, &create_error);
-    }
+    project = create_unsynced (project_path, for_now, &temp_path, &create_error);
+  }
   if (project != NULL)
     {
       im.project = project;
       im.file_fd = g_open (temp_path, O_RDONLY, 0);
+      /* Tells remove_stale_imports in another import that this one runs. */
+      if (im.file_fd >= 0)
+        flock (im.file_fd, LOCK_EX | LOCK_NB);
       index_sql = index_declaration (&im);
     }
   /* A file whose sections come out of the schema's order is read from a
@@ -4704,8 +4763,6 @@ failed_project:
     remove_project_files (temp_path);
 failed:
   read_job_clear (&job);
-  if (reserved)
-    g_unlink (project_path);
   import_clear (&im);
   scan_clear (&scan);
   if (error != NULL && *error != NULL && temp_path != NULL && strstr ((*error)->message, temp_path) != NULL)

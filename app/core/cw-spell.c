@@ -534,6 +534,45 @@ cw_spell_checker_check (CwSpellChecker *self,
   return cw_spell_checker_check_with_words (self, NULL, language, word);
 }
 
+gboolean
+cw_spell_checker_is_name (CwSpellChecker *self,
+                          const char     *language,
+                          const char     *word)
+{
+  Dictionary *dict;
+  g_autofree char *nfc = NULL;
+  g_autofree char *converted = NULL;
+  const char *w;
+  char **list = NULL;
+  gboolean found = FALSE;
+  int n;
+
+  g_return_val_if_fail (CW_IS_SPELL_CHECKER (self), FALSE);
+
+  dict = get_dictionary (self, language);
+  nfc = normalize_word (word);
+  if (dict == NULL || nfc == NULL || !g_unichar_isupper (g_utf8_get_char (nfc)))
+    return FALSE;
+  if (dict->encoding != NULL)
+    {
+      converted = g_convert (nfc, -1, dict->encoding, "UTF-8", NULL, NULL, NULL);
+      if (converted == NULL)
+        return FALSE;
+    }
+  w = converted != NULL ? converted : nfc;
+
+  /* Hunspell accepts "Dat" for "dat"; a stem spelled exactly as the word,
+   * capital and all, is an entry of its own: "Wim" beside "wim". */
+  g_mutex_lock (&dict->lock);
+  n = Hunspell_stem (dict->handle, &list, w);
+  for (int i = 0; i < n && !found; i++)
+    found = strcmp (list[i], w) == 0;
+  if (list != NULL)
+    Hunspell_free_list (dict->handle, &list, n);
+  g_mutex_unlock (&dict->lock);
+  return found;
+}
+
 /* Hunspell's suggestions for word, each wrapped in prefix and suffix,
  * added to builder up to MAX_SUGGESTIONS; with suggest_lock held. */
 static void

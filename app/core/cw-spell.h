@@ -106,6 +106,13 @@ gboolean        cw_spell_checker_check_with_words (CwSpellChecker   *self,
                                                    GHashTable       *project_words,
                                                    const char       *language,
                                                    const char       *word);
+/* TRUE when language's dictionary has word, as written with its capital,
+ * as an entry of its own ("Ahmed"; "Wim" beside the common "wim"), not
+ * only as a capitalised common word ("Dat"). FALSE when the dictionary is
+ * not loaded. For proposing pseudonyms. */
+gboolean        cw_spell_checker_is_name      (CwSpellChecker       *self,
+                                               const char           *language,
+                                               const char           *word);
 /* Up to 8 suggestions, best first; an empty vector when the dictionary is
  * not loaded or Hunspell has none. Slower than checking (milliseconds):
  * call it for a context menu, not for every word. */

@@ -354,6 +354,37 @@ on_end_element (void          *ctx,
   state->depth--;
 }
 
+/* XML begins with '<' after an optional byte order mark and blanks (in
+ * UTF-8, or UTF-16 either way round): text or binary data is told apart
+ * before the parser makes a line-1 riddle of it. */
+static gboolean
+looks_like_xml (const char *data,
+                gsize       size)
+{
+  const guchar *p = (const guchar *) data;
+  gsize i = 0, step = 1;
+
+  if (size >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+    i = 3;
+  else if (size >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+    {
+      /* UTF-16: look at the byte of each unit that carries ASCII. */
+      i = p[0] == 0xFF ? 2 : 3;
+      step = 2;
+    }
+  else if (size >= 2 && p[0] == 0 && p[1] == '<')
+    return TRUE;
+  else if (size >= 2 && p[0] == '<' && p[1] == 0)
+    return TRUE;
+  for (; i < size; i += step)
+    {
+      if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
+        continue;
+      return p[i] == '<';
+    }
+  return FALSE;
+}
+
 static xmlDoc *
 parse (const char      *data,
        gsize            size,
@@ -380,6 +411,14 @@ parse (const char      *data,
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0, _("%snot XML (the file is empty)"), where);
+      return NULL;
+    }
+
+  if (!looks_like_xml (data, size))
+    {
+      /* Translators: %s is the archive entry and ": ", or nothing. */
+      cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
+                           _("%snot well-formed XML (it does not begin with a tag: not XML at all)"), where);
       return NULL;
     }
 
@@ -447,6 +486,10 @@ parse (const char      *data,
       const xmlError *last = xmlCtxtGetLastError (ctxt);
       int line = state.has_error ? state.line : (last ? last->line : 0);
       const char *message = state.message ? state.message : _("not well-formed");
+
+      /* libxml2's own words would send the user to a parser option. */
+      if (state.message != NULL && g_str_has_prefix (state.message, "Excessive depth"))
+        message = _("elements nested too deeply");
 
       if (line > 0)
         /* Translators: the first %s is the archive entry and ": ", or nothing; the last the parser's reason. */

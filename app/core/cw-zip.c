@@ -63,6 +63,41 @@ is_empty_zip (GBytes *zip)
          size == 22 + (gsize) (data[20] | (data[21] << 8));
 }
 
+static guint32
+get_u32 (const guchar *p)
+{
+  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+/* TRUE when the end record's directory lies before it and begins with a
+ * directory entry. libarchive reads a directory that starts anywhere else
+ * as an archive of no entries: a damaged zip would pass as an empty one.
+ * Zip64 archives, whose end record only points further, are left to it. */
+static gboolean
+directory_is_plausible (const guchar *data,
+                        gsize         size)
+{
+  gsize lowest = size > 22 + 65535 ? size - 22 - 65535 : 0;
+
+  for (gsize at = size - 22 + 1; at-- > lowest;)
+    {
+      guint32 dir_size, dir_offset;
+      guint entries;
+
+      if (memcmp (data + at, "PK\005\006", 4) != 0)
+        continue;
+      entries = data[at + 10] | (data[at + 11] << 8);
+      dir_size = get_u32 (data + at + 12);
+      dir_offset = get_u32 (data + at + 16);
+      if (entries == 0xFFFF || dir_size == 0xFFFFFFFF || dir_offset == 0xFFFFFFFF)
+        return TRUE;
+      if ((guint64) dir_offset + dir_size > at)
+        return FALSE;
+      return entries == 0 || (dir_size >= 46 && memcmp (data + dir_offset, "PK\001\002", 4) == 0);
+    }
+  return TRUE; /* no end record: libarchive refuses that itself */
+}
+
 /* Opens zip for reading its entries; NULL without error for an empty zip.
  * Only the seekable zip reader is enabled: it trusts the central directory
  * at the end, so a truncated archive fails here instead of yielding the
@@ -83,6 +118,13 @@ open_zip (GBytes      *zip,
     }
   if (is_empty_zip (zip))
     return NULL;
+
+  if (!directory_is_plausible (data, size))
+    {
+      cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
+                           _("damaged or incomplete zip archive (its directory is missing or unreadable)"));
+      return NULL;
+    }
 
   archive = archive_read_new ();
 
@@ -134,6 +176,7 @@ cw_zip_list_entries (GBytes      *zip,
 {
   g_autoptr(CwArchive) archive = NULL;
   g_autoptr(GPtrArray) names = NULL;
+  guint n_entries = 0;
 
   g_return_val_if_fail (zip != NULL, NULL);
   g_return_val_if_fail (filename != NULL, NULL);
@@ -153,12 +196,68 @@ cw_zip_list_entries (GBytes      *zip,
       if (entry == NULL)
         break;
 
+      /* Counted as they come: the end record's count may lie. */
+      if (++n_entries > CW_ZIP_MAX_ENTRIES)
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0,
+                               _("the archive has too many entries (more than %d)"), CW_ZIP_MAX_ENTRIES);
+          return NULL;
+        }
       name = entry_name (entry);
       if (archive_entry_filetype (entry) == AE_IFREG && cw_zip_entry_name_is_safe (name))
         g_ptr_array_add (names, g_strdup (name));
     }
 
   return g_steal_pointer (&names);
+}
+
+gboolean
+cw_zip_check_entries (GBytes      *zip,
+                      const char  *filename,
+                      GError     **error)
+{
+  g_autoptr(CwArchive) archive = NULL;
+  guint n_entries = 0;
+
+  g_return_val_if_fail (zip != NULL, FALSE);
+  g_return_val_if_fail (filename != NULL, FALSE);
+
+  archive = open_zip (zip, filename, error);
+  if (archive == NULL)
+    return is_empty_zip (zip);
+
+  for (;;)
+    {
+      struct archive_entry *entry;
+      const char *name;
+
+      if (!next_entry (archive, &entry, filename, error))
+        return FALSE;
+      if (entry == NULL)
+        return TRUE;
+      if (++n_entries > CW_ZIP_MAX_ENTRIES)
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0,
+                               _("the archive has too many entries (more than %d)"), CW_ZIP_MAX_ENTRIES);
+          return FALSE;
+        }
+      name = entry_name (entry);
+      if (!cw_zip_entry_name_is_safe (name))
+        {
+          g_autofree char *shown = name != NULL ? g_utf8_make_valid (name, -1) : g_strdup ("");
+
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
+                               _("the archive entry %s has an unsafe name (it would land outside the folder)"),
+                               shown);
+          return FALSE;
+        }
+      if (archive_entry_filetype (entry) == AE_IFLNK)
+        {
+          cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
+                               _("the archive entry %s is a symbolic link"), name);
+          return FALSE;
+        }
+    }
 }
 
 const char *

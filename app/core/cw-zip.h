@@ -16,10 +16,23 @@ G_BEGIN_DECLS
  * backslash, no ".." component. */
 gboolean   cw_zip_entry_name_is_safe (const char  *name);
 
+/* More entries than the classic zip format holds without Zip64: no office
+ * file or REFI-QDA export has that many, and each costs a name in memory. */
+#define CW_ZIP_MAX_ENTRIES 65535
+
 /* Names (UTF-8, char *) of the regular files in zip, in archive order. Entries
  * that can never be read (directories, symlinks, unsafe names) are left out.
- * filename is only used in error messages. */
+ * An archive of more than CW_ZIP_MAX_ENTRIES entries is refused with
+ * CW_IMPORT_ERROR_TOO_LARGE. filename is only used in error messages. */
 GPtrArray *cw_zip_list_entries       (GBytes      *zip,
+                                      const char  *filename,
+                                      GError     **error);
+
+/* Refuses (CW_IMPORT_ERROR_CORRUPT) an archive with any entry that would
+ * land outside the folder it is extracted to (an unsafe name) or that is a
+ * symbolic link, whether or not it is ever read: such a file was made to
+ * attack, not exported by a program. */
+gboolean   cw_zip_check_entries      (GBytes      *zip,
                                       const char  *filename,
                                       GError     **error);
 

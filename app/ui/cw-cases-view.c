@@ -16,6 +16,7 @@
 #include "cw-autolink-dialog.h"
 #include "cw-cases.h"
 #include "cw-cases-view-private.h"
+#include "cw-window.h"
 
 /* CwCaseRow: one case as shown, with its links in words. */
 
@@ -909,7 +910,17 @@ import_cb (GObject      *source,
   imported = g_task_propagate_pointer (task, &error);
   if (imported == NULL)
     {
-      show_message (self, error->message);
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      /* A refused file gets the window's dialog, which a toast is not. */
+      if (CW_IS_WINDOW (root) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_free (self->last_message);
+          self->last_message = g_strdup (error->message);
+          cw_window_show_refusal (CW_WINDOW (root), _("Could Not Import the Cases"), error->message);
+        }
+      else
+        show_message (self, error->message);
       return;
     }
 

@@ -494,14 +494,16 @@ remove_temp_dir (const char *dir)
   g_rmdir (dir);
 }
 
-/* A pseudonymised copy in a private temporary folder, opened. */
-static CwProject *
-open_pseudonymised (CwProject     *project,
-                    char         **temp_dir,
-                    GCancellable  *cancellable,
-                    GError       **error)
+CwProject *
+cw_exchange_open_pseudonymised (CwProject     *project,
+                                char         **temp_dir,
+                                GCancellable  *cancellable,
+                                GError       **error)
 {
   g_autofree char *copy = NULL;
+
+  g_return_val_if_fail (CW_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (temp_dir != NULL, NULL);
 
   *temp_dir = g_dir_make_tmp ("codewerk-pseudonymised-XXXXXX", error);
   if (*temp_dir == NULL)
@@ -512,6 +514,41 @@ open_pseudonymised (CwProject     *project,
   return cw_project_open (copy, error);
 }
 
+void
+cw_exchange_close_pseudonymised (CwProject *copy,
+                                 char      *temp_dir)
+{
+  /* Closed first: its -wal and -shm go with the connection. */
+  g_clear_object (&copy);
+  if (temp_dir != NULL)
+    remove_temp_dir (temp_dir);
+  g_free (temp_dir);
+}
+
+void
+cw_exchange_add_pseudonymise_choice (GtkFileChooser *chooser,
+                                     CwProject      *project)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_if_fail (GTK_IS_FILE_CHOOSER (chooser));
+  g_return_if_fail (CW_IS_PROJECT (project));
+
+  /* The safe default whenever there is something to hide: a researcher
+   * who keeps a table means it for everything that leaves the project. */
+  rows = cw_project_list_pseudonyms (project, NULL);
+  gtk_file_chooser_add_choice (chooser, "pseudonymise", _("Pseudonymise with the pseudonym table"), NULL, NULL);
+  gtk_file_chooser_set_choice (chooser, "pseudonymise", rows != NULL && rows->len > 0 ? "true" : "false");
+}
+
+gboolean
+cw_exchange_get_pseudonymise_choice (GtkFileChooser *chooser)
+{
+  g_return_val_if_fail (GTK_IS_FILE_CHOOSER (chooser), FALSE);
+
+  return g_strcmp0 (gtk_file_chooser_get_choice (chooser, "pseudonymise"), "true") == 0;
+}
+
 static void
 export_pseudonymised_thread (GTask        *task,
                              gpointer      source_object,
@@ -520,24 +557,71 @@ export_pseudonymised_thread (GTask        *task,
 {
   Job *job = task_data;
   g_autoptr(CwProject) project = NULL;
-  g_autoptr(CwProject) copy = NULL;
-  g_autofree char *temp_dir = NULL;
+  CwProject *copy = NULL;
+  char *temp_dir = NULL;
   GError *error = NULL;
   gboolean ok;
 
   project = cw_project_open (job->project_path, &error);
-  copy = project != NULL ? open_pseudonymised (project, &temp_dir, cancellable, &error) : NULL;
+  copy = project != NULL ? cw_exchange_open_pseudonymised (project, &temp_dir, cancellable, &error) : NULL;
   ok = copy != NULL &&
        cw_refi_export_project (copy, job->file_path,
                                job->progress != NULL ? forward_progress : NULL, job->progress,
                                cancellable, &error);
-  g_clear_object (&copy);
-  if (temp_dir != NULL)
-    remove_temp_dir (temp_dir);
+  cw_exchange_close_pseudonymised (copy, temp_dir);
   if (!ok)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_pseudonymised_codebook_thread (GTask        *task,
+                                      gpointer      source_object,
+                                      gpointer      task_data,
+                                      GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(CwProject) project = NULL;
+  CwProject *copy = NULL;
+  char *temp_dir = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  project = cw_project_open (job->project_path, &error);
+  copy = project != NULL ? cw_exchange_open_pseudonymised (project, &temp_dir, cancellable, &error) : NULL;
+  ok = copy != NULL && cw_refi_export_codebook (copy, job->file_path, &error);
+  cw_exchange_close_pseudonymised (copy, temp_dir);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cw_exchange_export_pseudonymised_codebook_async (CwProject           *project,
+                                                 GFile               *file,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (CW_IS_PROJECT (project));
+  g_return_if_fail (G_IS_FILE (file));
+
+  job = job_new (project, cw_exchange_export_pseudonymised_codebook_async, project, file,
+                 NULL, NULL, callback, user_data);
+  if (job != NULL)
+    job_run (project, cw_exchange_export_pseudonymised_codebook_async, job, cancellable,
+             export_pseudonymised_codebook_thread);
+}
+
+gboolean
+cw_exchange_export_pseudonymised_codebook_finish (GAsyncResult  *result,
+                                                  GError       **error)
+{
+  return job_finish (result, cw_exchange_export_pseudonymised_codebook_async, error);
 }
 
 void

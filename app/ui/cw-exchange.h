@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "cw-project.h"
 
@@ -73,6 +73,35 @@ void       cw_exchange_export_pseudonymised_async  (CwProject            *projec
                                                     gpointer              user_data);
 gboolean   cw_exchange_export_pseudonymised_finish (GAsyncResult         *result,
                                                     GError              **error);
+
+/* The codebook (.qdc) written from a pseudonymised temporary copy: code
+ * names and descriptions without a real name of the table. */
+void       cw_exchange_export_pseudonymised_codebook_async  (CwProject           *project,
+                                                             GFile               *file,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean   cw_exchange_export_pseudonymised_codebook_finish (GAsyncResult        *result,
+                                                             GError             **error);
+
+/* For a worker that exports from a pseudonymised copy (the case x code
+ * matrix): the copy, written to a private temporary folder (*temp_dir)
+ * and opened. Close it with cw_exchange_close_pseudonymised, also after
+ * an error (temp_dir may then be set or NULL). */
+CwProject *cw_exchange_open_pseudonymised  (CwProject     *project,
+                                            char         **temp_dir,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+/* Takes copy (may be NULL) and temp_dir (may be NULL): closes and deletes. */
+void       cw_exchange_close_pseudonymised (CwProject     *copy,
+                                            char          *temp_dir);
+
+/* The export dialogs' "Pseudonymise with the pseudonym table" check
+ * (a boolean choice of the file chooser), on by default when project's
+ * table has a row. */
+void       cw_exchange_add_pseudonymise_choice (GtkFileChooser *chooser,
+                                                CwProject      *project);
+gboolean   cw_exchange_get_pseudonymise_choice (GtkFileChooser *chooser);
 
 /* A pseudonymised copy of the whole project (cw-pseudonym.h). */
 void       cw_exchange_write_pseudonymised_async   (CwProject            *project,

@@ -220,6 +220,7 @@ static void
 add_clicked_cb (CwPseudonymProposeDialog *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_pseudonym_free);
   guint added = 0;
 
   if (self->candidates == NULL || self->project == NULL)
@@ -231,14 +232,19 @@ add_clicked_cb (CwPseudonymProposeDialog *self)
       guint index = gtk_drop_down_get_selected (row->category);
       const char *category = index < self->keys->len ? g_ptr_array_index (self->keys, index) : "";
       g_autofree char *pseudonym = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->entry))));
+      CwPseudonym *chosen_row;
 
       if (!gtk_check_button_get_active (row->check) || pseudonym[0] == '\0')
         continue;
-      if (cw_project_add_pseudonym (self->project, candidate->real, pseudonym,
-                                    category[0] != '\0' ? category : NULL, &error) == 0)
-        break;
-      added++;
+      chosen_row = g_new0 (CwPseudonym, 1);
+      chosen_row->real = g_strdup (candidate->real);
+      chosen_row->pseudonym = g_steal_pointer (&pseudonym);
+      chosen_row->category = category[0] != '\0' ? g_strdup (category) : NULL;
+      g_ptr_array_add (chosen, chosen_row);
     }
+  /* One undo step for the lot, as it was one click; all or none. */
+  if (cw_project_add_pseudonyms (self->project, (const CwPseudonym * const *) chosen->pdata, chosen->len, &error))
+    added = chosen->len;
 
   g_object_ref (self);
   if (added > 0)

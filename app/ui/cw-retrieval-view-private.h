@@ -15,6 +15,10 @@ const CwCoding *_cw_segment_item_get_segment (CwSegmentItem *self);
 /* Context in the same turn (or line), "…" where it was cut short. */
 const char     *_cw_segment_item_get_before  (CwSegmentItem *self);
 const char     *_cw_segment_item_get_after   (CwSegmentItem *self);
+/* Seconds "Play From Here" plays the segment from; < 0 when its document
+ * has no recording (or its file is missing) or its turn no time: then the
+ * row shows no play button. */
+double          _cw_segment_item_get_play_time (CwSegmentItem *self);
 
 /* CwSegmentItem, in the order shown. */
 GListModel  *_cw_retrieval_view_get_segments        (CwRetrievalView *self);
@@ -60,5 +64,14 @@ void         _cw_retrieval_view_export_csv          (CwRetrievalView *self,
                                                      GFile           *file);
 void         _cw_retrieval_view_export_report       (CwRetrievalView *self,
                                                      GFile           *file);
+/* The same with the dialogs' "Pseudonymise with the pseudonym table"
+ * choice: segments, names, case ids and the query's words pseudonymised
+ * (cw_project_pseudonymise_segments). */
+void         _cw_retrieval_view_export_csv_full     (CwRetrievalView *self,
+                                                     GFile           *file,
+                                                     gboolean         pseudonymise);
+void         _cw_retrieval_view_export_report_full  (CwRetrievalView *self,
+                                                     GFile           *file,
+                                                     gboolean         pseudonymise);
 
 G_END_DECLS

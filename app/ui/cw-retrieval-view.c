@@ -10,6 +10,12 @@
  * the rows write it, and a typed condition that is one flat AND or OR
  * list fills the rows back in. It is checked as it is typed (the parser is
  * pure and quick); the cases it selects are counted in the worker.
+ *
+ * A segment whose document has a recording (its file found) and whose
+ * turn a time gets a play button; the window plays it through the
+ * transcript's own "Play From Here". Exports may be pseudonymised (the
+ * file chooser's choice): copies of the segments, pseudonymised by the
+ * core in the export's worker; the rows keep the real text.
  */
 #include "config.h"
 
@@ -21,6 +27,9 @@
 #include "cw-cases.h"
 #include "cw-codebook.h"
 #include "cw-document-item.h"
+#include "cw-exchange.h"
+#include "cw-media.h"
+#include "cw-pseudonym.h"
 #include "cw-report.h"
 #include "cw-retrieval.h"
 #include "cw-retrieval-view-private.h"
@@ -38,6 +47,7 @@ struct _CwSegmentItem
   CwCoding *segment;
   char     *before;
   char     *after;
+  double    play_time; /* seconds to play it from; < 0: no recording or no time */
 };
 
 G_DEFINE_FINAL_TYPE (CwSegmentItem, cw_segment_item, G_TYPE_OBJECT)
@@ -69,14 +79,23 @@ cw_segment_item_init (CwSegmentItem *self)
 static CwSegmentItem *
 cw_segment_item_new (CwCoding *segment,
                      char     *before,
-                     char     *after)
+                     char     *after,
+                     double    play_time)
 {
   CwSegmentItem *self = g_object_new (CW_TYPE_SEGMENT_ITEM, NULL);
 
   self->segment = segment;
   self->before = before;
   self->after = after;
+  self->play_time = play_time;
   return self;
+}
+
+double
+_cw_segment_item_get_play_time (CwSegmentItem *self)
+{
+  g_return_val_if_fail (CW_IS_SEGMENT_ITEM (self), -1);
+  return self->play_time;
 }
 
 const CwCoding *
@@ -171,6 +190,7 @@ struct _CwRetrievalView
 
 enum {
   SEGMENT_ACTIVATED,
+  PLAY_REQUESTED,
   MESSAGE,
   N_SIGNALS
 };
@@ -1343,6 +1363,7 @@ retrieve_thread (GTask        *task,
   g_autofree char *text = NULL;
   GError *error = NULL;
   gint64 document_id = 0;
+  gboolean playable = FALSE;
   Cursor cursor = { NULL };
 
   project = cw_project_open (data->path, &error);
@@ -1379,6 +1400,12 @@ retrieve_thread (GTask        *task,
           /* Without the text there is no context, but still a segment. */
           text = cw_project_get_text (project, document_id, NULL);
           turns = cw_project_get_turns (project, document_id, NULL);
+          /* A recording whose file is there: the row offers to play it. */
+          {
+            g_autoptr(CwRecording) recording = cw_project_get_recording (project, document_id, NULL);
+
+            playable = recording != NULL && recording->resolved_path != NULL;
+          }
           cursor.text = cursor.pointer = text;
           cursor.length = text != NULL ? g_utf8_strlen (text, -1) : 0;
           cursor.offset = 0;
@@ -1390,7 +1417,10 @@ retrieve_thread (GTask        *task,
           if (segment->text == NULL)
             segment->text = g_utf8_substring (text, (glong) segment->start, (glong) segment->end);
         }
-      g_ptr_array_add (items, cw_segment_item_new (segment, before, after));
+      /* The time as the transcript's "Play From Here" finds it. */
+      g_ptr_array_add (items, cw_segment_item_new (segment, before, after,
+                                                   playable && turns != NULL
+                                                   ? cw_turns_time_at_offset (turns, segment->start) : -1));
     }
 
   /* The retrieval checked the condition already: counting cannot fail on it. */
@@ -1577,6 +1607,7 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *header = gtk_label_new (NULL);
   GtkWidget *text = gtk_label_new (NULL);
+  GtkWidget *play = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -1599,13 +1630,23 @@ setup_row (GtkSignalListItemFactory *factory,
 
   gtk_box_append (GTK_BOX (labels), header);
   gtk_box_append (GTK_BOX (labels), text);
+  /* Shown for a segment whose document has a recording and whose turn a
+   * time: a click opens the document and plays from that time. */
+  gtk_widget_set_valign (play, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (play, "flat");
+  gtk_widget_add_css_class (play, "circular");
+  gtk_widget_set_tooltip_text (play, _("Play From Here"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (play), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Play From Here"), -1);
+
   gtk_box_append (GTK_BOX (box), bar);
   gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), play);
   gtk_list_item_set_child (list_item, box);
 
   g_object_set_data (G_OBJECT (list_item), "bar", bar);
   g_object_set_data (G_OBJECT (list_item), "header", header);
   g_object_set_data (G_OBJECT (list_item), "text", text);
+  g_object_set_data (G_OBJECT (list_item), "play", play);
 }
 
 static char *
@@ -1630,6 +1671,7 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkWidget *bar = g_object_get_data (G_OBJECT (list_item), "bar");
   GtkLabel *header = g_object_get_data (G_OBJECT (list_item), "header");
   GtkLabel *text = g_object_get_data (G_OBJECT (list_item), "text");
+  GtkWidget *play = g_object_get_data (G_OBJECT (list_item), "play");
   g_autofree char *header_text = row_header (item->segment);
   g_autofree char *before = g_markup_escape_text (item->before != NULL ? item->before : "", -1);
   g_autofree char *segment = g_markup_escape_text (item->segment->text != NULL ? item->segment->text : "", -1);
@@ -1653,6 +1695,13 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_label_set_text (header, header_text);
   gtk_label_set_markup (text, markup);
   gtk_widget_set_tooltip_text (GTK_WIDGET (header), header_text);
+  /* The segment itself, not its position: the rows are re-bound as the
+   * results change. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (play), "(xxx)", item->segment->document_id,
+                                    item->segment->start, item->segment->end);
+  /* Named once it has a target (a name without one is a type mismatch). */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (play), "retrieval.play-segment");
+  gtk_widget_set_visible (play, item->play_time >= 0);
 }
 
 static void
@@ -1665,6 +1714,17 @@ segment_activate_cb (CwRetrievalView *self,
     return;
   g_signal_emit (self, signals[SEGMENT_ACTIVATED], 0,
                  item->segment->document_id, item->segment->start, item->segment->end);
+}
+
+static void
+play_segment_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  gint64 document_id, start, end;
+
+  g_variant_get (parameter, "(xxx)", &document_id, &start, &end);
+  g_signal_emit (widget, signals[PLAY_REQUESTED], 0, document_id, start, end);
 }
 
 /* Export */
@@ -1682,6 +1742,7 @@ typedef struct
   GFile      *file;
   char       *title;
   char       *subtitle;
+  char       *project_path; /* pseudonymised: the table is read from it; else NULL */
 } ExportData;
 
 static void
@@ -1689,6 +1750,7 @@ export_data_free (ExportData *data)
 {
   g_ptr_array_unref (data->items);
   g_object_unref (data->file);
+  g_free (data->project_path);
   g_free (data->title);
   g_free (data->subtitle);
   g_free (data);
@@ -1701,18 +1763,41 @@ export_thread (GTask        *task,
                GCancellable *cancellable)
 {
   ExportData *data = task_data;
-  g_autoptr(GPtrArray) segments = g_ptr_array_sized_new (data->items->len);
+  g_autoptr(GPtrArray) segments = NULL;
+  g_autoptr(CwProject) project = NULL;
+  g_autofree char *subtitle = NULL;
   GError *error = NULL;
   gboolean ok;
 
-  /* Borrowed: the items (and their segments) live as long as the task. */
-  for (guint i = 0; i < data->items->len; i++)
-    g_ptr_array_add (segments, ((CwSegmentItem *) g_ptr_array_index (data->items, i))->segment);
+  if (data->project_path == NULL)
+    {
+      /* Borrowed: the items (and their segments) live as long as the task. */
+      segments = g_ptr_array_sized_new (data->items->len);
+      for (guint i = 0; i < data->items->len; i++)
+        g_ptr_array_add (segments, ((CwSegmentItem *) g_ptr_array_index (data->items, i))->segment);
+      subtitle = g_strdup (data->subtitle);
+    }
+  else
+    {
+      /* Copies, pseudonymised with the table (the rows keep the real
+       * text); the query's words too: they may name a speaker or a case. */
+      segments = g_ptr_array_new_full (data->items->len, (GDestroyNotify) cw_coding_free);
+      for (guint i = 0; i < data->items->len; i++)
+        g_ptr_array_add (segments, cw_coding_copy (((CwSegmentItem *) g_ptr_array_index (data->items, i))->segment));
+      project = cw_project_open (data->project_path, &error);
+      if (project == NULL ||
+          !cw_project_pseudonymise_segments (project, segments, cancellable, &error) ||
+          (data->subtitle != NULL && (subtitle = cw_project_pseudonymise_text (project, data->subtitle, &error)) == NULL))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
 
   if (data->kind == EXPORT_CSV)
     ok = cw_report_write_csv (segments, data->file, cancellable, &error);
   else
-    ok = cw_report_write_odt (segments, data->title, data->subtitle, data->file, cancellable, &error);
+    ok = cw_report_write_odt (segments, data->title, subtitle, data->file, cancellable, &error);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -1751,7 +1836,8 @@ export_cb (GObject      *source,
 static void
 start_export (CwRetrievalView *self,
               ExportKind       kind,
-              GFile           *file)
+              GFile           *file,
+              gboolean         pseudonymise)
 {
   g_autoptr(GTask) task = NULL;
   ExportData *data;
@@ -1769,6 +1855,7 @@ start_export (CwRetrievalView *self,
     g_ptr_array_add (data->items, g_list_model_get_item (model, i));
   data->title = g_strdup (_("Coded Segments"));
   data->subtitle = _cw_retrieval_view_describe_query (self);
+  data->project_path = pseudonymise ? g_strdup (cw_project_get_path (self->project)) : NULL;
 
   self->exporting = TRUE;
   self->export_cancellable = g_cancellable_new ();
@@ -1794,7 +1881,7 @@ export_response_cb (GtkNativeDialog *dialog,
       ExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
 
       if (file != NULL)
-        start_export (self, kind, file);
+        start_export (self, kind, file, cw_exchange_get_pseudonymise_choice (GTK_FILE_CHOOSER (dialog)));
     }
 
   g_object_unref (dialog);
@@ -1822,6 +1909,10 @@ export_action (GtkWidget  *widget,
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
                                      csv ? _("coded-segments.csv") : _("coded-segments.odt"));
   g_object_set_data (G_OBJECT (chooser), "kind", GINT_TO_POINTER (csv ? EXPORT_CSV : EXPORT_REPORT));
+  /* Quotations name people: on by default when the project keeps a
+   * pseudonym table. */
+  if (self->project != NULL)
+    cw_exchange_add_pseudonymise_choice (GTK_FILE_CHOOSER (chooser), self->project);
 
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
@@ -2119,14 +2210,30 @@ void
 _cw_retrieval_view_export_csv (CwRetrievalView *self,
                                GFile           *file)
 {
-  start_export (self, EXPORT_CSV, file);
+  start_export (self, EXPORT_CSV, file, FALSE);
 }
 
 void
 _cw_retrieval_view_export_report (CwRetrievalView *self,
                                   GFile           *file)
 {
-  start_export (self, EXPORT_REPORT, file);
+  start_export (self, EXPORT_REPORT, file, FALSE);
+}
+
+void
+_cw_retrieval_view_export_csv_full (CwRetrievalView *self,
+                                    GFile           *file,
+                                    gboolean         pseudonymise)
+{
+  start_export (self, EXPORT_CSV, file, pseudonymise);
+}
+
+void
+_cw_retrieval_view_export_report_full (CwRetrievalView *self,
+                                       GFile           *file,
+                                       gboolean         pseudonymise)
+{
+  start_export (self, EXPORT_REPORT, file, pseudonymise);
 }
 
 /* GObject */
@@ -2209,6 +2316,22 @@ cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
                   G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
 
   /**
+   * CwRetrievalView::play-requested:
+   * @document_id: the segment's document
+   * @start: its first character
+   * @end: the character after it
+   *
+   * "Play From Here" on a segment: the window opens it in its document and
+   * plays the recording from the time of the segment's turn.
+   */
+  signals[PLAY_REQUESTED] =
+    g_signal_new ("play-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
+
+  /**
    * CwRetrievalView::message:
    * @text: what to tell the user
    *
@@ -2264,6 +2387,7 @@ cw_retrieval_view_class_init (CwRetrievalViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "retrieval.export-csv", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "retrieval.export-report", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "retrieval.play-segment", "(xxx)", play_segment_action);
   gtk_widget_class_install_action (widget_class, "retrieval.add-condition", NULL, add_condition_action);
   gtk_widget_class_install_action (widget_class, "retrieval.clear-condition", NULL, clear_condition_action);
 

@@ -5,6 +5,10 @@
  * Signals:
  *   "segment-activated" (gint64 document_id, gint64 start, gint64 end):
  *     the user clicked a segment; the window opens the document there.
+ *   "play-requested" (gint64 document_id, gint64 start, gint64 end): the
+ *     user chose "Play From Here" on a segment (its document has a
+ *     recording and its turn a time); the window opens the document there
+ *     and plays from the turn's time.
  *   "message" (const char *text): something to tell the user (an export
  *     done or failed); the window shows it as a toast.
  */

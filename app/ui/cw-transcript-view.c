@@ -2756,17 +2756,18 @@ time_activated_cb (CwTranscriptView *self,
   g_signal_emit (self, signals[PLAY_REQUESTED], 0, seconds);
 }
 
-static void
-play_coding_cb (CwTranscriptView *self,
-                gint64            coding_id)
+void
+cw_transcript_view_play_from_offset (CwTranscriptView *self,
+                                     gint64            offset)
 {
-  const CwCoding *coding = find_coding (self, coding_id);
   double seconds;
 
-  if (coding == NULL || self->document == NULL || self->document->turns == NULL)
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+
+  if (self->document == NULL || self->document->turns == NULL)
     return;
 
-  seconds = cw_turns_time_at_offset (self->document->turns, coding->start);
+  seconds = cw_turns_time_at_offset (self->document->turns, offset);
   if (seconds < 0)
     {
       g_signal_emit (self, signals[MESSAGE], 0,
@@ -2774,6 +2775,16 @@ play_coding_cb (CwTranscriptView *self,
       return;
     }
   g_signal_emit (self, signals[PLAY_REQUESTED], 0, seconds);
+}
+
+static void
+play_coding_cb (CwTranscriptView *self,
+                gint64            coding_id)
+{
+  const CwCoding *coding = find_coding (self, coding_id);
+
+  if (coding != NULL)
+    cw_transcript_view_play_from_offset (self, coding->start);
 }
 
 /* A turn's time set or cleared (F8, its undo): the gutter shows it. */

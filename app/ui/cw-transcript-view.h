@@ -93,6 +93,11 @@ void        cw_transcript_view_set_language      (CwTranscriptView *self,
  * clickable and codings offer "Play From Here" (both ::play-requested). */
 void        cw_transcript_view_set_can_play      (CwTranscriptView *self,
                                                   gboolean          can_play);
+/* "Play From Here" for the passage at offset (a coding's start, a
+ * retrieved segment's): ::play-requested with its turn's time, or
+ * ::message when no time is known there. */
+void        cw_transcript_view_play_from_offset  (CwTranscriptView *self,
+                                                  gint64            offset);
 /* Where the recording is (seconds; < 0 clears): the turn spoken then is
  * highlighted and kept on screen, unless the user scrolled away in the
  * last few seconds. */

@@ -34,7 +34,7 @@ const char       *_cw_window_get_page            (CwWindow  *self);
 const char       *_cw_window_get_sidebar_page    (CwWindow  *self);
 /* TRUE while a document loads, a search runs or an import runs. */
 gboolean          _cw_window_is_busy             (CwWindow  *self);
-/* The text of the last toast, NULL when none was shown. */
+/* The text of the last toast (or refusal dialog), NULL when none was shown. */
 const char       *_cw_window_get_last_toast      (CwWindow  *self);
 /* What the import file chooser does with the files it was given (GFile). */
 void              _cw_window_import_files        (CwWindow  *self,
@@ -45,12 +45,22 @@ void              _cw_window_export_project_to    (CwWindow  *self,
                                                    GFile     *file);
 void              _cw_window_export_codebook_to   (CwWindow  *self,
                                                    GFile     *file);
+/* The same, from a pseudonymised copy when pseudonymise (the dialog's
+ * "Pseudonymise with the pseudonym table" choice). */
+void              _cw_window_export_codebook_to_full (CwWindow *self,
+                                                      GFile    *file,
+                                                      gboolean  pseudonymise);
 void              _cw_window_import_codebook_from (CwWindow  *self,
                                                    GFile     *file);
 /* What the matrix file chooser does with the file chosen: the case x
  * code matrix, .csv or .sav by its name, in a worker (busy until done). */
 void              _cw_window_export_matrix_to     (CwWindow  *self,
                                                    GFile     *file);
+/* The same, pseudonymised (stable case ids, names replaced) when
+ * pseudonymise. */
+void              _cw_window_export_matrix_to_full (CwWindow *self,
+                                                    GFile    *file,
+                                                    gboolean  pseudonymise);
 /* What the merge file chooser does with the files chosen (GFile): merges
  * them in a worker (busy until done), then a toast or the review dialog;
  * the open project's own file is refused with a message. */
@@ -71,5 +81,13 @@ void                _cw_window_write_pseudonymised_copy_to     (CwWindow *self,
                                                                 GFile    *file);
 CwPassphraseDialog *_cw_window_write_encrypted_copy_to         (CwWindow *self,
                                                                 GFile    *file);
+
+/* Issue 11: TRUE while the backup made on opening runs (a worker). */
+gboolean            _cw_window_is_backing_up                   (CwWindow   *self);
+/* What the backup dialog's confirmed Restore does: restores backup_path in
+ * a worker (busy until done), then opens the restored project with a
+ * toast, or shows the error. */
+void                _cw_window_restore_backup                  (CwWindow   *self,
+                                                                const char *backup_path);
 
 G_END_DECLS

@@ -14,6 +14,9 @@
 
 #include "cw-agreement-dialog.h"
 #include "cw-autocode-dialog.h"
+#include "cw-backup.h"
+#include "cw-backup-dialog.h"
+#include "cw-edit.h"
 #include "cw-cases.h"
 #include "cw-cases-view.h"
 #include "cw-codebook.h"
@@ -96,12 +99,19 @@ struct _CwWindow
   GCancellable         *import_cancellable;
   GCancellable         *exchange_cancellable; /* REFI-QDA export or import */
   GCancellable         *matrix_cancellable;   /* case x code matrix export */
+  GCancellable         *backup_cancellable;   /* the backup made on open */
+  GCancellable         *restore_cancellable;  /* restoring a backup */
   gboolean              exchange_is_export;
   char                 *last_toast;
   AdwToast             *coding_toast; /* weak: the last "Coded" toast */
   gboolean              codebook_sized;
   gint64                pending_start;
   gint64                pending_end;
+  guint                 poll_id;           /* looks for other programs' commits */
+  gint64                last_outside_edit; /* monotonic time, for one toast per burst */
+  gboolean              outside_edit_seen; /* by the last poll: another program's commit */
+  GArray               *scroll_places;     /* ScrollPlace, kept over a reload */
+  gint64                pending_play; /* play from here once loaded (a retrieved segment), or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (CwWindow, cw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -110,6 +120,7 @@ static void run_highlight_search (CwWindow *self);
 static void run_results_search   (CwWindow *self);
 static void sync_documents       (CwWindow *self);
 static void refresh_recording    (CwWindow *self);
+static void start_backup         (CwWindow *self);
 
 /* Toasts */
 
@@ -188,6 +199,32 @@ cw_window_show_error (CwWindow   *self,
 
   /* Errors name a file and a reason: give time to read them. */
   show_toast (self, message, 12);
+}
+
+void
+cw_window_show_refusal (CwWindow   *self,
+                        const char *heading,
+                        const char *message)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (heading != NULL && message != NULL);
+
+  /* Kept as the last message too: whoever asks what was said last (the
+   * tests) need not know whether it was a toast or a dialog. */
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+
+  /* Translators: the reason (it names the file), then what it means. */
+  body = g_strdup_printf (_("%s\n\nNothing was imported: the project is unchanged."), message);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Recent projects */
@@ -341,6 +378,178 @@ project_changed_cb (CwWindow *self)
   update_undo (self);
 }
 
+/* Changes made outside this window (codewerk-cli, another window) */
+
+/* One toast for a burst of outside edits: a script coding 300 fragments
+ * in a row says so once. */
+#define OUTSIDE_BURST_USEC (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  double         value;
+  guint          frames; /* of the first place: frames restored so far */
+} ScrollPlace;
+
+static void
+scroll_place_clear (gpointer data)
+{
+  ScrollPlace *place = data;
+
+  g_clear_object (&place->adjustment);
+}
+
+static void
+collect_scroll_places (GtkWidget *widget,
+                       GArray    *places)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        {
+          ScrollPlace place;
+
+          place.adjustment = g_object_ref (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)));
+          place.value = gtk_adjustment_get_value (place.adjustment);
+          place.frames = 0;
+          g_array_append_val (places, place);
+        }
+      collect_scroll_places (child, places);
+    }
+}
+
+/* Lists rebuilt from the project start at the top again: put every
+ * scrolled view back where the user had it, now and once the new rows
+ * have their size. */
+static void
+restore_scroll_places (GArray *places)
+{
+  for (guint i = 0; i < places->len; i++)
+    {
+      ScrollPlace *place = &g_array_index (places, ScrollPlace, i);
+
+      gtk_adjustment_set_value (place->adjustment, place->value);
+    }
+}
+
+/* A list asked to scroll to its selected row does so at its next layout:
+ * put the places back over the next few frames. */
+#define RESTORE_FRAMES 3
+
+static gboolean
+restore_scroll_places_late (GtkWidget     *widget,
+                            GdkFrameClock *clock,
+                            gpointer       data)
+{
+  GArray *places = data;
+  guint *frames = &g_array_index (places, ScrollPlace, 0).frames;
+
+  restore_scroll_places (places);
+  return ++*frames < RESTORE_FRAMES ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* The project saw another connection's commit: ::changed follows and
+ * refreshes the codebook, the codings shown, the views and undo; the
+ * document list is looked at here. */
+static void
+external_change_cb (CwWindow *self,
+                    gboolean  other_program)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->scroll_places == NULL)
+    {
+      self->scroll_places = g_array_new (FALSE, FALSE, sizeof (ScrollPlace));
+      g_array_set_clear_func (self->scroll_places, scroll_place_clear);
+      collect_scroll_places (GTK_WIDGET (self), self->scroll_places);
+    }
+  sync_documents (self);
+
+  if (!other_program)
+    return;
+  self->outside_edit_seen = TRUE;
+  /* The Undo of a "Coded" toast would now undo the other program's step. */
+  if (self->coding_toast != NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, dismiss_later_cb,
+                        g_object_ref (self->coding_toast), g_object_unref);
+  if (now - self->last_outside_edit > OUTSIDE_BURST_USEC)
+    {
+      AdwToast *toast = adw_toast_new (_("Project changed outside Codewerk; updated"));
+
+      g_free (self->last_toast);
+      self->last_toast = g_strdup (adw_toast_get_title (toast));
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, 4);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  self->last_outside_edit = now;
+}
+
+/* Returns TRUE when something changed (and the window has followed). */
+static gboolean
+poll_outside_changes (CwWindow *self)
+{
+  gboolean changed;
+
+  if (self->project == NULL)
+    return FALSE;
+  changed = cw_project_poll_external_change (self->project);
+  if (self->scroll_places != NULL && self->scroll_places->len == 0)
+    g_clear_pointer (&self->scroll_places, g_array_unref);
+  if (self->scroll_places != NULL)
+    {
+      restore_scroll_places (self->scroll_places);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_scroll_places_late,
+                                    g_steal_pointer (&self->scroll_places), (GDestroyNotify) g_array_unref);
+    }
+  return changed;
+}
+
+static gboolean
+poll_timeout_cb (gpointer data)
+{
+  poll_outside_changes (CW_WINDOW (data));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Coming back to the window after working elsewhere: look at once. */
+static void
+active_changed_cb (CwWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    poll_outside_changes (self);
+}
+
+/* Undo and redo act on the newest step in the project, whoever made it:
+ * when another program has just written, show that first rather than undo
+ * something the user did not expect. This window's own workers do not
+ * count. */
+static gboolean
+outside_change_before_undo (CwWindow *self,
+                            gboolean  redo)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *message = NULL;
+
+  self->outside_edit_seen = FALSE;
+  if (!poll_outside_changes (self) || !self->outside_edit_seen)
+    return FALSE;
+  label = redo ? cw_project_get_redo_label (self->project) : cw_project_get_undo_label (self->project);
+  if (label == NULL)
+    message = g_strdup (_("Project changed outside Codewerk; updated"));
+  else if (redo)
+    /* Translators: the edit that Redo would now redo, as "Add code “Stage”". */
+    message = g_strdup_printf (_("Project changed outside Codewerk; updated. Redo again to redo “%s”"), label);
+  else
+    /* Translators: the edit that Undo would now undo, as "Add code “Stage”". */
+    message = g_strdup_printf (_("Project changed outside Codewerk; updated. Undo again to undo “%s”"), label);
+  show_toast (self, message, 6);
+  return TRUE;
+}
+
 static void
 code_requested_cb (CwWindow *self,
                    gint64    code_id,
@@ -435,7 +644,7 @@ undo_action (GtkWidget  *widget,
 
   /* The typing so far is the step to undo. */
   cw_transcript_view_end_edit_burst (self->transcript_view);
-  if (self->project == NULL || !cw_project_can_undo (self->project))
+  if (self->project == NULL || outside_change_before_undo (self, FALSE) || !cw_project_can_undo (self->project))
     return;
   if (!cw_project_undo (self->project, &error))
     cw_window_show_error (self, error->message);
@@ -453,7 +662,7 @@ redo_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   cw_transcript_view_end_edit_burst (self->transcript_view);
-  if (self->project == NULL || !cw_project_can_redo (self->project))
+  if (self->project == NULL || outside_change_before_undo (self, TRUE) || !cw_project_can_redo (self->project))
     return;
   if (!cw_project_redo (self->project, &error))
     cw_window_show_error (self, error->message);
@@ -588,7 +797,7 @@ update_actions (CwWindow *self)
   gboolean exchanging = self->exchange_cancellable != NULL;
   /* One writer at a time: a transcript import and a codebook import on two
    * connections would wait for each other. */
-  gboolean can_start = has_project && !importing && !exchanging;
+  gboolean can_start = has_project && !importing && !exchanging && self->restore_cancellable == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-import", importing || exchanging);
@@ -599,6 +808,7 @@ update_actions (CwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pseudonymised", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pseudonymised-copy", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.encrypted-copy", can_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore-backup", can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-matrix",
                                  has_project && self->matrix_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", has_project);
@@ -715,9 +925,17 @@ cw_window_set_project (CwWindow  *self,
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
 
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->project, external_change_cb, self);
+    }
   g_set_object (&self->project, project);
   g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
+  g_signal_connect_swapped (project, "external-change", G_CALLBACK (external_change_cb), self);
+  /* codewerk-cli or another window may write to the file meanwhile: one
+   * cheap look a second (and when the window becomes active again). */
+  if (self->poll_id == 0)
+    self->poll_id = g_timeout_add_seconds (1, poll_timeout_cb, self);
   cw_transcript_view_set_project (self->transcript_view, project);
   cw_transcript_view_set_document (self->transcript_view, NULL);
   refresh_recording (self);
@@ -789,6 +1007,7 @@ cw_window_open_file (CwWindow  *self,
     return FALSE;
 
   cw_window_set_project (self, project);
+  start_backup (self);
   return TRUE;
 }
 
@@ -825,6 +1044,15 @@ load_document_cb (GObject      *object,
       cw_transcript_view_select_range (self->transcript_view, self->pending_start, self->pending_end);
       self->pending_start = self->pending_end = -1;
     }
+  /* The recording was set just above: the transcript asks to play, as its
+   * own "Play From Here" does. */
+  if (self->pending_play >= 0)
+    {
+      gint64 offset = self->pending_play;
+
+      self->pending_play = -1;
+      cw_transcript_view_play_from_offset (self->transcript_view, offset);
+    }
 
   if (gtk_search_bar_get_search_mode (self->search_bar))
     run_highlight_search (self);
@@ -847,6 +1075,7 @@ document_selected_cb (CwWindow *self,
                       gint64    id)
 {
   self->pending_start = self->pending_end = -1;
+  self->pending_play = -1;
   load_document (self, id);
 }
 
@@ -880,6 +1109,23 @@ segment_activated_cb (CwWindow *self,
 {
   adw_view_stack_set_visible_child_name (self->view_stack, "documents");
   show_document_range (self, document_id, start, end);
+}
+
+/* "Play From Here" on a retrieved segment: the document opens there and
+ * plays through the transcript's own path (::play-requested), once it is
+ * loaded when it was not shown yet. */
+static void
+segment_play_cb (CwWindow *self,
+                 gint64    document_id,
+                 gint64    start,
+                 gint64    end)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "documents");
+  show_document_range (self, document_id, start, end);
+  if (self->load_cancellable != NULL)
+    self->pending_play = start;
+  else
+    cw_transcript_view_play_from_offset (self->transcript_view, start);
 }
 
 static void
@@ -1347,7 +1593,7 @@ import_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         cw_window_show_toast (self, _("Import cancelled: nothing was imported"));
       else
-        cw_window_show_error (self, error->message);
+        cw_window_show_refusal (self, _("Could Not Import"), error->message);
       return;
     }
 
@@ -1723,6 +1969,9 @@ title_file_name (CwWindow   *self,
 
 typedef void (*ChosenFunc) (CwWindow *self,
                             GFile    *file);
+typedef void (*ChosenPseudonymiseFunc) (CwWindow *self,
+                                        GFile    *file,
+                                        gboolean  pseudonymise);
 
 static void
 exchange_chooser_response_cb (GtkNativeDialog *dialog,
@@ -1743,15 +1992,20 @@ exchange_chooser_response_cb (GtkNativeDialog *dialog,
           g_autoptr(GFile) file = suffix != NULL ? with_suffix (chosen_file, suffix) : g_object_ref (chosen_file);
 
           remember_folder (self, file);
-          chosen (self, file);
+          /* Exports that offer the choice get it; the others are as they were. */
+          if (g_object_get_data (G_OBJECT (dialog), "chosen-pseudonymise") != NULL)
+            ((ChosenPseudonymiseFunc) g_object_get_data (G_OBJECT (dialog), "chosen-pseudonymise"))
+              (self, file, cw_exchange_get_pseudonymise_choice (GTK_FILE_CHOOSER (dialog)));
+          else
+            chosen (self, file);
         }
     }
 
   g_object_unref (dialog);
 }
 
-static void
-run_exchange_chooser (CwWindow             *self,
+static GtkFileChooserNative *
+new_exchange_chooser (CwWindow             *self,
                       const char           *title,
                       GtkFileChooserAction  action,
                       const char           *accept,
@@ -1776,6 +2030,22 @@ run_exchange_chooser (CwWindow             *self,
   if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
     g_object_set_data_full (G_OBJECT (chooser), "suffix", g_strconcat (".", extension, NULL), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (exchange_chooser_response_cb), g_object_ref (self));
+  return chooser;
+}
+
+static void
+run_exchange_chooser (CwWindow             *self,
+                      const char           *title,
+                      GtkFileChooserAction  action,
+                      const char           *accept,
+                      const char           *filter_name,
+                      const char           *extension,
+                      const char           *current_name,
+                      ChosenFunc            chosen)
+{
+  GtkFileChooserNative *chooser = new_exchange_chooser (self, title, action, accept, filter_name, extension,
+                                                        current_name, chosen);
+
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -2070,14 +2340,17 @@ export_codebook_cb (GObject      *object,
 {
   g_autoptr(Exchange) exchange = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = cw_exchange_export_codebook_finish (result, &error);
+  gboolean ok = g_async_result_is_tagged (result, cw_exchange_export_pseudonymised_codebook_async)
+                ? cw_exchange_export_pseudonymised_codebook_finish (result, &error)
+                : cw_exchange_export_codebook_finish (result, &error);
 
   export_done (exchange, ok, error);
 }
 
 void
-_cw_window_export_codebook_to (CwWindow *self,
-                               GFile    *file)
+_cw_window_export_codebook_to_full (CwWindow *self,
+                                    GFile    *file,
+                                    gboolean  pseudonymise)
 {
   Exchange *exchange;
 
@@ -2087,10 +2360,25 @@ _cw_window_export_codebook_to (CwWindow *self,
   if (!can_start_exchange (self))
     return;
 
-  /* One small file: quick enough to go without a bar. */
-  exchange = exchange_begin (self, file, TRUE, FALSE, NULL);
-  cw_exchange_export_codebook_async (self->project, file, exchange->cancellable,
-                                     export_codebook_cb, exchange);
+  /* One small file: quick enough to go without a bar; pseudonymised, it
+   * is written from a copy of the whole project, which takes a while. */
+  exchange = exchange_begin (self, file, TRUE, pseudonymise, pseudonymise ? _("Pseudonymising…") : NULL);
+  if (pseudonymise)
+    {
+      gtk_progress_bar_pulse (self->import_progress);
+      cw_exchange_export_pseudonymised_codebook_async (self->project, file, exchange->cancellable,
+                                                       export_codebook_cb, exchange);
+    }
+  else
+    cw_exchange_export_codebook_async (self->project, file, exchange->cancellable,
+                                       export_codebook_cb, exchange);
+}
+
+void
+_cw_window_export_codebook_to (CwWindow *self,
+                               GFile    *file)
+{
+  _cw_window_export_codebook_to_full (self, file, FALSE);
 }
 
 static void
@@ -2100,14 +2388,20 @@ export_codebook_action (GtkWidget  *widget,
 {
   CwWindow *self = CW_WINDOW (widget);
   g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
 
   if (!can_start_exchange (self))
     return;
 
   name = title_file_name (self, ".qdc");
-  run_exchange_chooser (self, _("Export Codebook (REFI-QDA)"), GTK_FILE_CHOOSER_ACTION_SAVE,
-                        _("_Export"), _("REFI-QDA codebooks"), "qdc", name,
-                        _cw_window_export_codebook_to);
+  chooser = new_exchange_chooser (self, _("Export Codebook (REFI-QDA)"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                  _("_Export"), _("REFI-QDA codebooks"), "qdc", name,
+                                  _cw_window_export_codebook_to);
+  /* Code descriptions quote and name people: the choice is on the export
+   * itself rather than a second menu item (see _full). */
+  cw_exchange_add_pseudonymise_choice (GTK_FILE_CHOOSER (chooser), self->project);
+  g_object_set_data (G_OBJECT (chooser), "chosen-pseudonymise", _cw_window_export_codebook_to_full);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* Import codebook */
@@ -2131,7 +2425,10 @@ import_codebook_cb (GObject      *object,
 
   if (!ok)
     {
-      cw_window_show_error (self, error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_window_show_error (self, error->message);
+      else
+        cw_window_show_refusal (self, _("Could Not Import the Codebook"), error->message);
       return;
     }
 
@@ -2223,7 +2520,7 @@ import_project_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         cw_window_show_toast (self, _("Import cancelled: nothing was imported"));
       else
-        cw_window_show_error (self, error->message);
+        cw_window_show_refusal (self, _("Could Not Import the Project"), error->message);
       return;
     }
 
@@ -2269,12 +2566,22 @@ export_matrix_thread (GTask        *task,
                       gpointer      task_data,
                       GCancellable *cancellable)
 {
-  const char * const *paths = task_data; /* project, target */
+  const char * const *paths = task_data; /* project, target, "pseudonymise" or absent */
   g_autoptr(CwProject) project = NULL;
+  CwProject *copy = NULL;
+  char *temp_dir = NULL;
   GError *error = NULL;
+  gboolean ok;
 
   project = cw_project_open (paths[0], &error);
-  if (project == NULL || !cw_project_export_matrix (project, paths[1], cancellable, &error))
+  /* Pseudonymised: from a copy, as the CLI's --pseudonymise (stable case
+   * ids, names in values and code paths replaced). */
+  if (project != NULL && paths[2] != NULL)
+    copy = cw_exchange_open_pseudonymised (project, &temp_dir, cancellable, &error);
+  ok = project != NULL && (paths[2] == NULL || copy != NULL) &&
+       cw_project_export_matrix (copy != NULL ? copy : project, paths[1], cancellable, &error);
+  cw_exchange_close_pseudonymised (copy, temp_dir);
+  if (!ok)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -2314,8 +2621,9 @@ export_matrix_cb (GObject      *source,
 }
 
 void
-_cw_window_export_matrix_to (CwWindow *self,
-                             GFile    *file)
+_cw_window_export_matrix_to_full (CwWindow *self,
+                                  GFile    *file,
+                                  gboolean  pseudonymise)
 {
   g_autoptr(GTask) task = NULL;
   char **paths;
@@ -2326,9 +2634,10 @@ _cw_window_export_matrix_to (CwWindow *self,
   if (self->project == NULL || self->matrix_cancellable != NULL)
     return;
 
-  paths = g_new0 (char *, 3);
+  paths = g_new0 (char *, 4);
   paths[0] = g_strdup (cw_project_get_path (self->project));
   paths[1] = g_file_get_path (file);
+  paths[2] = pseudonymise ? g_strdup ("pseudonymise") : NULL;
   if (paths[1] == NULL)
     {
       g_strfreev (paths);
@@ -2338,9 +2647,16 @@ _cw_window_export_matrix_to (CwWindow *self,
   self->matrix_cancellable = g_cancellable_new ();
   update_actions (self);
   task = g_task_new (self, self->matrix_cancellable, export_matrix_cb, NULL);
-  g_task_set_source_tag (task, _cw_window_export_matrix_to);
+  g_task_set_source_tag (task, _cw_window_export_matrix_to_full);
   g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, export_matrix_thread);
+}
+
+void
+_cw_window_export_matrix_to (CwWindow *self,
+                             GFile    *file)
+{
+  _cw_window_export_matrix_to_full (self, file, FALSE);
 }
 
 static void
@@ -2370,7 +2686,8 @@ export_matrix_response_cb (GtkNativeDialog *chooser,
 
               file = g_file_new_for_path (named);
             }
-          _cw_window_export_matrix_to (self, file);
+          _cw_window_export_matrix_to_full (self, file,
+                                            cw_exchange_get_pseudonymise_choice (GTK_FILE_CHOOSER (chooser)));
         }
     }
   gtk_native_dialog_destroy (chooser);
@@ -2407,6 +2724,8 @@ export_matrix_action (GtkWidget  *widget,
   set_chooser_folder (self, GTK_FILE_CHOOSER (chooser));
   name = title_file_name (self, "-matrix.csv");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  /* Case ids and names in the cohort's values leave with the matrix. */
+  cw_exchange_add_pseudonymise_choice (GTK_FILE_CHOOSER (chooser), self->project);
   g_signal_connect (chooser, "response", G_CALLBACK (export_matrix_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -2484,8 +2803,14 @@ sync_documents (CwWindow *self)
 
   same = documents->len == cw_document_list_get_n_documents (self->document_list);
   for (guint i = 0; same && i < documents->len; i++)
-    same = cw_document_list_lookup (self->document_list,
-                                    ((CwDocumentInfo *) g_ptr_array_index (documents, i))->id) != NULL;
+    {
+      const CwDocumentInfo *info = g_ptr_array_index (documents, i);
+      const CwDocumentInfo *listed = cw_document_list_lookup (self->document_list, info->id);
+
+      /* Renamed or of another kind (codewerk-cli, another window) counts. */
+      same = listed != NULL && g_strcmp0 (listed->name, info->name) == 0 && listed->kind == info->kind &&
+             listed->characters == info->characters;
+    }
   if (same)
     return;
 
@@ -3372,6 +3697,157 @@ cw_window_close_request (GtkWindow *window)
   return FALSE;
 }
 
+/* Backups (issue 11): one in a worker each time a project is opened (the
+ * core skips it when nothing changed), and restoring one. */
+
+typedef struct
+{
+  CwWindow     *window;      /* owned */
+  GCancellable *cancellable; /* owned: tells whether the window moved on */
+} BackupJob;
+
+static BackupJob *
+backup_job_new (CwWindow     *window,
+                GCancellable *cancellable)
+{
+  BackupJob *job = g_new0 (BackupJob, 1);
+
+  job->window = g_object_ref (window);
+  job->cancellable = g_object_ref (cancellable);
+  return job;
+}
+
+static void
+backup_job_free (BackupJob *job)
+{
+  g_object_unref (job->window);
+  g_object_unref (job->cancellable);
+  g_free (job);
+}
+
+static void
+backup_made_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BackupJob *job = user_data;
+  CwWindow *self = job->window;
+  g_autoptr(GError) error = NULL;
+
+  if (!cw_backup_make_finish (result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      self->backup_cancellable == job->cancellable)
+    {
+      /* Translators: %s says why, naming the file. */
+      g_autofree char *message = g_strdup_printf (_("No backup was made: %s"), error->message);
+
+      cw_window_show_error (self, message);
+    }
+  if (self->backup_cancellable == job->cancellable)
+    g_clear_object (&self->backup_cancellable);
+  backup_job_free (job);
+}
+
+static void
+start_backup (CwWindow *self)
+{
+  int keep = g_settings_get_int (self->settings, "backup-count");
+
+  cancel_and_clear (&self->backup_cancellable);
+  if (self->project == NULL || keep <= 0)
+    return;
+  /* A worker with its own connection: a big project takes seconds. */
+  self->backup_cancellable = g_cancellable_new ();
+  cw_backup_make_async (cw_project_get_path (self->project), (guint) keep, CW_BACKUP_FLAGS_NONE,
+                        self->backup_cancellable, backup_made_cb,
+                        backup_job_new (self, self->backup_cancellable));
+}
+
+gboolean
+_cw_window_is_backing_up (CwWindow *self)
+{
+  return self->backup_cancellable != NULL;
+}
+
+static void
+backup_restored_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  BackupJob *job = user_data;
+  CwWindow *self = job->window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *undo = NULL;
+  gboolean current = self->restore_cancellable == job->cancellable;
+
+  if (current)
+    g_clear_object (&self->restore_cancellable);
+  if (!cw_backup_restore_finish (result, &undo, &error))
+    {
+      if (current && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_window_show_error (self, error->message);
+    }
+  else if (current && self->project != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (cw_project_get_path (self->project));
+
+      /* Every view reads the restored project afresh. */
+      if (cw_window_open_file (self, file, &error))
+        cw_window_show_toast (self, _("Backup restored. To undo, restore the backup made just before it."));
+      else
+        cw_window_show_error (self, error->message);
+    }
+  if (current)
+    update_actions (self);
+  backup_job_free (job);
+}
+
+void
+_cw_window_restore_backup (CwWindow   *self,
+                           const char *backup_path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (backup_path != NULL);
+
+  if (self->project == NULL || self->restore_cancellable != NULL)
+    return;
+  /* Text typed so far belongs to the state that is backed up first. */
+  if (!cw_project_end_edit_burst (self->project, &error))
+    {
+      cw_window_show_error (self, error->message);
+      return;
+    }
+  self->restore_cancellable = g_cancellable_new ();
+  update_actions (self);
+  cw_backup_restore_async (cw_project_get_path (self->project), backup_path, self->restore_cancellable,
+                           backup_restored_cb, backup_job_new (self, self->restore_cancellable));
+}
+
+static void
+backup_dialog_restore_cb (CwBackupDialog *dialog,
+                          const char     *backup_path,
+                          gpointer        user_data)
+{
+  _cw_window_restore_backup (CW_WINDOW (user_data), backup_path);
+}
+
+static void
+restore_backup_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  CwBackupDialog *dialog;
+
+  if (self->project == NULL)
+    return;
+  dialog = cw_backup_dialog_new (GTK_WINDOW (self), cw_project_get_path (self->project));
+  g_signal_connect_object (dialog, "restore", G_CALLBACK (backup_dialog_restore_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 cw_window_dispose (GObject *object)
 {
@@ -3383,11 +3859,18 @@ cw_window_dispose (GObject *object)
   cancel_and_clear (&self->import_cancellable);
   cancel_and_clear (&self->exchange_cancellable);
   cancel_and_clear (&self->matrix_cancellable);
+  cancel_and_clear (&self->backup_cancellable);
+  cancel_and_clear (&self->restore_cancellable);
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, update_recent, self);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_pointer (&self->scroll_places, g_array_unref);
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->project, external_change_cb, self);
+    }
   if (self->coding_toast != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->coding_toast, coding_toast_dismissed_cb, self);
@@ -3496,6 +3979,7 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-pseudonymised", NULL, export_pseudonymised_action);
   gtk_widget_class_install_action (widget_class, "win.pseudonymised-copy", NULL, pseudonymised_copy_action);
   gtk_widget_class_install_action (widget_class, "win.encrypted-copy", NULL, encrypted_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-backup", NULL, restore_backup_action);
   gtk_widget_class_install_action (widget_class, "win.edit-text", NULL, edit_text_action);
   gtk_widget_class_install_action (widget_class, "win.replace", NULL, replace_action);
 
@@ -3558,6 +4042,7 @@ cw_window_init (CwWindow *self)
                                     "retrieval", _("Retrieval"));
   adw_view_stack_page_set_icon_name (page, "edit-find-symbolic");
   g_signal_connect_swapped (self->retrieval_view, "segment-activated", G_CALLBACK (segment_activated_cb), self);
+  g_signal_connect_swapped (self->retrieval_view, "play-requested", G_CALLBACK (segment_play_cb), self);
   g_signal_connect_swapped (self->retrieval_view, "message", G_CALLBACK (retrieval_message_cb), self);
 
   /* The cohort: its cases, and the codes crossed with their variables. */
@@ -3608,8 +4093,10 @@ cw_window_init (CwWindow *self)
   g_signal_connect_swapped (self->transcript_view, "play-requested", G_CALLBACK (play_requested_cb), self);
 
   self->pending_start = self->pending_end = -1;
+  self->pending_play = -1;
   self->settings = g_settings_new (APP_ID);
   self->results = g_list_store_new (CW_TYPE_SEARCH_RESULT);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -3767,7 +4254,8 @@ _cw_window_is_busy (CwWindow *self)
          self->results_cancellable != NULL ||
          self->import_cancellable != NULL ||
          self->exchange_cancellable != NULL ||
-         self->matrix_cancellable != NULL;
+         self->matrix_cancellable != NULL ||
+         self->restore_cancellable != NULL;
 }
 
 const char *

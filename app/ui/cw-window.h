@@ -26,5 +26,11 @@ void       cw_window_show_toast   (CwWindow       *self,
 /* Like cw_window_show_toast, but stays longer: the user must read it. */
 void       cw_window_show_error   (CwWindow       *self,
                                    const char     *message);
+/* Input that was refused (a damaged or hostile file): a dialog, since a
+ * toast slips away, headed heading, with message (which names the file,
+ * as the CLI's error line does) and that nothing was changed. */
+void       cw_window_show_refusal (CwWindow       *self,
+                                   const char     *heading,
+                                   const char     *message);
 
 G_END_DECLS
