@@ -373,6 +373,19 @@ run_import_project (int      argc,
   return project != NULL;
 }
 
+static gboolean
+run_new (int      argc,
+         char   **argv,
+         GError **error)
+{
+  g_autoptr(CwProject) project = NULL;
+
+  if (argc != 1)
+    return FALSE;
+  project = cw_project_create (argv[0], "Nieuw", error);
+  return project != NULL;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -383,7 +396,7 @@ main (int    argc,
 
   if (argc < 3)
     {
-      g_printerr ("usage: %s N import|merge|import-project ARGS...\n", argv[0]);
+      g_printerr ("usage: %s N import|merge|import-project|new ARGS...\n", argv[0]);
       return 2;
     }
   kill_at = g_ascii_strtoll (argv[1], &end, 10);
@@ -401,6 +414,8 @@ main (int    argc,
     ok = run_merge (argc - 3, argv + 3, &error);
   else if (g_str_equal (argv[2], "import-project"))
     ok = run_import_project (argc - 3, argv + 3, &error);
+  else if (g_str_equal (argv[2], "new"))
+    ok = run_new (argc - 3, argv + 3, &error);
   else
     ok = FALSE;
 

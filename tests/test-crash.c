@@ -655,6 +655,52 @@ test_import_project_taken (Fixture       *f,
   g_assert_cmpuint (count_leftovers (sub, "new.codewerk", FALSE), ==, 0);
 }
 
+/* codewerk-cli new P: killed at any write, P is either not there or a
+ * project that opens, and the name is free for the next attempt. */
+static void
+test_new (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *sub = g_build_filename (f->dir, "new", NULL);
+  g_autofree char *project = g_build_filename (sub, "leeg.codewerk", NULL);
+  const char *args[] = { "new", project, NULL };
+  g_autoptr(GArray) points = NULL;
+  gint64 total = 0;
+  guint none = 0, all = 0;
+
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_assert_cmpint (run_child (f, 0, &total, args), ==, CHILD_FINISHED);
+  g_assert_cmpint (total, >, 0);
+  points = kill_points (total, MAX_KILL_POINTS);
+  for (guint i = 0; i < points->len; i++)
+    {
+      gint64 n = g_array_index (points, gint64, i);
+      g_autoptr(GError) error = NULL;
+      CwProject *opened;
+
+      remove_project (project);
+      g_assert_cmpint (run_child (f, n, NULL, args), ==, CHILD_KILLED);
+      if (g_file_test (project, G_FILE_TEST_EXISTS))
+        {
+          opened = cw_project_open (project, &error);
+          if (opened == NULL)
+            g_error ("new killed at write %" G_GINT64_FORMAT ": left a file that is no project: %s",
+                     n, error->message);
+          g_assert_finalize_object (opened);
+          all++;
+          continue;
+        }
+      none++;
+      /* The name is not blocked. */
+      g_assert_cmpint (run_child (f, 0, NULL, args), ==, CHILD_FINISHED);
+      opened = cw_project_open (project, &error);
+      g_assert_no_error (error);
+      g_assert_finalize_object (opened);
+    }
+  g_assert_cmpuint (none, >, 0);
+  g_test_message ("new: %" G_GINT64_FORMAT " writes; killed at each: %u none, %u all", total, none, all);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +713,7 @@ main (int    argc,
   g_test_add ("/crash/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/crash/merge", Fixture, NULL, fixture_set_up, test_merge, fixture_tear_down);
   g_test_add ("/crash/import-project", Fixture, NULL, fixture_set_up, test_import_project, fixture_tear_down);
+  g_test_add ("/crash/new", Fixture, NULL, fixture_set_up, test_new, fixture_tear_down);
   g_test_add ("/crash/import-project-taken", Fixture, NULL, fixture_set_up, test_import_project_taken,
               fixture_tear_down);
   return g_test_run ();

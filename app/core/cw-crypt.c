@@ -247,62 +247,16 @@ rename_no_replace (const char  *from,
                    const char  *to,
                    GError     **error)
 {
-  int saved;
+  int saved = _cw_rename_no_replace (from, to);
 
-#ifdef RENAME_NOREPLACE
-  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+  if (saved == 0)
     return TRUE;
-  saved = errno;
   if (saved == EEXIST)
-    {
-      set_exists_error (error, to);
-      return FALSE;
-    }
-  if (saved != EINVAL && saved != ENOSYS && saved != ENOTSUP)
-    goto failed;
-#endif
-  /* File systems without RENAME_NOREPLACE: a hard link refuses to replace
-   * too; FAT (USB sticks) has neither, so look first there. */
-  if (link (from, to) == 0)
-    {
-      g_unlink (from);
-      return TRUE;
-    }
-  saved = errno;
-  if (saved == EEXIST)
-    {
-      set_exists_error (error, to);
-      return FALSE;
-    }
-  if (g_file_test (to, G_FILE_TEST_EXISTS))
-    {
-      set_exists_error (error, to);
-      return FALSE;
-    }
-  if (g_rename (from, to) == 0)
-    return TRUE;
-  saved = errno;
-
-#ifdef RENAME_NOREPLACE
-failed:
-#endif
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-               _("%s: cannot create the file: %s"), to, g_strerror (saved));
+    set_exists_error (error, to);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 _("%s: cannot create the file: %s"), to, g_strerror (saved));
   return FALSE;
-}
-
-/* The rename is durable only once the directory is synced. */
-static void
-sync_directory_of (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
 }
 
 static void
@@ -552,7 +506,7 @@ cw_project_write_encrypted (CwProject     *self,
   ok = sync_and_close (g_steal_fd (&out_fd), out_path, error) &&
        rename_no_replace (tmp_path, out_path, error);
   if (ok)
-    sync_directory_of (out_path);
+    _cw_sync_directory_of (out_path);
 
 out:
   if (in_fd >= 0)
@@ -864,7 +818,7 @@ cw_crypt_decrypt_file (const char    *in_path,
     goto out;
   ok = rename_no_replace (tmp_path, out_path, error);
   if (ok)
-    sync_directory_of (out_path);
+    _cw_sync_directory_of (out_path);
 
 out:
   close (in_fd);

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cw-import.h"
+#include "cw-import-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* Speaker labels                                                            */
@@ -426,6 +427,87 @@ nfc_inert (gunichar c)
          (c >= 0x1F000 && c <= 0x1FAFF);
 }
 
+/* Whether NFC of a text is NFC of its part before c and NFC of the rest:
+ * c is a starter, and neither it nor the first character of its
+ * decomposition is ever the second half of a composition. Cheap and
+ * conservative above U+0900, where such characters are listed by hand. */
+static gboolean
+nfc_boundary (gunichar c)
+{
+  gunichar decomposed[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+
+  if (c >= 0xAC00 && c <= 0xD7A3) /* Hangul syllables: a leading jamo first */
+    return TRUE;
+  if (c >= 0x3400 && c <= 0x9FFF) /* CJK ideographs */
+    return TRUE;
+  if (c >= 0x0900)
+    return nfc_inert (c) || c == 0x034F;
+  if (g_unichar_combining_class (c) != 0)
+    return FALSE;
+  return g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed)) == 0 ||
+         g_unichar_combining_class (decomposed[0]) == 0;
+}
+
+#define NFC_PIECE_BYTES 256
+#define NFC_MAX_MARKS   30
+
+static void
+nfc_flush (GString *out,
+           GString *piece)
+{
+  g_autofree char *normal = NULL;
+
+  if (piece->len == 0)
+    return;
+  normal = g_utf8_normalize (piece->str, piece->len, G_NORMALIZE_NFC);
+  g_string_append (out, normal);
+  g_string_truncate (piece, 0);
+}
+
+char *
+_cw_utf8_normalize_nfc (const char *str,
+                        gssize      len)
+{
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GString) piece = NULL;
+  const char *end;
+  guint marks = 0;
+
+  if (len < 0)
+    len = strlen (str);
+  if (!g_utf8_validate_len (str, len, NULL))
+    return NULL;
+  if ((gsize) len <= NFC_PIECE_BYTES)
+    return g_utf8_normalize (str, len, G_NORMALIZE_NFC);
+
+  out = g_string_sized_new (len + 1);
+  piece = g_string_sized_new (2 * NFC_PIECE_BYTES);
+  end = str + len;
+  for (const char *p = str; p < end;)
+    {
+      const char *next = g_utf8_next_char (p);
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_combining_class (c) == 0)
+        marks = 0;
+      else if (++marks > NFC_MAX_MARKS)
+        {
+          /* U+034F COMBINING GRAPHEME JOINER: a starter that never
+           * combines, so a place to cut as well. */
+          if (piece->len >= NFC_PIECE_BYTES)
+            nfc_flush (out, piece);
+          g_string_append (piece, "\xcd\x8f");
+          marks = 1;
+        }
+      if (piece->len >= NFC_PIECE_BYTES && nfc_boundary (c))
+        nfc_flush (out, piece);
+      g_string_append_len (piece, p, next - p);
+      p = next;
+    }
+  nfc_flush (out, piece);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* Copies [text, text + len) into the scratch line without its stamps.
  * Returns whether a stamp was removed; *time gets the first one. */
 static gboolean
@@ -506,8 +588,8 @@ normalize_scratch (Builder *self,
   /* The label and the rest separately, so label_len stays exact; the label
    * ends in ':', which composes with nothing. */
   if (*label_len > 0)
-    label = g_utf8_normalize (line->str, *label_len, G_NORMALIZE_NFC);
-  rest = g_utf8_normalize (line->str + *label_len, line->len - *label_len, G_NORMALIZE_NFC);
+    label = _cw_utf8_normalize_nfc (line->str, *label_len);
+  rest = _cw_utf8_normalize_nfc (line->str + *label_len, line->len - *label_len);
   g_assert (rest != NULL);
 
   g_string_truncate (line, 0);

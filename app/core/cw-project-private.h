@@ -116,6 +116,23 @@ gboolean  _cw_edit_recover         (CwProject   *self,
 gboolean  _cw_history_clear        (CwProject   *self,
                                     GError     **error);
 
+/* The project created at path itself (O_EXCL), not under a temporary name
+ * first as cw_project_create does: for importers that build under a
+ * temporary name of their own. */
+CwProject *_cw_project_create_in_place (const char  *path,
+                                        const char  *title,
+                                        GError     **error);
+
+/* Renames from to to without ever replacing a file at to (renameat2
+ * RENAME_NOREPLACE, else a hard link, else a checked rename on file
+ * systems such as FAT that have neither). Returns 0, or an errno value:
+ * EEXIST when something is at to. */
+int       _cw_rename_no_replace    (const char  *from,
+                                    const char  *to);
+
+/* Syncs the folder of path, so that a rename into it is durable. */
+void      _cw_sync_directory_of    (const char  *path);
+
 /* Reads up to length bytes from the start of path (and its size) without
  * open() and close(): closing any descriptor of a file drops every POSIX
  * lock this process holds on it, and with them the guard of the WAL that

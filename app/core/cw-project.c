@@ -6,7 +6,11 @@
  * features add rows, not rewrites. Every change runs in one transaction:
  * a failed command leaves the file as it was.
  */
+#define _GNU_SOURCE /* renameat2 */
+
 #include "config.h"
+
+#include <stdio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -777,34 +781,45 @@ remove_database_files (const char *path)
     }
 }
 
-CwProject *
-cw_project_create (const char  *path,
-                   const char  *title,
-                   GError     **error)
+/* Removes what a crash in cw_project_create left beside path: an empty
+ * project under NAME.creating-XXXXXX. Files touched in the last minute may
+ * belong to a create that is running now. */
+static void
+remove_stale_creations (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".creating-", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *file = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, prefix) || strlen (name) != strlen (prefix) + 6)
+        continue;
+      file = g_build_filename (dir, name, NULL);
+      if (g_lstat (file, &st) == 0 && S_ISREG (st.st_mode) && now - (gint64) st.st_mtime > 60)
+        remove_database_files (file);
+    }
+}
+
+/* Writes a new project's schema into the empty file at path (which it
+ * removes again on failure). */
+static CwProject *
+create_in (const char  *path,
+           const char  *title,
+           GError     **error)
 {
   g_autoptr(CwProject) self = NULL;
   g_autofree char *created = now_iso8601 ();
   g_autofree char *guid = g_uuid_string_random ();
   g_autofree char *sql = NULL;
-  int fd;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  /* O_EXCL: never overwrite a project, even one that appears meanwhile. */
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      if (saved == EEXIST)
-        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
-                     _("%s: the file already exists; choose another name"), path);
-      else
-        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
-                     _("%s: cannot create the project: %s"), path, g_strerror (saved));
-      return NULL;
-    }
-  close (fd);
 
   self = g_object_new (CW_TYPE_PROJECT, NULL);
   self->path = g_strdup (path);
@@ -842,8 +857,118 @@ cw_project_create (const char  *path,
       remove_database_files (path);
       return NULL;
     }
-
   return g_steal_pointer (&self);
+}
+
+CwProject *
+_cw_project_create_in_place (const char  *path,
+                             const char  *title,
+                             GError     **error)
+{
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* O_EXCL: never overwrite a file, even one that appears meanwhile. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == EEXIST)
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
+                     _("%s: the file already exists; choose another name"), path);
+      else
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                     _("%s: cannot create the project: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+  return create_in (path, title, error);
+}
+
+CwProject *
+cw_project_create (const char  *path,
+                   const char  *title,
+                   GError     **error)
+{
+  g_autoptr(CwProject) self = NULL;
+  g_autofree char *temp_path = NULL;
+  g_autofree char *temp_wal = NULL;
+  g_autofree char *temp_shm = NULL;
+  int fd, saved;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* Never overwrite a project (checked here, and again by the rename at the
+   * end for one that appears meanwhile). */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
+                   _("%s: the file already exists; choose another name"), path);
+      return NULL;
+    }
+
+  /* Built under a temporary name beside path and renamed into place when
+   * complete: a crash halfway leaves no half-made file that is no project
+   * and blocks the name (test-crash). */
+  remove_stale_creations (path);
+  temp_path = g_strconcat (path, ".creating-XXXXXX", NULL);
+  fd = g_mkstemp_full (temp_path, O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                   _("%s: cannot create the project: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+
+  self = create_in (temp_path, title, error);
+  if (self == NULL)
+    return NULL;
+  /* Everything into the file itself: the -wal keeps its temporary name. */
+  if (!_cw_project_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error))
+    {
+      g_clear_object (&self);
+      remove_database_files (temp_path);
+      return NULL;
+    }
+  g_clear_object (&self);
+
+  temp_wal = g_strconcat (temp_path, "-wal", NULL);
+  temp_shm = g_strconcat (temp_path, "-shm", NULL);
+  if (g_file_test (temp_wal, G_FILE_TEST_EXISTS))
+    {
+      GStatBuf st;
+
+      if (g_stat (temp_wal, &st) != 0 || st.st_size > 0)
+        {
+          remove_database_files (temp_path);
+          g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE,
+                       _("%s: cannot create the project: %s"), path, _("the new file was not written completely"));
+          return NULL;
+        }
+    }
+  /* An empty -wal and the -shm, if the close left them. */
+  g_unlink (temp_wal);
+  g_unlink (temp_shm);
+
+  saved = _cw_rename_no_replace (temp_path, path);
+  if (saved != 0)
+    {
+      remove_database_files (temp_path);
+      if (saved == EEXIST)
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
+                     _("%s: the file already exists; choose another name"), path);
+      else
+        g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND,
+                     _("%s: cannot create the project: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  _cw_sync_directory_of (path);
+
+  return cw_project_open (path, error);
 }
 
 /* Forward migrations, one transaction for all of them: a project is
@@ -897,6 +1022,45 @@ failed:
  * its own): another program closing the file would then think itself the
  * last one and checkpoint and delete the WAL under us. SQLite keeps such a
  * descriptor open until its locks are gone. Returns errno, 0 on success. */
+int
+_cw_rename_no_replace (const char *from,
+                       const char *to)
+{
+  int saved;
+
+#ifdef RENAME_NOREPLACE
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  saved = errno;
+  if (saved != EINVAL && saved != ENOSYS && saved != ENOTSUP)
+    return saved;
+#endif
+  if (link (from, to) == 0)
+    {
+      g_unlink (from);
+      return 0;
+    }
+  saved = errno;
+  if (saved == EEXIST || g_file_test (to, G_FILE_TEST_EXISTS))
+    return EEXIST;
+  if (g_rename (from, to) == 0)
+    return 0;
+  return errno;
+}
+
+void
+_cw_sync_directory_of (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
 int
 _cw_read_file_start (const char *path,
                      guchar     *buffer,

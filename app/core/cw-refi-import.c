@@ -63,6 +63,7 @@
 #include "cw-codebook-private.h"
 #include "cw-coding.h"
 #include "cw-import.h"
+#include "cw-import-private.h"
 #include "cw-project-private.h"
 #include "cw-xml.h"
 #include "cw-zip.h"
@@ -281,7 +282,7 @@ clean_text_name (const char *raw)
   g_strstrip (s->str);
   if (s->str[0] == '\0')
     return NULL;
-  normal = g_utf8_normalize (s->str, -1, G_NORMALIZE_NFC);
+  normal = _cw_utf8_normalize_nfc (s->str, -1);
   return normal;
 }
 
@@ -1257,7 +1258,7 @@ normalize_text (const char   *raw,
         }
       else
         {
-          g_autofree char *normal = g_utf8_normalize (p, q - p, G_NORMALIZE_NFC);
+          g_autofree char *normal = _cw_utf8_normalize_nfc (p, q - p);
 
           if (normal == NULL)
             normal = g_strndup (p, q - p);
@@ -4303,40 +4304,17 @@ read_job_finish (ReadJob  *job,
  * that is no project and blocks the next attempt (test-crash). */
 
 /* Moves the finished project to project_path unless a file appeared there
- * meanwhile (as cw_project_create's O_EXCL refuses to overwrite one). */
+ * meanwhile (as cw_project_create never overwrites one). */
 static gboolean
 rename_noreplace (const char  *temp_path,
                   const char  *project_path,
                   GError     **error)
 {
-  int saved;
+  int saved = _cw_rename_no_replace (temp_path, project_path);
 
-#ifdef RENAME_NOREPLACE
-  if (renameat2 (AT_FDCWD, temp_path, AT_FDCWD, project_path, RENAME_NOREPLACE) == 0)
+  if (saved == 0)
     return TRUE;
-  saved = errno;
-  if (saved != EINVAL && saved != ENOSYS && saved != ENOTSUP)
-    goto failed;
-#endif
-  /* File systems without RENAME_NOREPLACE: a hard link does not replace
-   * either; FAT has neither, so look first there. */
-  if (link (temp_path, project_path) == 0)
-    {
-      g_unlink (temp_path);
-      return TRUE;
-    }
-  saved = errno;
-  if (saved != EEXIST && !g_file_test (project_path, G_FILE_TEST_EXISTS))
-    {
-      if (g_rename (temp_path, project_path) == 0)
-        return TRUE;
-      saved = errno;
-    }
-
-#ifdef RENAME_NOREPLACE
-failed:
-#endif
-  if (saved == EEXIST || g_file_test (project_path, G_FILE_TEST_EXISTS))
+  if (saved == EEXIST)
     g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS,
                  _("%s: the file already exists; choose another name"), project_path);
   else
@@ -4409,7 +4387,7 @@ create_unsynced (const char  *project_path,
 
       g_free (*temp_path);
       *temp_path = g_strdup_printf ("%s.importing-%08x", project_path, g_random_int ());
-      project = cw_project_create (*temp_path, title, &local);
+      project = _cw_project_create_in_place (*temp_path, title, &local);
       if (project == NULL && (attempt >= 3 || !g_error_matches (local, CW_PROJECT_ERROR, CW_PROJECT_ERROR_EXISTS)))
         {
           g_clear_pointer (temp_path, g_free);
