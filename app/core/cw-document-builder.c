@@ -427,25 +427,37 @@ nfc_inert (gunichar c)
          (c >= 0x1F000 && c <= 0x1FAFF);
 }
 
-/* Whether NFC of a text is NFC of its part before c and NFC of the rest:
- * c is a starter, and neither it nor the first character of its
- * decomposition is ever the second half of a composition. Cheap and
- * conservative above U+0900, where such characters are listed by hand. */
+/* The starters (combining class 0) that can still be the second half of a
+ * composition: those of Unicode's NFC_Quick_Check=Maybe. */
+static gboolean
+nfc_second_half (gunichar c)
+{
+  switch (c)
+    {
+    case 0x09BE: case 0x09D7: case 0x0B3E: case 0x0B56: case 0x0B57: case 0x0BBE: case 0x0BD7:
+    case 0x0CC2: case 0x0CD5: case 0x0CD6: case 0x0D3E: case 0x0D57: case 0x0DCF: case 0x0DDF:
+    case 0x102E: case 0x1B35: case 0x11127: case 0x1133E: case 0x11357: case 0x114B0: case 0x114BA:
+    case 0x114BD: case 0x115AF: case 0x11930:
+      return TRUE;
+    default:
+      return (c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2); /* Hangul V and T jamo */
+    }
+}
+
+/* Whether NFC of a text is NFC of its part before c followed by NFC of
+ * the rest: c and the first character of its decomposition are starters
+ * that nothing before them can combine with. */
 static gboolean
 nfc_boundary (gunichar c)
 {
   gunichar decomposed[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
 
-  if (c >= 0xAC00 && c <= 0xD7A3) /* Hangul syllables: a leading jamo first */
+  if (c < 0x300)
     return TRUE;
-  if (c >= 0x3400 && c <= 0x9FFF) /* CJK ideographs */
-    return TRUE;
-  if (c >= 0x0900)
-    return nfc_inert (c) || c == 0x034F;
-  if (g_unichar_combining_class (c) != 0)
+  if (g_unichar_combining_class (c) != 0 || nfc_second_half (c))
     return FALSE;
   return g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed)) == 0 ||
-         g_unichar_combining_class (decomposed[0]) == 0;
+         (g_unichar_combining_class (decomposed[0]) == 0 && !nfc_second_half (decomposed[0]));
 }
 
 #define NFC_PIECE_BYTES 256
@@ -740,6 +752,12 @@ add_line (Builder           *self,
       g_string_append_len (line, text, label_len);
     }
   had_stamp = strip_stamps (self, text + label_len, len - label_len, &stamp_time);
+  /* A control character inside a line (a CR from "&#13;" in Word's XML)
+   * becomes a space: the stored text holds only LF and tabs (found by
+   * fuzzing). One byte for one, so label_len stays right. */
+  for (gsize i = 0; i < line->len; i++)
+    if (((guchar) line->str[i] < 0x20 && line->str[i] != '\t') || line->str[i] == 0x7F)
+      line->str[i] = ' ';
   scan_line (line->str, line->len, &scan);
   if (scan.needs_nfc)
     {

@@ -982,7 +982,10 @@ odt_check_mimetype (GBytes      *bytes,
   if (contents == NULL)
     return FALSE;
 
-  mimetype = g_strstrip (g_strndup (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents)));
+  /* An empty entry's data is NULL, not "" (found by fuzzing). */
+  mimetype = g_strstrip (g_bytes_get_size (contents) > 0
+                           ? g_strndup (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents))
+                           : g_strdup (""));
   if (strcmp (mimetype, "application/vnd.oasis.opendocument.text") == 0 ||
       strcmp (mimetype, "application/vnd.oasis.opendocument.text-template") == 0)
     return TRUE;

@@ -237,7 +237,9 @@ decode_entity (const char **p,
         value = g_ascii_strtoull (s + 1, &end, 10);
       if (end != semi || value == 0 || value > 0x10FFFF || !g_unichar_validate ((gunichar) value))
         return FALSE;
-      *c = (gunichar) value;
+      /* &#13; and the like would put a CR (or another control character)
+       * into the stored text, which has only LF (found by fuzzing). */
+      *c = g_unichar_iscntrl ((gunichar) value) ? ' ' : (gunichar) value;
       *p = semi + 1;
       return TRUE;
     }

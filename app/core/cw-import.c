@@ -60,6 +60,20 @@ cw_import_set_error (GError      **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* What the file itself put in the message (libxml2 quotes the broken
+   * bytes, a cell may hold a newline) must still read as one line of
+   * valid UTF-8 (found by fuzzing). */
+  if (!g_utf8_validate (message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (message, -1);
+
+      g_free (message);
+      message = valid;
+    }
+  for (char *p = message; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7F)
+      *p = ' ';
+
   if (line > 0)
     g_set_error (error, CW_IMPORT_ERROR, code, "%s:%u: %s", filename, line, message);
   else
