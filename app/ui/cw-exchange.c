@@ -97,6 +97,7 @@ typedef struct
   guint                matched;
   GPtrArray           *warnings;
   char                *passphrase;   /* encrypted copy; wiped when freed */
+  gboolean             codebook_only; /* pseudonymised export: .qdc, not .qdpx */
 } Job;
 
 static void
@@ -564,33 +565,14 @@ export_pseudonymised_thread (GTask        *task,
 
   project = cw_project_open (job->project_path, &error);
   copy = project != NULL ? cw_exchange_open_pseudonymised (project, &temp_dir, cancellable, &error) : NULL;
-  ok = copy != NULL &&
-       cw_refi_export_project (copy, job->file_path,
-                               job->progress != NULL ? forward_progress : NULL, job->progress,
-                               cancellable, &error);
-  cw_exchange_close_pseudonymised (copy, temp_dir);
-  if (!ok)
-    g_task_return_error (task, error);
+  if (copy == NULL)
+    ok = FALSE;
+  else if (job->codebook_only)
+    ok = cw_refi_export_codebook (copy, job->file_path, &error);
   else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-export_pseudonymised_codebook_thread (GTask        *task,
-                                      gpointer      source_object,
-                                      gpointer      task_data,
-                                      GCancellable *cancellable)
-{
-  Job *job = task_data;
-  g_autoptr(CwProject) project = NULL;
-  CwProject *copy = NULL;
-  char *temp_dir = NULL;
-  GError *error = NULL;
-  gboolean ok;
-
-  project = cw_project_open (job->project_path, &error);
-  copy = project != NULL ? cw_exchange_open_pseudonymised (project, &temp_dir, cancellable, &error) : NULL;
-  ok = copy != NULL && cw_refi_export_codebook (copy, job->file_path, &error);
+    ok = cw_refi_export_project (copy, job->file_path,
+                                 job->progress != NULL ? forward_progress : NULL, job->progress,
+                                 cancellable, &error);
   cw_exchange_close_pseudonymised (copy, temp_dir);
   if (!ok)
     g_task_return_error (task, error);
@@ -612,9 +594,11 @@ cw_exchange_export_pseudonymised_codebook_async (CwProject           *project,
 
   job = job_new (project, cw_exchange_export_pseudonymised_codebook_async, project, file,
                  NULL, NULL, callback, user_data);
-  if (job != NULL)
-    job_run (project, cw_exchange_export_pseudonymised_codebook_async, job, cancellable,
-             export_pseudonymised_codebook_thread);
+  if (job == NULL)
+    return;
+  job->codebook_only = TRUE;
+  job_run (project, cw_exchange_export_pseudonymised_codebook_async, job, cancellable,
+           export_pseudonymised_thread);
 }
 
 gboolean
