@@ -59,21 +59,30 @@ screenshot_dir (void)
   return g_build_filename (g_get_tmp_dir (), "codewerk-screenshots", NULL);
 }
 
+typedef struct
+{
+  GtkWidget     *widget;
+  GskRenderNode *node;
+} Drawn;
+
+/* Keeps the first non-empty picture: a widget that has been drawn once can
+ * still snapshot to nothing while a relayout is pending. */
 static gboolean
 widget_drawn (gpointer data)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (data);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
+  Drawn *drawn = data;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+  int width = gtk_widget_get_width (drawn->widget);
+  int height = gtk_widget_get_height (drawn->widget);
 
-  if (!gtk_widget_get_mapped (data) || gtk_widget_get_width (data) <= 0 || gtk_widget_get_height (data) <= 0)
-    {
-      g_object_unref (snapshot);
-      return FALSE;
-    }
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (data), gtk_widget_get_height (data));
-  node = gtk_snapshot_free_to_node (snapshot);
-  return node != NULL;
+  if (!gtk_widget_get_mapped (drawn->widget) || width <= 0 || height <= 0)
+    return FALSE;
+  paintable = gtk_widget_paintable_new (drawn->widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  drawn->node = gtk_snapshot_free_to_node (snapshot);
+  return drawn->node != NULL;
 }
 
 /* What the widget shows, once it has been laid out (a loaded machine may
@@ -81,16 +90,11 @@ widget_drawn (gpointer data)
 static GskRenderNode *
 widget_node (GtkWidget *widget)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
+  Drawn drawn = { widget, NULL };
 
-  g_assert_true (wait_until (widget_drawn, widget));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return node;
+  g_assert_true (wait_until (widget_drawn, &drawn));
+  g_assert_nonnull (drawn.node);
+  return drawn.node;
 }
 
 /* The window, and a dialog over it where a window manager would put it

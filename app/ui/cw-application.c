@@ -20,6 +20,36 @@ struct _CwApplication
 
 G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
 
+/**
+ * cw_application_choose_renderer:
+ *
+ * Call before GTK initialises. Without a GPU (no DRM device: a virtual
+ * machine, a remote session, Xvfb) GTK would draw with OpenGL emulated in
+ * software, which is slower than its cairo renderer, and merely loading
+ * Mesa for it costs about 55 MiB and a tenth of the start-up. So with no
+ * GPU, or when cairo was asked for in GSK_RENDERER, GL is left alone. A
+ * renderer or GDK_DEBUG set by the user is kept.
+ */
+void
+cw_application_choose_renderer (void)
+{
+  const char *renderer = g_getenv ("GSK_RENDERER");
+
+  if (renderer == NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_prefix (name, "renderD") || g_str_has_prefix (name, "card"))
+          return;
+      g_setenv ("GSK_RENDERER", "cairo", FALSE);
+      renderer = "cairo";
+    }
+  if (g_str_equal (renderer, "cairo"))
+    g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+}
+
 /* A window without a project, or a new one. A window busy creating a
  * project from an exchange file is not free. */
 static CwWindow *

@@ -9,5 +9,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CwApplication, cw_application, CW, APPLICATION, AdwApplication)
 
 CwApplication *cw_application_new (void);
+void           cw_application_choose_renderer (void);
 
 G_END_DECLS

@@ -78,6 +78,7 @@ struct _CwCasesView
   char           *signature;   /* the variables as last built into columns */
   GCancellable   *import_cancellable;
   guint           reload_id;
+  gboolean        stale;       /* hidden when the project changed: reload once shown */
   char           *last_message;
 
   /* weak */
@@ -231,6 +232,15 @@ reload (CwCasesView *self)
       update_count (self);
       return;
     }
+
+  /* Hidden, the view waits: a coding made in the transcript would
+   * otherwise rebuild every row. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
 
   variables = cw_project_list_variables (self->project, &error);
   if (variables != NULL)
@@ -531,6 +541,36 @@ entry_focus_leave_cb (GtkEventControllerFocus *controller,
   stop_editing (cell, TRUE);
 }
 
+/* Asked for only when the pointer rests on a cell: setting a tooltip text
+ * on each cell costs GTK a round trip to the display server per cell. */
+static gboolean
+cell_query_tooltip_cb (GtkWidget  *cell,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  int index = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (cell), "index"));
+  GtkWidget *label;
+  const char *text;
+
+  if (index >= 0)
+    {
+      gtk_tooltip_set_text (tooltip, _("Double-click to edit"));
+      return TRUE;
+    }
+  if (index != LINKS_COLUMN)
+    return FALSE;
+  /* The links, often cut short in the column. */
+  label = gtk_stack_get_child_by_name (GTK_STACK (cell), "label");
+  text = gtk_label_get_text (GTK_LABEL (label));
+  if (text[0] == '\0' || g_str_equal (text, "–"))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -567,13 +607,17 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_widget_add_controller (entry, controller);
       g_signal_connect (gesture, "pressed", G_CALLBACK (cell_pressed_cb), cell);
       gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (gesture));
-      gtk_widget_set_tooltip_text (cell, _("Double-click to edit"));
     }
   else if (data->index == ID_COLUMN)
     gtk_widget_add_css_class (label, "heading");
   else
     gtk_widget_add_css_class (label, "caption");
 
+  if (data->index >= 0 || data->index == LINKS_COLUMN)
+    {
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), NULL);
+    }
   gtk_list_item_set_child (item, cell);
 }
 
@@ -606,7 +650,6 @@ bind_cell (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (cell), "editing", GINT_TO_POINTER (FALSE));
   gtk_stack_set_visible_child_name (cell, "label");
   gtk_label_set_text (label, text != NULL ? text : "–");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), text != NULL && data->index == LINKS_COLUMN ? text : NULL);
   /* Missing values recede; plain numbers line up on the right. */
   if (text == NULL && data->index != LINKS_COLUMN)
     gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
@@ -1090,6 +1133,9 @@ cw_cases_view_set_project (CwCasesView *self,
 
   g_clear_pointer (&self->signature, g_free);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  /* Not another project's rows while this one waits to be shown. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    g_list_store_remove_all (self->rows);
   reload (self);
 }
 
@@ -1235,6 +1281,19 @@ cw_cases_view_finalize (GObject *object)
 }
 
 static void
+cw_cases_view_map (GtkWidget *widget)
+{
+  CwCasesView *self = CW_CASES_VIEW (widget);
+
+  GTK_WIDGET_CLASS (cw_cases_view_parent_class)->map (widget);
+  if (self->stale)
+    {
+      g_clear_handle_id (&self->reload_id, g_source_remove);
+      reload (self);
+    }
+}
+
+static void
 cw_cases_view_class_init (CwCasesViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1242,6 +1301,7 @@ cw_cases_view_class_init (CwCasesViewClass *klass)
 
   object_class->dispose = cw_cases_view_dispose;
   object_class->finalize = cw_cases_view_finalize;
+  widget_class->map = cw_cases_view_map;
 
   /**
    * CwCasesView::message:

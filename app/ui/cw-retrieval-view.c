@@ -1940,7 +1940,12 @@ cw_retrieval_view_set_project (CwRetrievalView *self,
         self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
     }
 
-  load_filters (self);
+  /* The codes, documents and speakers are read when the view is first
+   * shown (refresh_idle): opening a project should not wait for them. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load_filters (self);
+  else
+    self->filters_stale = TRUE;
   schedule_refresh (self);
 }
 

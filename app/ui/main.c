@@ -24,6 +24,7 @@ main (int   argc,
   /* Once, before any thread parses an imported document. */
   xmlInitParser ();
 
+  cw_application_choose_renderer ();
   g_set_application_name (_("Codewerk"));
   app = cw_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

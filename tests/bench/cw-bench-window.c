@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 #include <adwaita.h>
 
+#include "cw-application.h"
 #include "cw-coding.h"
 #include "cw-project-private.h"
 #include "cw-retrieval-view-private.h"
@@ -595,6 +596,8 @@ main (int   argc,
       g_printerr ("usage: cw-bench-window PROJECT [DOC_ID] [--mode open|startup|repaint|stall] (needs a display)\n");
       return 2;
     }
+  /* As the application's main () does. */
+  cw_application_choose_renderer ();
   if (!gtk_init_check ())
     {
       g_printerr ("cw-bench-window: no display (run it under Xvfb)\n");
