@@ -498,6 +498,61 @@ test_hidden (Fixture       *fixture,
 }
 
 static gboolean
+count_shown (gpointer data)
+{
+  return g_str_has_prefix (_cw_retrieval_view_get_count_text (data), "67 ");
+}
+
+/* A large result fills the list in batches, so that the window keeps
+ * drawing: the count is there at once, every row arrives in order, and
+ * what is read meanwhile (an export, a test) gets every row. */
+static void
+test_many (Fixture       *fixture,
+           gconstpointer  data)
+{
+  CwRetrievalView *view = cw_retrieval_view_new ();
+  GtkWindow *window = new_window (view);
+  GListModel *shown;
+  g_autoptr(GError) error = NULL;
+  gint64 kevin = g_array_index (fixture->documents, gint64, 0);
+  gint64 last_start = -1;
+
+  /* 60 more codings: 67 in all, most on Kevin's interview. */
+  for (int i = 0; i < 60; i++)
+    g_assert_cmpint (cw_project_add_coding (fixture->project, kevin, fixture->werk, 40 + i, 48 + i, "Anouk",
+                                            NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  cw_retrieval_view_set_project (view, fixture->project);
+  g_assert_true (wait_until (count_shown, view));
+  g_assert_cmpstr (_cw_retrieval_view_get_count_text (view), ==, "67 segments in 3 documents");
+  /* What the list shows fills up, to every segment. */
+  shown = G_LIST_MODEL (gtk_list_view_get_model (_cw_retrieval_view_get_list_view (view)));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), <=, 67);
+  wait_idle (view);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 67);
+  for (guint i = 0; i < 67; i++)
+    {
+      const CwCoding *segment = segment_at (view, i);
+
+      if (segment->document_id == kevin)
+        {
+          g_assert_cmpint (segment->start, >=, last_start);
+          last_start = segment->start;
+        }
+    }
+
+  /* Asked for before the rows are all in, the segments are all there. */
+  choose_codes (view, &fixture->werk, 1);
+  g_assert_false (count_shown (view));
+  cw_retrieval_view_set_codes (view, NULL, 0);
+  g_assert_true (wait_until (count_shown, view));
+  g_assert_cmpuint (n_segments (view), ==, 67);
+
+  destroy_window (window, view);
+}
+
+static gboolean
 has_message (gpointer data)
 {
   return view_idle (data) && _cw_retrieval_view_get_last_message (data) != NULL;
@@ -605,6 +660,7 @@ main (int   argc,
   g_test_add ("/retrieval-view/combine", Fixture, NULL, fixture_set_up, test_combine, fixture_tear_down);
   g_test_add ("/retrieval-view/filters", Fixture, NULL, fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/retrieval-view/hidden", Fixture, NULL, fixture_set_up, test_hidden, fixture_tear_down);
+  g_test_add ("/retrieval-view/many", Fixture, NULL, fixture_set_up, test_many, fixture_tear_down);
   g_test_add ("/retrieval-view/export", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/retrieval-view/screenshot", Fixture, NULL, fixture_set_up, test_screenshot, fixture_tear_down);
 

@@ -171,6 +171,9 @@ struct _CwRetrievalView
   GCancellable    *retrieve_cancellable;
   GCancellable    *export_cancellable;
   guint            refresh_id;
+  GPtrArray       *pending;       /* CwSegmentItem: retrieved, not yet in segments */
+  guint            pending_next;  /* the first of pending not yet added */
+  guint            pending_id;    /* adds the next batch of pending */
   guint            n_documents;
   gboolean         retrieving;
   gboolean         exporting;
@@ -242,7 +245,7 @@ update_actions (CwRetrievalView *self)
 static void
 update_busy (CwRetrievalView *self)
 {
-  gboolean busy = self->retrieving || self->refresh_id != 0 || self->exporting;
+  gboolean busy = self->retrieving || self->refresh_id != 0 || self->exporting || self->pending_id != 0;
 
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
@@ -1457,6 +1460,57 @@ set_count (CwRetrievalView *self,
   gtk_label_set_text (self->count_label, n_segments > 0 ? text : segments);
 }
 
+/* The rows come in batches: GTK 4.8's list view builds and measures up to
+ * 200 rows at once, and rows of wrapped text take a millisecond or more
+ * each; in batches the window keeps drawing while a large result fills. */
+#define ROWS_PER_BATCH 8
+
+static void
+clear_pending (CwRetrievalView *self)
+{
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  self->pending_next = 0;
+}
+
+static void
+add_pending (CwRetrievalView *self,
+             guint            n)
+{
+  guint left = self->pending != NULL ? self->pending->len - self->pending_next : 0;
+
+  n = MIN (n, left);
+  if (n > 0)
+    {
+      g_list_store_splice (self->segments, g_list_model_get_n_items (G_LIST_MODEL (self->segments)), 0,
+                           self->pending->pdata + self->pending_next, n);
+      self->pending_next += n;
+    }
+  if (self->pending != NULL && self->pending_next >= self->pending->len)
+    {
+      clear_pending (self);
+      update_busy (self);
+      update_actions (self);
+    }
+}
+
+static gboolean
+pending_idle (gpointer user_data)
+{
+  CwRetrievalView *self = user_data;
+
+  add_pending (self, ROWS_PER_BATCH);
+  return self->pending != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Exports and tests want every row now. */
+static void
+flush_pending (CwRetrievalView *self)
+{
+  if (self->pending != NULL)
+    add_pending (self, G_MAXUINT);
+}
+
 static void
 retrieve_cb (GObject      *source,
              GAsyncResult *result,
@@ -1482,6 +1536,7 @@ retrieve_cb (GObject      *source,
     {
       self->counted = FALSE;
       update_cases_label (self);
+      clear_pending (self);
       g_list_store_remove_all (self->segments);
       gtk_label_set_text (self->count_label, "");
       adw_status_page_set_title (self->empty_page, _("Could Not Retrieve the Segments"));
@@ -1506,8 +1561,17 @@ retrieve_cb (GObject      *source,
     }
   self->n_documents = g_hash_table_size (documents);
 
+  clear_pending (self);
   g_list_store_splice (self->segments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->segments)),
-                       items->pdata, items->len);
+                       items->pdata, MIN (items->len, ROWS_PER_BATCH));
+  if (items->len > ROWS_PER_BATCH)
+    {
+      self->pending = g_ptr_array_ref (items);
+      self->pending_next = ROWS_PER_BATCH;
+      /* Below GTK's layout and drawing, so that a frame comes between. */
+      self->pending_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pending_idle, self, NULL);
+      update_busy (self);
+    }
   set_count (self, items->len, self->n_documents);
   adw_status_page_set_title (self->empty_page, _("No Coded Segments"));
   adw_status_page_set_description (self->empty_page, self->codes == NULL || self->codes->len == 0
@@ -1536,6 +1600,7 @@ refresh_idle (gpointer user_data)
   if (self->project == NULL)
     {
       self->retrieving = FALSE;
+      clear_pending (self);
       g_list_store_remove_all (self->segments);
       gtk_label_set_text (self->count_label, "");
       update_busy (self);
@@ -1597,6 +1662,22 @@ project_changed_cb (CwRetrievalView *self)
 
 /* The rows */
 
+static gboolean
+header_query_tooltip_cb (GtkWidget  *header,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         gpointer    user_data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (header));
+
+  if (text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -1619,6 +1700,11 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (header), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (header, "caption");
   gtk_widget_add_css_class (header, "dim-label");
+  /* The whole header, which the row may cut short; asked for when the
+   * pointer rests on it (setting a tooltip on each bind costs a round trip
+   * to the display server). */
+  gtk_widget_set_has_tooltip (header, TRUE);
+  g_signal_connect (header, "query-tooltip", G_CALLBACK (header_query_tooltip_cb), NULL);
   gtk_label_set_xalign (GTK_LABEL (text), 0);
   gtk_label_set_wrap (GTK_LABEL (text), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
@@ -1694,7 +1780,6 @@ bind_row (GtkSignalListItemFactory *factory,
   set_area_color (bar, item->segment->color);
   gtk_label_set_text (header, header_text);
   gtk_label_set_markup (text, markup);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (header), header_text);
   /* The segment itself, not its position: the rows are re-bound as the
    * results change. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (play), "(xxx)", item->segment->document_id,
@@ -1842,10 +1927,12 @@ start_export (CwRetrievalView *self,
   g_autoptr(GTask) task = NULL;
   ExportData *data;
   GListModel *model = G_LIST_MODEL (self->segments);
-  guint n = g_list_model_get_n_items (model);
+  guint n;
 
   if (self->exporting)
     return;
+  flush_pending (self);
+  n = g_list_model_get_n_items (model);
 
   data = g_new0 (ExportData, 1);
   data->kind = kind;
@@ -1935,6 +2022,7 @@ cw_retrieval_view_set_project (CwRetrievalView *self,
       g_array_set_size (self->code_ids, 0);
       self->document_id = 0;
       gtk_widget_set_visible (GTK_WIDGET (self->document_button), FALSE);
+      clear_pending (self);
       g_list_store_remove_all (self->segments);
       if (project != NULL)
         self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
@@ -2029,6 +2117,7 @@ cw_retrieval_view_new (void)
 GListModel *
 _cw_retrieval_view_get_segments (CwRetrievalView *self)
 {
+  flush_pending (self);
   return G_LIST_MODEL (self->segments);
 }
 
@@ -2041,7 +2130,8 @@ _cw_retrieval_view_get_list_view (CwRetrievalView *self)
 gboolean
 _cw_retrieval_view_is_busy (CwRetrievalView *self)
 {
-  return self->retrieving || self->refresh_id != 0 || self->exporting || self->condition_id != 0;
+  return self->retrieving || self->refresh_id != 0 || self->exporting || self->condition_id != 0 ||
+         self->pending_id != 0;
 }
 
 const char *
@@ -2274,6 +2364,7 @@ cw_retrieval_view_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->project);
+  clear_pending (self);
   g_clear_object (&self->segments);
   g_clear_pointer (&self->codes, g_ptr_array_unref);
   g_clear_pointer (&self->variables, g_ptr_array_unref);
