@@ -971,6 +971,24 @@ cw_project_create (const char  *path,
   return cw_project_open (path, error);
 }
 
+/* Listing the documents reads columns stored after each document's text,
+ * and without an index that holds them SQLite walks the overflow pages of
+ * every text to get there: 75 MB for 2,000 transcripts, 0.1 s each time
+ * the window, retrieval or agreement lists them. Created in new projects
+ * and in older ones on first open; only an index, so older versions of
+ * Codewerk read the file as before. Best effort: a file that cannot be
+ * written just goes without. */
+static void
+ensure_listing_index (CwProject *self)
+{
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    return;
+  sqlite3_exec (self->db,
+                "CREATE INDEX IF NOT EXISTS documents_listing ON documents"
+                " (id, guid, name, kind, original_name, imported_at, characters, language, media_path, position)",
+                NULL, NULL, NULL);
+}
+
 /* Forward migrations, one transaction for all of them: a project is
  * either at the old version or at this one. */
 static gboolean
@@ -1243,6 +1261,7 @@ cw_project_open (const char  *path,
 
   if (version < CW_PROJECT_SCHEMA_VERSION && !migrate (self, version, error))
     return NULL;
+  ensure_listing_index (self);
 
   if (!_cw_edit_recover (self, error))
     return NULL;
