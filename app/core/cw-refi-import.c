@@ -13,17 +13,22 @@
  * and every boundary converted to Codewerk's code points in the same pass.
  *
  * Reading a .qdpx (four threads, for speed; see "the streaming import"):
- * project.qde is read into memory; one thread makes a first SAX pass over
- * it (well-formed, no DOCTYPE, the root, which files it names) and then
- * reads those files; another streams it as small trees, one per section
- * and one per source, and prepares each text source (text, positions,
- * turns); a third builds the full-text index of the texts on the side;
- * this one stores, once the first pass has accepted the file. The other
- * sections are small and read after the sources. Files whose sections
- * come out of the schema's order are read from a whole tree instead.
- * Everything goes into a new project in one transaction, built under a
- * temporary name without journal or syncing and renamed into place when
- * done (see "the new project's file"); on failure nothing is left.
+ * one thread reads project.qde into memory, then the texts the archive
+ * likely holds (sources/NAME.txt), then makes a first SAX pass over
+ * project.qde (well-formed, no DOCTYPE, the root, which files it names)
+ * and reads the files it names that were not read yet; another streams
+ * project.qde as soon as it is read, as small trees, one per section and
+ * one per source, and prepares each text source (text, positions, turns);
+ * a third builds the full-text index of the texts on the side; this one
+ * makes the project meanwhile and stores. Without progress to report it
+ * stores before the first pass is done: if that pass refuses the file, its
+ * error is reported and nothing is kept, as if it had come first. The
+ * other sections are small and read after the sources. Files whose
+ * sections come out of the schema's order are read from a whole tree
+ * instead (again, when the stream had begun). Everything goes into a new
+ * project in one transaction, built under a temporary name without
+ * journal or syncing and renamed into place when done (see "the new
+ * project's file"); on failure nothing is left.
  *
  * Decisions worth knowing:
  *  - A CodeRef to a code the codebook lacks keeps its coding: the code is
@@ -77,6 +82,10 @@ static const char * const palette[] = {
 
 /* Everything a .qdpx may inflate to, whatever the ratio allows. */
 #define MAX_TOTAL_BYTES   ((guint64) 1 << 30)
+/* Texts read before the first pass has said they are wanted (see
+ * read_ahead): entries up to this size, this much in all. */
+#define READ_AHEAD_ENTRY_BYTES  ((guint64) 8 << 20)
+#define READ_AHEAD_TOTAL_BYTES  ((guint64) 64 << 20)
 /* Below this share of selection boundaries on word boundaries a source
  * does not "align cleanly". */
 #define CLEAN_FRACTION    0.9
@@ -195,36 +204,58 @@ description_of (CwXmlEl *node)
   return text;
 }
 
+#define GUID_KEY_SIZE 37
+
+/* "{6F9619FF-8B86-...}" -> "6f9619ff-8b86-..." written into key; FALSE if
+ * not a GUID. Without allocating: it runs several times per coding. */
+static gboolean
+guid_key_into (const char *guid,
+               char        key[GUID_KEY_SIZE])
+{
+  const char *from, *to;
+
+  if (guid == NULL)
+    return FALSE;
+  /* As g_strstrip, then the braces. */
+  from = guid;
+  to = guid + strlen (guid);
+  while (from < to && g_ascii_isspace (*from))
+    from++;
+  while (to > from && g_ascii_isspace (to[-1]))
+    to--;
+  if (to - from >= 2 && from[0] == '{' && to[-1] == '}')
+    {
+      from++;
+      to--;
+    }
+  if (to - from != 36)
+    return FALSE;
+  for (gsize i = 0; i < 36; i++)
+    {
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (from[i] != '-')
+            return FALSE;
+          key[i] = '-';
+        }
+      else if (from[i] >= '0' && from[i] <= '9')
+        key[i] = from[i];
+      else if ((from[i] | 0x20) >= 'a' && (from[i] | 0x20) <= 'f')
+        key[i] = from[i] | 0x20;
+      else
+        return FALSE;
+    }
+  key[36] = '\0';
+  return TRUE;
+}
+
 /* "{6F9619FF-8B86-...}" -> "6f9619ff-8b86-..."; NULL if not a GUID. */
 static char *
 guid_key (const char *guid)
 {
-  g_autofree char *s = NULL;
-  gsize len;
+  char key[GUID_KEY_SIZE];
 
-  if (guid == NULL)
-    return NULL;
-  s = g_strstrip (g_strdup (guid));
-  len = strlen (s);
-  if (len >= 2 && s[0] == '{' && s[len - 1] == '}')
-    {
-      memmove (s, s + 1, len - 2);
-      len -= 2;
-      s[len] = '\0';
-    }
-  if (len != 36)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i == 8 || i == 13 || i == 18 || i == 23)
-        {
-          if (s[i] != '-')
-            return NULL;
-        }
-      else if (!g_ascii_isxdigit (s[i]))
-        return NULL;
-    }
-  return g_ascii_strdown (s, -1);
+  return guid_key_into (guid, key) ? g_strdup (key) : NULL;
 }
 
 /* What references resolve by: the GUID's key, or for a hand-made "code-1"
@@ -239,6 +270,19 @@ ref_key (const char *guid)
   return key;
 }
 
+/* ref_key() in buffer when guid is a GUID (the usual case), else allocated
+ * in *other (free it). */
+static const char *
+ref_key_in (const char  *guid,
+            char         buffer[GUID_KEY_SIZE],
+            char       **other)
+{
+  *other = NULL;
+  if (guid_key_into (guid, buffer))
+    return buffer;
+  return *other = ref_key (guid);
+}
+
 /* The GUID to store for an object: its own when valid and still free in
  * used, else a new one (counted in *bad). Adds it to used. */
 static char *
@@ -246,15 +290,17 @@ take_guid (GHashTable *used,
            const char *guid,
            guint      *bad)
 {
-  char *key = guid_key (guid);
+  char buffer[GUID_KEY_SIZE];
+  char *key;
 
-  if (key == NULL || g_hash_table_contains (used, key))
+  if (!guid_key_into (guid, buffer) || g_hash_table_contains (used, buffer))
     {
-      g_free (key);
       key = g_uuid_string_random ();
       if (bad != NULL)
         (*bad)++;
     }
+  else
+    key = g_strdup (buffer);
   g_hash_table_add (used, g_strdup (key));
   return key;
 }
@@ -451,6 +497,7 @@ typedef struct
   const char *head;       /* "INSERT INTO t (a, b) VALUES " */
   int         n_columns;
   GArray     *values;     /* BatchValue, n_columns per row */
+  char       *full_sql;   /* the statement for BATCH_ROWS rows, made once */
 } Batch;
 
 static void
@@ -474,6 +521,7 @@ static void
 batch_clear (Batch *batch)
 {
   g_clear_pointer (&batch->values, g_array_unref);
+  g_clear_pointer (&batch->full_sql, g_free);
 }
 
 static void
@@ -485,11 +533,12 @@ batch_number (Batch  *batch,
   g_array_append_val (batch->values, value);
 }
 
+/* text: transfer full. */
 static void
-batch_text (Batch      *batch,
-            const char *text)
+batch_text_take (Batch *batch,
+                 char  *text)
 {
-  BatchValue value = { g_strdup (text), 0 };
+  BatchValue value = { text, 0 };
 
   g_array_append_val (batch->values, value);
 }
@@ -500,21 +549,29 @@ batch_flush (CwProject  *project,
              GError    **error)
 {
   guint n_rows = batch->values->len / batch->n_columns;
-  g_autoptr(GString) sql = NULL;
+  g_autofree char *partial_sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int column = 1;
 
   if (n_rows == 0)
     return TRUE;
-  sql = g_string_new (batch->head);
-  for (guint r = 0; r < n_rows; r++)
+  if (n_rows < BATCH_ROWS || batch->full_sql == NULL)
     {
-      g_string_append (sql, r > 0 ? ", (" : "(");
-      for (int c = 0; c < batch->n_columns; c++)
-        g_string_append (sql, c > 0 ? ", ?" : "?");
-      g_string_append_c (sql, ')');
+      GString *sql = g_string_new (batch->head);
+
+      for (guint r = 0; r < n_rows; r++)
+        {
+          g_string_append (sql, r > 0 ? ", (" : "(");
+          for (int c = 0; c < batch->n_columns; c++)
+            g_string_append (sql, c > 0 ? ", ?" : "?");
+          g_string_append_c (sql, ')');
+        }
+      if (n_rows == BATCH_ROWS)
+        batch->full_sql = g_string_free (sql, FALSE);
+      else
+        partial_sql = g_string_free (sql, FALSE);
     }
-  if ((stmt = _cw_project_prepare (project, sql->str, error)) == NULL)
+  if ((stmt = _cw_project_prepare (project, partial_sql != NULL ? partial_sql : batch->full_sql, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < batch->values->len; i++, column++)
     {
@@ -1036,6 +1093,92 @@ cw_refi_import_codebook (CwProject   *project,
 
 /* ---- text: units, alignment, normalisation ---- */
 
+/* Word-at-a-time tests on 8 bytes (the texts are megabytes, mostly ASCII):
+ * whether any byte is >= 0x80, < n (n <= 0x80), or equal to c. */
+#define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+static inline guint64
+load_word (const char *p)
+{
+  guint64 w;
+
+  memcpy (&w, p, sizeof w);
+  return w;
+}
+
+static inline gboolean
+word_has_high (guint64 w)
+{
+  return (w & HIGHS) != 0;
+}
+
+static inline gboolean
+word_has_less (guint64 w,
+               guint   n)
+{
+  return ((w - ONES * n) & ~w & HIGHS) != 0;
+}
+
+static inline gboolean
+word_has_byte (guint64 w,
+               guchar  c)
+{
+  return word_has_less (w ^ (ONES * c), 1);
+}
+
+/* Whether any byte is 0xF0 or more: a UTF-8 lead byte of a character
+ * outside the BMP. */
+static gboolean
+has_astral (const char *s,
+            gsize       len)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w = load_word (s + i);
+
+      /* Bit 7 of a byte stays set only if bits 6, 5 and 4 are set too. */
+      if ((w & (w << 1) & (w << 2) & (w << 3) & HIGHS) != 0)
+        return TRUE;
+    }
+  for (; i < len; i++)
+    if ((guchar) s[i] >= 0xF0)
+      return TRUE;
+  return FALSE;
+}
+
+/* g_utf8_validate_len() with the ASCII between characters skipped a word
+ * at a time: a valid character never contains an ASCII byte, so each run
+ * of other bytes is checked on its own. NUL bytes fail, as there. */
+static gboolean
+utf8_validate_fast (const char *s,
+                    gsize       len)
+{
+  const char *p = s, *end = s + len;
+
+  while (p < end)
+    {
+      const char *q;
+
+      while (end - p >= 8 && !word_has_high (load_word (p)) && !word_has_less (load_word (p), 1))
+        p += 8;
+      while (p < end && (guchar) *p < 0x80)
+        {
+          if (*p == '\0')
+            return FALSE;
+          p++;
+        }
+      for (q = p; q < end && (guchar) *q >= 0x80; q++)
+        ;
+      if (q > p && !g_utf8_validate_len (p, q - p, NULL))
+        return FALSE;
+      p = q;
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   gboolean utf16;       /* UTF-16 code units (astral characters count 2) */
@@ -1084,9 +1227,13 @@ resolve_positions (const char   *raw,
       if (units < pos[k] && (guchar) *p < 0x80 && *p != '\r')
         {
           const char *q = p;
+          const char *stop = p + (gsize) MIN ((guint64) (end - p), (guint64) (pos[k] - units));
 
-          while (q < end && units < pos[k] && (guchar) *q < 0x80 && *q != '\r')
-            q++, units++;
+          while (stop - q >= 8 && !word_has_high (load_word (q)) && !word_has_byte (load_word (q), '\r'))
+            q += 8;
+          while (q < stop && (guchar) *q < 0x80 && *q != '\r')
+            q++;
+          units += q - p;
           index += q - p;
           prev = (guchar) q[-1];
           p = q;
@@ -1211,10 +1358,29 @@ normalize_text (const char   *raw,
       {
         const char *run = p;
         gint64 limit = k < n ? need[k] : G_MAXINT64;
+        const char *stop = p + (limit > index ? (gsize) MIN ((guint64) (end - p), (guint64) (limit - index)) : 0);
 
-        while (run < end && index + (run - p) < limit && ((guchar) *run >= 0x20 || *run == '\t' || *run == '\n') &&
-               (guchar) *run < 0x7F && (run + 1 == end || (guchar) run[1] < 0x80))
-          run++;
+        /* Eight printable bytes at a time (none of them 0x7F or more, so
+         * each is followed by ASCII but perhaps the last). */
+        while (run < stop)
+          {
+            if (stop - run >= 8)
+              {
+                guint64 w = load_word (run);
+
+                if (!word_has_high (w) && !word_has_high (w + ONES) && !word_has_less (w, 0x20) &&
+                    (run + 8 == end || (guchar) run[8] < 0x80))
+                  {
+                    run += 8;
+                    continue;
+                  }
+              }
+            if (((guchar) *run >= 0x20 || *run == '\t' || *run == '\n') && (guchar) *run < 0x7F &&
+                (run + 1 == end || (guchar) run[1] < 0x80))
+              run++;
+            else
+              break;
+          }
         if (run > p)
           {
             g_string_append_len (out, p, run - p);
@@ -1438,6 +1604,13 @@ typedef struct
   gint            abort;        /* atomic: stop reading ahead */
   GHashTable     *prefetched;   /* entry name -> GBytes, read in one pass */
   guint64         budget;       /* bytes the archive may still inflate to */
+  GBytes         *qde;          /* project.qde, once qde_ready (NULL: unreadable) */
+  gboolean        qde_ready;
+  /* Texts read ahead (see read_ahead), under read_lock. */
+  GHashTable     *speculative;  /* entry name -> GBytes, not yet counted */
+  GHashTable     *spec_names;   /* every name read ahead, taken or not */
+  gboolean        speculative_done;
+  guint64         speculative_cap;
   char           *now;
   Unit            guess;
   gboolean        known_unit;   /* our own export: no need to guess */
@@ -1477,6 +1650,8 @@ typedef struct
   Batch           coding_rows;
   Batch           turn_rows;
   int             file_fd;      /* the new file, to start writing it out early */
+  GThread        *writer;       /* does that (see start_writing_out) */
+  GAsyncQueue    *write_requests;
   gsize           unwritten;    /* text stored since */
 
   guint           n_sources;
@@ -1502,9 +1677,43 @@ typedef struct
   gboolean        head_done;
 } Import;
 
+#define WRITE_OUT  GINT_TO_POINTER (1)
+#define WRITE_STOP GINT_TO_POINTER (2)
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Import *im = data;
+
+  for (;;)
+    {
+      gpointer request = g_async_queue_pop (im->write_requests), more;
+
+      /* What piled up meanwhile is one request. */
+      while (request != WRITE_STOP && (more = g_async_queue_try_pop (im->write_requests)) != NULL)
+        request = more;
+      if (request == WRITE_STOP)
+        return NULL;
+#ifdef __linux__
+      sync_file_range (im->file_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+    }
+}
+
+static void
+stop_writer (Import *im)
+{
+  if (im->writer == NULL)
+    return;
+  g_async_queue_push (im->write_requests, WRITE_STOP);
+  g_thread_join (g_steal_pointer (&im->writer));
+  g_clear_pointer (&im->write_requests, g_async_queue_unref);
+}
+
 static void
 import_clear (Import *im)
 {
+  stop_writer (im);
   if (im->file_fd >= 0)
     close (im->file_fd);
   im->file_fd = -1;
@@ -1518,6 +1727,9 @@ import_clear (Import *im)
   g_clear_pointer (&im->now, g_free);
   g_clear_pointer (&im->entries, g_ptr_array_unref);
   g_clear_pointer (&im->prefetched, g_hash_table_unref);
+  g_clear_pointer (&im->qde, g_bytes_unref);
+  g_clear_pointer (&im->speculative, g_hash_table_unref);
+  g_clear_pointer (&im->spec_names, g_hash_table_unref);
   g_clear_pointer (&im->note_refs, g_ptr_array_unref);
   g_clear_pointer (&im->used_coders, g_hash_table_unref);
   g_clear_pointer (&im->used_documents, g_hash_table_unref);
@@ -1594,6 +1806,9 @@ check_declared_sizes (Import  *im,
   return ok;
 }
 
+static GBytes *read_entry_unread (Import *im, const char *name, GError **error);
+static gboolean prefetch_entries (Import *im, GHashTable *wanted, GError **error);
+
 static GBytes *
 read_entry (Import      *im,
             const char  *name,
@@ -1601,7 +1816,6 @@ read_entry (Import      *im,
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&im->read_lock);
   GBytes *bytes;
-  guint64 cap;
 
   for (;;)
     {
@@ -1610,11 +1824,56 @@ read_entry (Import      *im,
       if (im->prefetched != NULL &&
           g_hash_table_steal_extended (im->prefetched, name, (gpointer *) &key, (gpointer *) &bytes))
         return bytes; /* counted when it was read */
-      if (im->prefetch_done)
+      if (im->speculative != NULL &&
+          g_hash_table_steal_extended (im->speculative, name, (gpointer *) &key, (gpointer *) &bytes))
+        {
+          /* Read ahead, counted now: the caps prefetch_entries() applies. */
+          if ((guint64) g_bytes_get_size (bytes) > MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget))
+            {
+              g_bytes_unref (bytes);
+              set_budget_error (im, error);
+              return NULL;
+            }
+          im->budget -= g_bytes_get_size (bytes);
+          return bytes;
+        }
+      if (im->prefetch_done && (im->speculative == NULL || im->speculative_done))
         break;
       /* The reading thread may be about to get to it. */
       g_cond_wait (&im->read_cond, &im->read_lock);
     }
+  return read_entry_unread (im, name, error);
+}
+
+/* project.qde: read in the reading thread before any other entry. */
+static GBytes *
+read_project_file (Import      *im,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *key = NULL;
+  GBytes *bytes;
+
+  g_hash_table_add (wanted, (gpointer) name);
+  if (!prefetch_entries (im, wanted, error))
+    return NULL;
+  locker = g_mutex_locker_new (&im->read_lock);
+  if (g_hash_table_steal_extended (im->prefetched, name, (gpointer *) &key, (gpointer *) &bytes))
+    return bytes;
+  return read_entry_unread (im, name, error);
+}
+
+/* An entry no thread has read: from the archive, now (read_lock held). */
+static GBytes *
+read_entry_unread (Import      *im,
+                   const char  *name,
+                   GError     **error)
+{
+  GBytes *bytes;
+  guint64 cap;
+
   if (im->prefetch_error != NULL)
     {
       /* Whatever is read next, the import is refused for this. */
@@ -1637,8 +1896,7 @@ read_entry (Import      *im,
     }
   im->budget -= MIN (im->budget, g_bytes_get_size (bytes));
   {
-    /* With a NUL after the end, like the prefetched ones (the XML parser
-     * reads up to it). */
+    /* With a NUL after the end, like the prefetched ones. */
     gsize len;
     const char *data = g_bytes_get_data (bytes, &len);
     char *copy = g_malloc (len + 1);
@@ -1747,6 +2005,7 @@ prefetch_entries (Import      *im,
       g_autofree guchar *buffer = NULL;
       gsize alloc, len = 0;
       guint64 cap;
+      gboolean read_ahead;
 
       if (g_atomic_int_get (&im->abort))
         break;
@@ -1758,12 +2017,15 @@ prefetch_entries (Import      *im,
         continue;
       g_hash_table_add (seen, g_strdup (name));
       g_mutex_lock (&im->read_lock);
+      read_ahead = im->spec_names != NULL && g_hash_table_contains (im->spec_names, name);
       cap = MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget);
       g_mutex_unlock (&im->read_lock);
+      if (read_ahead)
+        continue; /* read_entry() counts it when it takes it */
 
       /* Read straight into a buffer of the size the directory gives (with
-       * room for the NUL the XML parser wants); sizes that lie are caught
-       * as the data comes. */
+       * room for a NUL after the end); sizes that lie are caught as the
+       * data comes. */
       alloc = (archive_entry_size_is_set (entry) && archive_entry_size (entry) >= 0 &&
                (guint64) archive_entry_size (entry) <= cap ? (gsize) archive_entry_size (entry) : 0) + 1;
       buffer = g_malloc (alloc);
@@ -1822,6 +2084,88 @@ prefetch_entries (Import      *im,
   return ok;
 }
 
+/* Whether an entry likely holds a source's text: REFI-QDA exporters write
+ * them as sources/NAME.txt. */
+static gboolean
+likely_text_entry (const char *name)
+{
+  gsize len = strlen (name);
+
+  return len > 12 && g_ascii_strncasecmp (name, "sources/", 8) == 0 && g_ascii_strcasecmp (name + len - 4, ".txt") == 0;
+}
+
+/* Reads the entries that likely hold the texts, in one pass, before the
+ * first pass over project.qde: the parsing thread then need not wait for
+ * that pass to know which texts it wants. Only entries that inflate to
+ * exactly the size their header gives, within the caps, are kept; anything
+ * else is left to prefetch_entries(), which reports it. What is kept counts
+ * against the budget when read_entry() takes it. */
+static void
+read_ahead (Import *im)
+{
+  struct archive *archive = archive_read_new ();
+  struct archive_entry *entry;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize size;
+  const void *zip = g_bytes_get_data (im->zip, &size);
+  guint64 total = 0;
+  int rc;
+
+  archive_read_support_format_zip_seekable (archive);
+  if (archive_read_open_memory (archive, zip, size) == ARCHIVE_OK)
+    while (!g_atomic_int_get (&im->abort) && total < READ_AHEAD_TOTAL_BYTES &&
+           ((rc = archive_read_next_header (archive, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN))
+      {
+        const char *name = archive_entry_pathname_utf8 (entry);
+        gint64 declared;
+        guchar *buffer, probe;
+        gsize len = 0;
+        gboolean whole = TRUE;
+
+        if (name == NULL)
+          name = archive_entry_pathname (entry);
+        /* Only the first of same-named entries is ever read. */
+        if (name == NULL || g_hash_table_contains (seen, name))
+          continue;
+        g_hash_table_add (seen, g_strdup (name));
+        if (archive_entry_filetype (entry) != AE_IFREG || archive_entry_is_encrypted (entry) ||
+            !archive_entry_size_is_set (entry) || !likely_text_entry (name) || !cw_zip_entry_name_is_safe (name))
+          continue;
+        declared = archive_entry_size (entry);
+        /* Bounded: entries nobody wants are read too, and held till the end. */
+        if (declared <= 0 || (guint64) declared > MIN (im->speculative_cap, READ_AHEAD_ENTRY_BYTES) ||
+            total + (guint64) declared > READ_AHEAD_TOTAL_BYTES)
+          continue;
+        total += (guint64) declared;
+        buffer = g_malloc ((gsize) declared + 1);
+        while (whole && len < (gsize) declared)
+          {
+            la_ssize_t n = archive_read_data (archive, buffer + len, (gsize) declared - len);
+
+            if (n <= 0)
+              whole = FALSE;
+            else
+              len += n;
+          }
+        if (!whole || archive_read_data (archive, &probe, 1) != 0)
+          {
+            g_free (buffer);
+            continue;
+          }
+        buffer[len] = '\0';
+        g_mutex_lock (&im->read_lock);
+        g_hash_table_add (im->spec_names, g_strdup (name));
+        g_hash_table_insert (im->speculative, g_strdup (name), g_bytes_new_take (buffer, len));
+        g_cond_broadcast (&im->read_cond);
+        g_mutex_unlock (&im->read_lock);
+      }
+  archive_read_free (archive);
+  g_mutex_lock (&im->read_lock);
+  im->speculative_done = TRUE;
+  g_cond_broadcast (&im->read_cond);
+  g_mutex_unlock (&im->read_lock);
+}
+
 /* The text of a source file: a leading BOM stripped, line ends kept (they
  * are counted). NULL with a warning if it cannot be read as text. */
 static char *
@@ -1848,7 +2192,7 @@ decode_source (GBytes      *bytes,
           data += 3;
           len -= 3;
         }
-      if (g_utf8_validate_len ((const char *) data, len, NULL))
+      if (utf8_validate_fast ((const char *) data, len))
         return g_strndup ((const char *) data, len);
     }
 
@@ -1938,9 +2282,14 @@ coder_for (Import      *im,
         im->unknown_coder = insert_coder (im, NULL, _(UNKNOWN_CODER), error);
       return im->unknown_coder;
     }
+  {
+    char buffer[GUID_KEY_SIZE];
+    g_autofree char *other = NULL;
+
+    if ((id = lookup_id (im->users, ref_key_in (user, buffer, &other))) > 0)
+      return id;
+  }
   key = ref_key (user);
-  if ((id = lookup_id (im->users, key)) > 0)
-    return id;
   {
     g_autofree char *start = g_utf8_validate (user, -1, NULL) ? g_utf8_substring (user, 0, 8) : g_strdup ("?");
 
@@ -2094,27 +2443,28 @@ import_coding (Import      *im,
                GError     **error)
 {
   CwXmlEl *code_ref = first_el (coding, "CodeRef");
-  g_autofree char *target = code_ref != NULL ? attr (code_ref, "targetGUID") : NULL;
-  g_autofree char *guid = attr (coding, "guid");
-  g_autofree char *user = attr (coding, "creatingUser");
-  g_autofree char *raw_date = attr (coding, "creationDateTime");
-  g_autofree char *date = date_or_null (raw_date);
-  g_autofree char *stored = NULL;
-  g_autofree char *key = NULL;
+  /* Borrowed from the tree, which outlives the call. */
+  const char *target = code_ref != NULL ? cw_xml_el_get_attribute (code_ref, "targetGUID") : NULL;
+  const char *guid = cw_xml_el_get_attribute (coding, "guid");
+  const char *user = cw_xml_el_get_attribute (coding, "creatingUser");
+  g_autofree char *date = date_or_null (cw_xml_el_get_attribute (coding, "creationDateTime"));
+  char *stored = NULL;
+  char buffer[GUID_KEY_SIZE];
+  g_autofree char *other = NULL;
   gint64 code_id, coder_id, id;
-  gboolean was_missing;
 
   if (is_blank (target))
     {
       im->n_no_coderef++;
       return -1;
     }
-  key = ref_key (target);
-  was_missing = lookup_id (im->codes.by_ref, key) == 0;
-  if ((code_id = code_for (im, target, error)) == 0)
-    return 0;
-  if (was_missing)
-    im->n_missing_refs++;
+  if ((code_id = lookup_id (im->codes.by_ref, ref_key_in (target, buffer, &other))) == 0)
+    {
+      /* Made as a "Missing code" (or found among those made before). */
+      if ((code_id = code_for (im, target, error)) == 0)
+        return 0;
+      im->n_missing_refs++;
+    }
   if ((coder_id = coder_for (im, user, selection_user, error)) == 0)
     return 0;
   if (date == NULL)
@@ -2132,21 +2482,24 @@ import_coding (Import      *im,
         id = ++im->last_coding;
         g_hash_table_insert (im->coding_ranges, g_memdup2 (&range, sizeof range), GSIZE_TO_POINTER ((gsize) id));
         batch_number (&im->coding_rows, id);
-        batch_text (&im->coding_rows, stored);
+        batch_text_take (&im->coding_rows, g_steal_pointer (&stored));
         batch_number (&im->coding_rows, document_id);
         batch_number (&im->coding_rows, code_id);
         batch_number (&im->coding_rows, coder_id);
         batch_number (&im->coding_rows, start);
         batch_number (&im->coding_rows, end);
-        batch_text (&im->coding_rows, date != NULL ? date : im->now);
+        batch_text_take (&im->coding_rows, date != NULL ? g_steal_pointer (&date) : g_strdup (im->now));
         if (!batch_row_done (im->project, &im->coding_rows, error))
           return 0;
       }
+    g_free (stored);
   }
 
   {
-    g_autofree char *coding_key = ref_key (guid);
+    const char *coding_key;
 
+    g_clear_pointer (&other, g_free);
+    coding_key = ref_key_in (guid, buffer, &other);
     if (coding_key != NULL && !g_hash_table_contains (im->codings, coding_key))
       insert_id (im->codings, coding_key, id);
   }
@@ -2206,8 +2559,7 @@ convert_positions (Import     *im,
   guint n_candidates = 0, n, best_in_range = 0, best_clean = 0;
   char *text;
 
-  for (gsize i = 0; i < len && !astral; i++)
-    astral = (guchar) raw[i] >= 0xF0;
+  astral = has_astral (raw, len);
 
   for (guint i = 0; i < selections->len; i++)
     {
@@ -2399,12 +2751,14 @@ import_selection (Import      *im,
                   const char  *text,
                   GError     **error)
 {
-  g_autofree char *guid = attr (sel->node, "guid");
-  g_autofree char *key = ref_key (guid);
-  g_autofree char *user = attr (sel->node, "creatingUser");
-  g_autofree char *date = attr (sel->node, "creationDateTime");
+  /* Borrowed from the tree, which outlives the call. */
+  const char *user = cw_xml_el_get_attribute (sel->node, "creatingUser");
+  const char *date = cw_xml_el_get_attribute (sel->node, "creationDateTime");
+  const char *name = cw_xml_el_get_attribute (sel->node, "name");
+  char buffer[GUID_KEY_SIZE];
+  g_autofree char *other = NULL;
+  const char *key = ref_key_in (cw_xml_el_get_attribute (sel->node, "guid"), buffer, &other);
   g_autofree char *description = description_of (sel->node);
-  g_autofree char *name = attr (sel->node, "name");
   gboolean usable = sel->out_start >= 0 && sel->out_end > sel->out_start;
   SelectionTarget *target = g_new0 (SelectionTarget, 1);
 
@@ -2651,9 +3005,13 @@ start_writing_out (Import *im,
   if (im->unwritten < 1 << 20 || im->file_fd < 0)
     return;
   im->unwritten = 0;
-#ifdef __linux__
-  sync_file_range (im->file_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#endif
+  /* On a thread of its own: the call waits while the disk is busy. */
+  if (im->writer == NULL)
+    {
+      im->write_requests = g_async_queue_new ();
+      im->writer = g_thread_new ("cw-refi-write", writer_thread, im);
+    }
+  g_async_queue_push (im->write_requests, WRITE_OUT);
 }
 
 /* Stores a prepared source (number: its place among the text sources). */
@@ -3496,7 +3854,8 @@ static char *scan_attribute (int n_attributes, const xmlChar **attributes, const
  * database of its own, in memory; its rows are copied in at the end. The
  * parsing thread owns im->n_misaligned, im->n_prepared, im->guess and
  * im->known_unit while it runs and reads im->entries and the archive;
- * texts come through read_entry(), under im->read_lock. */
+ * project.qde and the texts come from the reading thread, under
+ * im->read_lock. */
 
 /* Items waiting at most: bounds the memory whatever the file's size. */
 #define PARSE_AHEAD 16
@@ -3557,6 +3916,9 @@ typedef struct
 
 typedef struct
 {
+  GMutex        lock;       /* sql and sql_set */
+  GCond         cond;
+  gboolean      sql_set;    /* the project is made (or failed): sql is final */
   char         *sql;        /* how the project declares document_index */
   GAsyncQueue  *docs;
   gint          abort;      /* atomic: the import failed, stop early */
@@ -3650,6 +4012,11 @@ indexer_thread (gpointer data)
   g_autoptr(GPtrArray) batch = g_ptr_array_new ();
   gsize bytes = 0;
 
+  /* The texts wait in the queue while the project is being made. */
+  g_mutex_lock (&ix->lock);
+  while (!ix->sql_set)
+    g_cond_wait (&ix->cond, &ix->lock);
+  g_mutex_unlock (&ix->lock);
   ix->failed = ix->sql == NULL ||
                sqlite3_open_v2 (":memory:", &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
                sqlite3_exec (ix->db, ix->sql, NULL, NULL, NULL) != SQLITE_OK ||
@@ -3695,14 +4062,30 @@ indexer_thread (gpointer data)
 }
 
 static Indexer *
-indexer_start (char *sql)
+indexer_start (void)
 {
   Indexer *ix = g_new0 (Indexer, 1);
 
-  ix->sql = sql;
+  g_mutex_init (&ix->lock);
+  g_cond_init (&ix->cond);
   ix->docs = g_async_queue_new ();
   ix->thread = g_thread_new ("cw-refi-index", indexer_thread, ix);
   return ix;
+}
+
+/* sql: transfer full; NULL when there is no project to index for. */
+static void
+indexer_set_sql (Indexer *ix,
+                 char    *sql)
+{
+  g_mutex_lock (&ix->lock);
+  if (!ix->sql_set)
+    ix->sql = sql;
+  else
+    g_free (sql);
+  ix->sql_set = TRUE;
+  g_cond_signal (&ix->cond);
+  g_mutex_unlock (&ix->lock);
 }
 
 /* text: transfer full; NULL ends the input. */
@@ -3728,10 +4111,13 @@ indexer_finish (Indexer  *ix,
 
   if (!keep)
     g_atomic_int_set (&ix->abort, 1);
+  indexer_set_sql (ix, NULL); /* if it still waits for one */
   g_thread_join (ix->thread);
   tables = keep && !ix->failed ? g_steal_pointer (&ix->tables) : NULL;
   g_clear_pointer (&ix->tables, g_ptr_array_unref);
   g_async_queue_unref (ix->docs);
+  g_mutex_clear (&ix->lock);
+  g_cond_clear (&ix->cond);
   g_free (ix->sql);
   g_free (ix);
   return tables;
@@ -3740,8 +4126,6 @@ indexer_finish (Indexer  *ix,
 typedef struct
 {
   Import       *im;
-  const char   *data;
-  gsize         size;
   const char   *entry;
   GAsyncQueue  *items;
   GAsyncQueue  *credits;
@@ -3826,34 +4210,46 @@ static gpointer
 producer_thread (gpointer data)
 {
   Producer *pr = data;
+  Import *im = pr->im;
   Item *end = g_new0 (Item, 1);
+  g_autoptr(GBytes) qde = NULL;
 
   end->kind = ITEM_END;
-  cw_xml_parse_split (pr->data, pr->size, pr->entry, pr->im->filename, producer_split, producer_deliver, pr,
-                      &end->error);
+  /* The reading thread inflates it meanwhile. */
+  g_mutex_lock (&im->read_lock);
+  while (!im->qde_ready)
+    g_cond_wait (&im->read_cond, &im->read_lock);
+  qde = im->qde != NULL ? g_bytes_ref (im->qde) : NULL;
+  g_mutex_unlock (&im->read_lock);
+  if (qde == NULL)
+    /* Unreadable: the first pass says why. */
+    g_set_error_literal (&end->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
+  else
+    {
+      gsize size;
+      const char *text = g_bytes_get_data (qde, &size);
+
+      cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+    }
   indexer_add (pr->indexer, 0, NULL);
   g_async_queue_push (pr->items, end);
   return NULL;
 }
 
+/* Starts parsing project.qde as soon as the reading thread has it. */
 static Producer *
 producer_start (Import     *im,
-                const char *data,
-                gsize       size,
-                const char *entry,
-                char       *index_sql)
+                const char *entry)
 {
   Producer *pr = g_new0 (Producer, 1);
 
   pr->im = im;
-  pr->data = data;
-  pr->size = size;
   pr->entry = entry;
   pr->items = g_async_queue_new ();
   pr->credits = g_async_queue_new ();
   for (guint i = 0; i < PARSE_AHEAD; i++)
     g_async_queue_push (pr->credits, GINT_TO_POINTER (1));
-  pr->indexer = indexer_start (index_sql);
+  pr->indexer = indexer_start ();
   pr->thread = g_thread_new ("cw-refi-parse", producer_thread, pr);
   return pr;
 }
@@ -4007,8 +4403,8 @@ import_stream (Import      *im,
       item_free (item);
     }
 
-  ok = ok && (im->head_done || import_head (im, &rest, error)) && import_tail (im, &rest, error) &&
-       store_rows (im, error);
+  ok = ok && (im->head_done || import_head (im, &rest, error)) && import_tail (im, &rest, error);
+  ok = ok && store_rows (im, error);
   index = producer_finish (pr, ok);
   if (ok && im->first_document > 0 && index != NULL)
     {
@@ -4157,7 +4553,6 @@ typedef struct
   Import     *im;
   Scan       *scan;
   const char *qde_name;
-  GBytes     *qde;
   char       *title;
   GPtrArray  *warnings;
   GHashTable *wanted;
@@ -4175,7 +4570,6 @@ read_job_clear (ReadJob *job)
       g_atomic_int_set (&job->im->abort, 1);
       g_thread_join (g_steal_pointer (&job->thread));
     }
-  g_clear_pointer (&job->qde, g_bytes_unref);
   g_clear_pointer (&job->title, g_free);
   g_clear_pointer (&job->warnings, g_ptr_array_unref);
   g_clear_pointer (&job->wanted, g_hash_table_unref);
@@ -4190,7 +4584,7 @@ scan_project_file (ReadJob  *job,
   Scan *scan = job->scan;
   const char *qde_name = job->qde_name;
   gsize size;
-  const char *data = g_bytes_get_data (job->qde, &size);
+  const char *data = g_bytes_get_data (im->qde, &size);
 
   /* Refuses what is not well-formed or has a DOCTYPE before the streaming
    * pass could store any of it. */
@@ -4226,14 +4620,40 @@ scan_project_file (ReadJob  *job,
   return collect_wanted (im, scan, job->wanted, error);
 }
 
+static gboolean
+not_wanted (gpointer key,
+            gpointer value,
+            gpointer wanted)
+{
+  return !g_hash_table_contains (wanted, key);
+}
+
 static gpointer
 read_job_thread (gpointer data)
 {
   ReadJob *job = data;
   Import *im = job->im;
   GError *local = NULL;
-  gboolean ok = scan_project_file (job, &local);
+  /* project.qde first: the parsing thread waits for it. */
+  GBytes *qde = read_project_file (im, job->qde_name, &local);
+  gboolean ok = qde != NULL;
 
+  g_mutex_lock (&im->read_lock);
+  im->qde = qde;
+  im->qde_ready = TRUE;
+  g_cond_broadcast (&im->read_cond);
+  g_mutex_unlock (&im->read_lock);
+
+  /* Then the texts, which the parsing thread soon wants, then the pass. */
+  if (ok)
+    read_ahead (im);
+  else
+    {
+      g_mutex_lock (&im->read_lock);
+      im->speculative_done = TRUE;
+      g_mutex_unlock (&im->read_lock);
+    }
+  ok = ok && scan_project_file (job, &local);
   g_mutex_lock (&im->read_lock);
   job->scanned = TRUE;
   job->ok = ok;
@@ -4249,6 +4669,10 @@ read_job_thread (gpointer data)
   if (!ok)
     return NULL;
 
+  /* Texts read ahead that no source names are of no use. */
+  g_mutex_lock (&im->read_lock);
+  g_hash_table_foreach_remove (im->speculative, not_wanted, job->wanted);
+  g_mutex_unlock (&im->read_lock);
   ok = prefetch_entries (im, job->wanted, &local);
   g_mutex_lock (&im->read_lock);
   im->prefetch_done = TRUE;
@@ -4397,10 +4821,17 @@ create_unsynced (const char  *project_path,
     }
   /* Nothing to check either: the importer makes every reference itself. */
   if (!_cw_project_exec (project,
-                         "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;"
+                         /* synchronous first: leaving WAL then checkpoints unsynced. */
+                         "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = OFF;"
                          /* Every page is written once anyway: a small cache
                           * recycles its memory instead of growing to the file. */
-                         "PRAGMA cache_size = -2000",
+                         "PRAGMA cache_size = -2000;"
+                         /* As cw_project_open() makes it (ensure_listing_index
+                          * in cw-project.c, keep the two alike), made while
+                          * empty: made on opening, it would read every text
+                          * back. */
+                         "CREATE INDEX IF NOT EXISTS documents_listing ON documents"
+                         " (id, guid, name, kind, original_name, imported_at, characters, language, media_path, position)",
                          error))
     {
       g_clear_object (&project);
@@ -4539,18 +4970,23 @@ install_project (CwProject   *project,
   return cw_project_open (project_path, error);
 }
 
-CwProject *
-cw_refi_import_project (const char      *qdpx_path,
-                        const char      *project_path,
-                        GPtrArray       *warnings,
-                        CwProgressFunc   progress,
-                        gpointer         progress_data,
-                        GCancellable    *cancellable,
-                        GError         **error)
+/* One attempt: force_tree reads the file from a tree; *retry says that
+ * it must be (the sections came out of order). Without progress to report
+ * (which needs the number of sources first) the project is stored while
+ * the first pass still runs. */
+static CwProject *
+import_project (const char      *qdpx_path,
+                const char      *project_path,
+                GPtrArray       *warnings,
+                CwProgressFunc   progress,
+                gpointer         progress_data,
+                GCancellable    *cancellable,
+                gboolean         force_tree,
+                gboolean        *retry,
+                GError         **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) zip = NULL;
-  g_autoptr(GBytes) qde = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(CwProject) project = NULL;
   g_autofree char *title = NULL;
@@ -4558,17 +4994,13 @@ cw_refi_import_project (const char      *qdpx_path,
   g_autofree char *temp_path = NULL;
   Import im = { 0 };
   Scan scan = { 0 };
-  gsize size;
-  const char *data;
   gboolean imported;
+  gboolean early = progress == NULL && !force_tree;
+  guint first_warning = 0;
   ReadJob job = { 0 };
   Producer *producer = NULL;
-  char *index_sql = NULL;
   g_autoptr(GError) create_error = NULL;
   g_autoptr(GPtrArray) triggers = NULL;
-
-  g_return_val_if_fail (qdpx_path != NULL, NULL);
-  g_return_val_if_fail (project_path != NULL, NULL);
 
   g_mutex_init (&im.read_lock);
   im.file_fd = -1;
@@ -4609,27 +5041,21 @@ cw_refi_import_project (const char      *qdpx_path,
                            _("not a REFI-QDA project (the archive has no project.qde)"));
       goto failed;
     }
-  /* project.qde into memory (the NUL after it is the parser's). */
-  {
-    g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
-
-    g_hash_table_add (wanted, (gpointer) qde_name);
-    im.prefetch_done = TRUE; /* read_entry() must not wait for a thread */
-    if (!prefetch_entries (&im, wanted, error) || (qde = read_entry (&im, qde_name, error)) == NULL)
-      goto failed;
-    im.prefetch_done = FALSE;
-  }
-  data = g_bytes_get_data (qde, &size);
-
-  /* The first pass and the reading of the texts on one thread, the
-   * streaming pass on another (see import_stream), while this one makes
-   * the project; it waits for the first pass before it stores anything. */
+  /* Three threads besides this one: one reads project.qde, then the texts
+   * the archive likely holds, makes the first pass over project.qde and
+   * reads the texts it names that were not read yet; one streams
+   * project.qde (see import_stream) as soon as it is read, and one indexes
+   * the texts. This one makes the project meanwhile. */
+  im.speculative = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  im.spec_names = string_set_new ();
+  im.speculative_cap = MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im.budget);
   job.im = &im;
   job.scan = &scan;
   job.qde_name = qde_name;
-  job.qde = g_bytes_ref (qde);
   job.warnings = g_ptr_array_new_with_free_func (g_free);
   job.thread = g_thread_new ("cw-refi-read", read_job_thread, &job);
+  if (!force_tree)
+    producer = producer_start (&im, qde_name);
 
   {
     g_autofree char *for_now = g_path_get_basename (project_path);
@@ -4643,11 +5069,9 @@ cw_refi_import_project (const char      *qdpx_path,
       /* Tells remove_stale_imports in another import that this one runs. */
       if (im.file_fd >= 0)
         flock (im.file_fd, LOCK_EX | LOCK_NB);
-      index_sql = index_declaration (&im);
     }
-  /* A file whose sections come out of the schema's order is read from a
-   * tree, once the first pass has said so. */
-  producer = producer_start (&im, data, size, qde_name, index_sql);
+  if (producer != NULL)
+    indexer_set_sql (producer->indexer, project != NULL ? index_declaration (&im) : NULL);
 
   /* What does not need the first pass, meanwhile. */
   im.now = _cw_now_iso8601 ();
@@ -4687,32 +5111,70 @@ cw_refi_import_project (const char      *qdpx_path,
        !codes_init (&im.codes, project, warnings, &create_error)))
     g_clear_pointer (&producer, producer_cancel);
   im.codes.note_refs = im.note_refs;
+  first_warning = warnings != NULL ? warnings->len : 0;
 
-  /* The first pass's verdict comes first, then any trouble making the
-   * project. */
-  if (!read_job_wait_scanned (&job, error) || create_error != NULL)
+  if (early && create_error == NULL)
     {
-      if (create_error != NULL && (error == NULL || *error == NULL))
-        g_propagate_error (error, g_steal_pointer (&create_error));
-      if (project != NULL)
+      /* Stored as it streams in, before the first pass's verdict: the
+       * project is thrown away if that refuses the file, and its error is
+       * the one reported, as if it had come first. */
+      g_autoptr(GError) stream_error = NULL;
+
+      imported = import_stream (&im, g_steal_pointer (&producer), &stream_error);
+      if (!read_job_wait_scanned (&job, error))
         goto failed_transaction;
-      goto failed_project;
-    }
-  for (guint i = 0; i < job.warnings->len; i++)
-    warn (warnings, "%s", (const char *) job.warnings->pdata[i]);
-  title = g_steal_pointer (&job.title);
-  im.n_sources = scan.n_text_sources;
-  if (!set_title (project, title, error))
-    goto failed_transaction;
-
-  if (scan.out_of_order)
-    {
-      g_clear_pointer (&producer, producer_cancel);
-      set_units (&im, scan.origin);
-      imported = import_tree (&im, data, size, qde_name, error);
+      if (scan.out_of_order)
+        {
+          /* Its head came after the sources: read again, from a tree. */
+          *retry = TRUE;
+          goto failed_transaction;
+        }
+      if (!imported)
+        {
+          g_propagate_error (error, g_steal_pointer (&stream_error));
+          goto failed_transaction;
+        }
+      /* The first pass's warnings go first, as they came first. */
+      for (guint i = 0; warnings != NULL && i < job.warnings->len; i++)
+        g_ptr_array_insert (warnings, first_warning + i, g_strdup (job.warnings->pdata[i]));
+      title = g_steal_pointer (&job.title);
+      im.n_sources = scan.n_text_sources;
+      if (!set_title (project, title, error))
+        goto failed_transaction;
     }
   else
-    imported = import_stream (&im, g_steal_pointer (&producer), error);
+    {
+      /* The first pass's verdict comes first, then any trouble making the
+       * project. */
+      if (!read_job_wait_scanned (&job, error) || create_error != NULL)
+        {
+          if (create_error != NULL && (error == NULL || *error == NULL))
+            g_propagate_error (error, g_steal_pointer (&create_error));
+          if (project != NULL)
+            goto failed_transaction;
+          goto failed_project;
+        }
+      for (guint i = 0; i < job.warnings->len; i++)
+        warn (warnings, "%s", (const char *) job.warnings->pdata[i]);
+      title = g_steal_pointer (&job.title);
+      im.n_sources = scan.n_text_sources;
+      if (!set_title (project, title, error))
+        goto failed_transaction;
+
+      if (scan.out_of_order || force_tree)
+        {
+          gsize size;
+          const char *data = g_bytes_get_data (im.qde, &size);
+
+          /* A file whose sections come out of the schema's order is read
+           * from a tree. */
+          g_clear_pointer (&producer, producer_cancel);
+          set_units (&im, scan.origin);
+          imported = import_tree (&im, data, size, qde_name, error);
+        }
+      else
+        imported = import_stream (&im, g_steal_pointer (&producer), error);
+    }
   imported = imported && read_job_finish (&job, error);
   if (!imported ||
       !restore_triggers (project, triggers, error) ||
@@ -4755,4 +5217,33 @@ failed:
   if (error != NULL && *error != NULL && g_error_matches (*error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_DATABASE))
     g_prefix_error (error, "%s: ", qdpx_path);
   return NULL;
+}
+
+CwProject *
+cw_refi_import_project (const char      *qdpx_path,
+                        const char      *project_path,
+                        GPtrArray       *warnings,
+                        CwProgressFunc   progress,
+                        gpointer         progress_data,
+                        GCancellable    *cancellable,
+                        GError         **error)
+{
+  guint n_warnings = warnings != NULL ? warnings->len : 0;
+  gboolean retry = FALSE;
+  CwProject *project;
+
+  g_return_val_if_fail (qdpx_path != NULL, NULL);
+  g_return_val_if_fail (project_path != NULL, NULL);
+
+  project = import_project (qdpx_path, project_path, warnings, progress, progress_data, cancellable, FALSE, &retry,
+                            error);
+  if (project == NULL && retry)
+    {
+      /* Nothing of the first attempt is kept, its warnings neither. */
+      if (warnings != NULL)
+        g_ptr_array_set_size (warnings, n_warnings);
+      project = import_project (qdpx_path, project_path, warnings, progress, progress_data, cancellable, TRUE, &retry,
+                                error);
+    }
+  return project;
 }

@@ -163,9 +163,19 @@ copy_value (CwXmlTree     *tree,
 {
   gsize len = end - value;
   char *copy = arena_alloc (tree, len + 1);
-  gsize o = 0;
+  const xmlChar *amp = memchr (value, '&', len);
+  gsize o;
 
-  for (gsize i = 0; i < len; i++)
+  /* Most values have no '&': one copy. */
+  if (amp == NULL)
+    {
+      memcpy (copy, value, len);
+      copy[len] = '\0';
+      return copy;
+    }
+  o = amp - value;
+  memcpy (copy, value, o);
+  for (gsize i = o; i < len; i++)
     {
       if (value[i] == '&' && i + 5 <= len && memcmp (value + i, "&#38;", 5) == 0)
         {
@@ -385,6 +395,28 @@ looks_like_xml (const char *data,
   return FALSE;
 }
 
+/* The data as libxml2 reads a file, a few kilobytes at a time:
+ * xmlCtxtReadMemory() would first copy all of it (6 MB for a large
+ * project.qde, twice when it is read twice). */
+typedef struct
+{
+  const char *next;
+  const char *end;
+} Reader;
+
+static int
+read_chunk (void *context,
+            char *buffer,
+            int   len)
+{
+  Reader *reader = context;
+  int n = (int) MIN ((gsize) MAX (len, 0), (gsize) (reader->end - reader->next));
+
+  memcpy (buffer, reader->next, n);
+  reader->next += n;
+  return n;
+}
+
 static xmlDoc *
 parse (const char      *data,
        gsize            size,
@@ -397,6 +429,7 @@ parse (const char      *data,
        GError         **error)
 {
   XmlState state = { 0 };
+  Reader reader;
   xmlParserCtxt *ctxt;
   xmlDoc *doc;
   g_autofree char *where = entry != NULL ? g_strdup_printf ("%s: ", entry) : g_strdup ("");
@@ -467,7 +500,9 @@ parse (const char      *data,
     }
 
   /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD. */
-  doc = xmlCtxtReadMemory (ctxt, data, (int) size, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
+  reader.next = data;
+  reader.end = data + size;
+  doc = xmlCtxtReadIO (ctxt, read_chunk, NULL, &reader, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
 
   if (state.stop_error != NULL)
     {
