@@ -1604,6 +1604,8 @@ typedef struct
   gint            abort;        /* atomic: stop reading ahead */
   GHashTable     *prefetched;   /* entry name -> GBytes, read in one pass */
   guint64         budget;       /* bytes the archive may still inflate to */
+  guint64         qde_cap;      /* what project.qde alone may inflate to */
+  const char     *qde_name;     /* its name in the archive (in entries) */
   GBytes         *qde;          /* project.qde, once qde_ready (NULL: unreadable) */
   gboolean        qde_ready;
   /* Texts read ahead (see read_ahead), under read_lock. */
@@ -1806,6 +1808,17 @@ check_declared_sizes (Import  *im,
   return ok;
 }
 
+/* What one entry may inflate to. project.qde may be larger than a text:
+ * 200,000 codings take 68 MB of XML, compressed to 12 MB. */
+static guint64
+entry_cap (Import     *im,
+           const char *name)
+{
+  if (im->qde_name != NULL && g_strcmp0 (name, im->qde_name) == 0)
+    return MIN (im->qde_cap, im->budget);
+  return MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget);
+}
+
 static GBytes *read_entry_unread (Import *im, const char *name, GError **error);
 static gboolean prefetch_entries (Import *im, GHashTable *wanted, GError **error);
 
@@ -1880,13 +1893,13 @@ read_entry_unread (Import      *im,
       g_propagate_error (error, g_error_copy (im->prefetch_error));
       return NULL;
     }
-  cap = MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget);
+  cap = entry_cap (im, name);
 
   bytes = cw_zip_read_entry (im->zip, name, (gsize) cap, im->filename, error);
   if (bytes == NULL)
     {
       /* The total budget ran out rather than the entry's own cap. */
-      if (cap < CW_IMPORT_MAX_ENTRY_BYTES && error != NULL && *error != NULL &&
+      if (cap == im->budget && error != NULL && *error != NULL &&
           g_error_matches (*error, CW_IMPORT_ERROR, CW_IMPORT_ERROR_TOO_LARGE))
         {
           g_clear_error (error);
@@ -2018,7 +2031,7 @@ prefetch_entries (Import      *im,
       g_hash_table_add (seen, g_strdup (name));
       g_mutex_lock (&im->read_lock);
       read_ahead = im->spec_names != NULL && g_hash_table_contains (im->spec_names, name);
-      cap = MIN ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, im->budget);
+      cap = entry_cap (im, name);
       g_mutex_unlock (&im->read_lock);
       if (read_ahead)
         continue; /* read_entry() counts it when it takes it */
@@ -5041,6 +5054,10 @@ import_project (const char      *qdpx_path,
                            _("not a REFI-QDA project (the archive has no project.qde)"));
       goto failed;
     }
+  /* A text's cap, or 16 times the archive for a large project: a small
+   * bomb stays at the text cap, the ratio budget bounds the rest. */
+  im.qde_name = qde_name;
+  im.qde_cap = MAX ((guint64) CW_IMPORT_MAX_ENTRY_BYTES, (guint64) 16 * g_bytes_get_size (im.zip));
   /* Three threads besides this one: one reads project.qde, then the texts
    * the archive likely holds, makes the first pass over project.qde and
    * reads the texts it names that were not read yet; one streams

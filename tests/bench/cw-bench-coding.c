@@ -604,8 +604,11 @@ main (int   argc,
                 ; /* the same segment */
               else if (roll < 85)
                 {
-                  s = MAX (0, s - random_below (15));
-                  e = MIN (doc->characters, e + random_below (15));
+                  /* Drawn first: MAX () and MIN () evaluate an argument twice. */
+                  gint64 earlier = random_below (15), later = random_below (15);
+
+                  s = MAX (0, s - earlier);
+                  e = MIN (doc->characters, e + later);
                 }
               else if (roll < 95)
                 k = g_array_index (code_ids, gint64, random_below (code_ids->len));
