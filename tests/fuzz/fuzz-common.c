@@ -13,6 +13,9 @@
 #include <libxml/parser.h>
 
 #include "cw-import-private.h"
+#include <gio/gio.h>
+#include <sanitizer/lsan_interface.h>
+
 #include "fuzz-common.h"
 
 #define MAX_ENTRIES 64
@@ -72,6 +75,12 @@ cw_fuzz_init (void)
   setlocale (LC_ALL, "C.UTF-8");
   g_log_set_writer_func (fatal_writer, NULL, NULL);
   xmlInitParser ();
+  /* GIO scans its modules once per process, at the first GFile, and keeps
+   * them where LeakSanitizer cannot see them: a "leak" at exit that no
+   * input caused. Done here, with LeakSanitizer looking away. */
+  __lsan_disable ();
+  g_object_unref (g_file_new_for_path ("/"));
+  __lsan_enable ();
 }
 
 void
