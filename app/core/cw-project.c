@@ -7,6 +7,9 @@
  * a failed command leaves the file as it was.
  */
 #define _GNU_SOURCE /* renameat2 */
+/* sqlite3_preupdate_hook(): Debian's libsqlite3 is built with it (it has
+ * the session extension); the header declares it only when asked. */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 
 #include "config.h"
 
@@ -40,6 +43,19 @@ struct _CwProject
   gint64      data_version;
   guint64     local_seen;
   guint64     own_commits; /* through this connection (its commit hook) */
+
+  /* What a "changed" is about (cw_project_get_coding_changes): the coding
+   * changes (CwCodingChange) of the open transaction and of those committed
+   * since the last emission; *_other when anything but codings changed, or
+   * more codings than MAX_CODING_CHANGES. */
+  GArray     *txn_codings;
+  gboolean    txn_other;
+  GArray     *committed_codings;
+  gboolean    committed_other;
+  gint64      changes_version; /* PRAGMA data_version at the last emission */
+  GArray     *handed_over;     /* for the emission starting (borrowed) */
+  GArray     *coding_changes;  /* of the emission running (borrowed); NULL: unknown */
+  int         codings_layout; /* codings' columns where the hook reads them: 1, not: -1, 0: to see */
 };
 
 /* Which CwProject owns a connection, so that a statement given back through
@@ -58,6 +74,9 @@ static GHashTable *local_commits;
 #define BUSY_TIMEOUT_MS 10000
 
 #define MAX_CACHED_STATEMENTS 256
+
+/* Beyond this many codings in one change, views reload everything anyway. */
+#define MAX_CODING_CHANGES 256
 
 G_DEFINE_TYPE (CwProject, cw_project, G_TYPE_OBJECT)
 
@@ -465,6 +484,8 @@ cw_project_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->txn_codings, g_array_unref);
+  g_clear_pointer (&self->committed_codings, g_array_unref);
   g_free (self->path);
   g_free (self->title);
   g_free (self->file_key);
@@ -546,10 +567,150 @@ cw_project_class_init (CwProjectClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
+static gint64 read_data_version    (CwProject *self,
+                                    int        busy_ms);
+static void   check_codings_layout (CwProject *self);
+
+/* Hands what was committed since the last emission over to the emission
+ * about to start; NULL when that is not known for sure. */
+static GArray *
+take_coding_changes (CwProject *self)
+{
+  g_autoptr(GArray) changes = g_steal_pointer (&self->committed_codings);
+  gboolean other = self->committed_other;
+  gint64 version;
+
+  self->committed_codings = g_array_new (FALSE, FALSE, sizeof (CwCodingChange));
+  self->committed_other = FALSE;
+
+  /* Another connection's commit (a worker's, another program's) is not in
+   * what our hooks saw; nor is a transaction still open. */
+  version = read_data_version (self, 0);
+  if (version < 0 || version != self->changes_version)
+    other = TRUE;
+  self->changes_version = version;
+  if (self->codings_layout == 0)
+    check_codings_layout (self);
+  if (other || self->codings_layout <= 0 || !sqlite3_get_autocommit (self->db))
+    return NULL;
+  return g_steal_pointer (&changes);
+}
+
 void
 _cw_project_emit_changed (CwProject *self)
 {
+  /* Owned here, so that it outlives a nested emission (a handler that
+   * edits again): changed_first_cb lends it to this emission only. */
+  g_autoptr(GArray) changes = take_coding_changes (self);
+
+  self->handed_over = changes;
   g_signal_emit (self, signals[CHANGED], 0);
+  self->handed_over = NULL;
+  self->coding_changes = NULL;
+}
+
+/* Connected first, so it runs before every other handler of every
+ * emission: what this one is about is what _cw_project_emit_changed handed
+ * over for it; a "changed" emitted by anyone else is about anything. */
+static void
+changed_first_cb (CwProject *self,
+                  gpointer   data)
+{
+  self->coding_changes = self->handed_over;
+  self->handed_over = NULL;
+}
+
+GArray *
+cw_project_get_coding_changes (CwProject *self)
+{
+  g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
+  return self->coding_changes;
+}
+
+/* Before every row change made through this connection, triggers and
+ * cascades included (WITHOUT ROWID tables too, unlike the update hook). */
+static void
+preupdate_cb (void          *data,
+              sqlite3       *db,
+              int            op,
+              const char    *db_name,
+              const char    *table,
+              sqlite3_int64  old_key,
+              sqlite3_int64  new_key)
+{
+  CwProject *self = data;
+  CwCodingChange change = { 0 };
+  sqlite3_value *value;
+
+  /* temp tables are no project data; the history is bookkeeping. */
+  if (strcmp (db_name, "main") != 0 || self->txn_other)
+    return;
+  if (strcmp (table, "codings") != 0)
+    {
+      if (!g_str_has_prefix (table, "history"))
+        self->txn_other = TRUE;
+      return;
+    }
+  if (self->txn_codings->len >= MAX_CODING_CHANGES || (op == SQLITE_UPDATE && old_key != new_key))
+    {
+      self->txn_other = TRUE;
+      return;
+    }
+
+  change.coding_id = op == SQLITE_INSERT ? new_key : old_key;
+  if (op != SQLITE_INSERT)
+    {
+      if (sqlite3_preupdate_old (db, 2, &value) == SQLITE_OK)
+        change.old_document_id = sqlite3_value_int64 (value);
+      if (sqlite3_preupdate_old (db, 3, &value) == SQLITE_OK)
+        change.old_code_id = sqlite3_value_int64 (value);
+    }
+  if (op != SQLITE_DELETE)
+    {
+      if (sqlite3_preupdate_new (db, 2, &value) == SQLITE_OK)
+        change.new_document_id = sqlite3_value_int64 (value);
+      if (sqlite3_preupdate_new (db, 3, &value) == SQLITE_OK)
+        change.new_code_id = sqlite3_value_int64 (value);
+    }
+  g_array_append_val (self->txn_codings, change);
+}
+
+/* A rolled back transaction changed nothing. (A statement that failed
+ * inside a transaction that commits may leave changes listed that did not
+ * happen: readers look at the rows.) */
+static void
+rollback_hook_cb (void *data)
+{
+  CwProject *self = data;
+
+  g_array_set_size (self->txn_codings, 0);
+  self->txn_other = FALSE;
+}
+
+/* The hooks read the document (column 2) and the code (3) of codings.
+ * Looked at once there is a schema (a new project has none yet). */
+static void
+check_codings_layout (CwProject *self)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT * FROM codings LIMIT 0", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return;
+    }
+  self->codings_layout = sqlite3_column_count (stmt) > 3 &&
+                         g_strcmp0 (sqlite3_column_name (stmt, 2), "document_id") == 0 &&
+                         g_strcmp0 (sqlite3_column_name (stmt, 3), "code_id") == 0 ? 1 : -1;
+  sqlite3_finalize (stmt);
+}
+
+static void
+watch_codings (CwProject *self)
+{
+  sqlite3_preupdate_hook (self->db, preupdate_cb, self);
+  sqlite3_rollback_hook (self->db, rollback_hook_cb, self);
+  self->changes_version = self->data_version;
 }
 
 void
@@ -601,6 +762,12 @@ commit_hook_cb (void *data)
   if (sqlite3_txn_state (self->db, NULL) != SQLITE_TXN_WRITE)
     return 0;
   self->own_commits++;
+  g_array_append_vals (self->committed_codings, self->txn_codings->data, self->txn_codings->len);
+  self->committed_other |= self->txn_other;
+  if (self->committed_codings->len > MAX_CODING_CHANGES)
+    self->committed_other = TRUE;
+  g_array_set_size (self->txn_codings, 0);
+  self->txn_other = FALSE;
   g_mutex_lock (&owners_lock);
   (*local_count (self->file_key))++;
   g_mutex_unlock (&owners_lock);
@@ -682,6 +849,10 @@ static void
 cw_project_init (CwProject *self)
 {
   self->data_version = -1;
+  self->changes_version = -1;
+  self->txn_codings = g_array_new (FALSE, FALSE, sizeof (CwCodingChange));
+  self->committed_codings = g_array_new (FALSE, FALSE, sizeof (CwCodingChange));
+  g_signal_connect (self, "changed", G_CALLBACK (changed_first_cb), NULL);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
 }
@@ -703,6 +874,7 @@ configure_connection (CwProject  *self,
       !_cw_search_register (self->db, error))
     return FALSE;
   watch_commits (self);
+  watch_codings (self);
   return TRUE;
 }
 

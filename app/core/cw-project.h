@@ -7,7 +7,8 @@
  *
  * Signal "changed" (no arguments): an edit through this object, or an undo
  * or redo, has been committed; or cw_project_poll_external_change() found
- * that another connection has.
+ * that another connection has. cw_project_get_coding_changes() tells a
+ * handler when only a few codings changed.
  *
  * Several programs may have the file open at once (the window, codewerk-cli,
  * a second window): every write takes the write lock before it reads
@@ -154,6 +155,28 @@ GPtrArray  *cw_project_search (CwProject     *self,
                                guint          limit,
                                GCancellable  *cancellable,
                                GError       **error);
+
+/* A coding that an edit added, removed or changed (see
+ * cw_project_get_coding_changes). */
+typedef struct
+{
+  gint64 coding_id;
+  gint64 old_document_id; /* 0: the coding is new */
+  gint64 old_code_id;
+  gint64 new_document_id; /* 0: the coding is gone */
+  gint64 new_code_id;
+} CwCodingChange;
+
+/* For handlers of "changed" that can follow a small edit without reading
+ * everything again. When the change being emitted touched nothing but
+ * codings (its undo step aside), returns the codings it added, removed or
+ * changed (CwCodingChange, in the order made; possibly none, after an undo
+ * that failed). It may list more than happened (a change rolled back): read
+ * what the rows hold now. Returns NULL when it touched anything else, more
+ * codings than are worth listing, or when that cannot be known: another
+ * connection's commit, or a "changed" the core did not emit (then anything
+ * may have changed). Borrowed; valid until the handler returns. */
+GArray     *cw_project_get_coding_changes (CwProject *self);
 
 /* Off-thread variants: each opens its own connection to the same file.
  * progress is called on the thread-default main context of the caller. */

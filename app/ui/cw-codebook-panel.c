@@ -198,6 +198,18 @@ short_description (const char *description)
   return g_steal_pointer (&line);
 }
 
+/* Setting a tooltip asks the display server where the pointer is (a round
+ * trip): only when it says something new. */
+static void
+set_tooltip_if_changed (GtkWidget  *widget,
+                        const char *text)
+{
+  if (text != NULL && text[0] == '\0')
+    text = NULL;
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 static void
 update_row (GtkWidget  *box,
             CwCodeItem *item)
@@ -206,8 +218,9 @@ update_row (GtkWidget  *box,
   GtkWidget *swatch = g_object_get_data (G_OBJECT (box), "swatch");
   GtkLabel *name = g_object_get_data (G_OBJECT (box), "name");
   GtkLabel *key = g_object_get_data (G_OBJECT (box), "key");
-  GtkLabel *count = g_object_get_data (G_OBJECT (box), "count");
+  GtkInscription *count = g_object_get_data (G_OBJECT (box), "count");
   g_autofree char *n = g_strdup_printf ("%u", code->n_codings);
+  guint digits = (guint) strlen (n);
   guint quick_key = cw_code_item_get_quick_key (item);
 
   cw_code_swatch_set_color (swatch, code->color, code->codable);
@@ -216,7 +229,15 @@ update_row (GtkWidget  *box,
     gtk_widget_remove_css_class (GTK_WIDGET (name), "cw-category");
   else
     gtk_widget_add_css_class (GTK_WIDGET (name), "cw-category");
-  gtk_label_set_text (count, n);
+  /* As wide as its digits, so it looks like a label; but unlike a label's,
+   * a new number is only drawn, not the whole window laid out anew: the
+   * size changes only with the number of digits. */
+  if (gtk_inscription_get_min_chars (count) != digits)
+    {
+      gtk_inscription_set_min_chars (count, digits);
+      gtk_inscription_set_nat_chars (count, digits);
+    }
+  gtk_inscription_set_text (count, n);
   gtk_widget_set_visible (GTK_WIDGET (count), code->codable || code->n_codings > 0);
 
   if (quick_key > 0)
@@ -225,13 +246,13 @@ update_row (GtkWidget  *box,
       g_autofree char *tooltip = g_strdup_printf (_("Press %u to code the selection with this code"), quick_key);
 
       gtk_label_set_text (key, text);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (key), tooltip);
+      set_tooltip_if_changed (GTK_WIDGET (key), tooltip);
     }
   gtk_widget_set_visible (GTK_WIDGET (key), quick_key > 0);
   {
     g_autofree char *tooltip = short_description (code->description);
 
-    gtk_widget_set_tooltip_text (box, tooltip);
+    set_tooltip_if_changed (box, tooltip);
   }
 }
 
@@ -481,7 +502,7 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *entry = gtk_entry_new ();
   GtkWidget *key = gtk_label_new (NULL);
-  GtkWidget *count = gtk_label_new (NULL);
+  GtkWidget *count = gtk_inscription_new (NULL);
   GtkGesture *click = gtk_gesture_click_new ();
   GtkDragSource *drag = gtk_drag_source_new ();
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY | GDK_ACTION_MOVE);
@@ -507,6 +528,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (count, "caption");
   gtk_widget_add_css_class (count, "cw-count");
   gtk_widget_set_valign (count, GTK_ALIGN_CENTER);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (count), 0.5);
 
   gtk_box_append (GTK_BOX (box), swatch);
   gtk_box_append (GTK_BOX (box), stack);
@@ -727,6 +749,17 @@ assign_quick_keys (CwCodebookPanel *self)
     }
 }
 
+static gboolean
+same_code (const CwCode *a,
+           const CwCode *b)
+{
+  return a->id == b->id && a->parent_id == b->parent_id && a->position == b->position &&
+         a->codable == b->codable && a->depth == b->depth && a->n_codings == b->n_codings &&
+         g_strcmp0 (a->guid, b->guid) == 0 && g_strcmp0 (a->name, b->name) == 0 &&
+         g_strcmp0 (a->path, b->path) == 0 && g_strcmp0 (a->color, b->color) == 0 &&
+         g_strcmp0 (a->description, b->description) == 0;
+}
+
 void
 cw_codebook_panel_reload (CwCodebookPanel *self)
 {
@@ -764,7 +797,8 @@ cw_codebook_panel_reload (CwCodebookPanel *self)
           const CwCode *code = g_ptr_array_index (self->codes, i);
           CwCodeItem *item = g_hash_table_lookup (self->items, &code->id);
 
-          if (item != NULL)
+          /* Only rows that show something new are told. */
+          if (item != NULL && !same_code (cw_code_item_get_code (item), code))
             cw_code_item_set_code (item, code);
         }
     }
@@ -853,13 +887,30 @@ update_memo_button (CwCodebookPanel *self,
 }
 
 static void
+update_details_count (CwCodebookPanel *self,
+                      const CwCode    *code)
+{
+  g_autofree char *count = NULL;
+  guint n_codings, n_subcodes;
+
+  count_subtree (self, code->id, &n_codings, &n_subcodes);
+  if (n_codings != code->n_codings)
+    /* Translators: codings of the code itself, then with its subcodes. */
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u coding, %u with subcodes",
+                                          "%u codings, %u with subcodes", code->n_codings),
+                             code->n_codings, n_codings);
+  else
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u coding", "%u codings", code->n_codings),
+                             code->n_codings);
+  gtk_label_set_text (self->details_count, count);
+}
+
+static void
 update_details (CwCodebookPanel *self)
 {
   gint64 id = cw_codebook_panel_get_selected (self);
   const CwCode *code = find_code (self, id);
-  g_autofree char *count = NULL;
   GdkRGBA color;
-  guint n_codings, n_subcodes;
 
   update_actions (self);
 
@@ -878,16 +929,7 @@ update_details (CwCodebookPanel *self)
   gtk_stack_set_visible_child_name (self->details_stack, "code");
   gtk_label_set_text (self->details_path, code->path);
 
-  count_subtree (self, id, &n_codings, &n_subcodes);
-  if (n_codings != code->n_codings)
-    /* Translators: codings of the code itself, then with its subcodes. */
-    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u coding, %u with subcodes",
-                                          "%u codings, %u with subcodes", code->n_codings),
-                             code->n_codings, n_codings);
-  else
-    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u coding", "%u codings", code->n_codings),
-                             code->n_codings);
-  gtk_label_set_text (self->details_count, count);
+  update_details_count (self, code);
 
   cw_code_parse_color (code->color, 1.0, &color);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &color);
@@ -1357,9 +1399,74 @@ activate_cb (CwCodebookPanel *self,
     _cw_codebook_panel_click (self, cw_code_item_get_id (item), TRUE);
 }
 
+/* More codes than this touched by one change of codings: read them all. */
+#define MAX_RECOUNTED_CODES 16
+
+/* Only codings changed (one applied, removed, undone): the counts of
+ * their codes are read again, one short query each, and their rows told;
+ * the rest of the tree, its selection and scroll position stay as they
+ * are. FALSE when that cannot be done here (then everything is read). */
+static gboolean
+recount_codes (CwCodebookPanel *self,
+               GArray          *changes)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 selected = cw_codebook_panel_get_selected (self);
+  gboolean selected_counts = FALSE;
+
+  if (self->codes == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const CwCodingChange *change = &g_array_index (changes, CwCodingChange, i);
+      gint64 both[] = { change->old_code_id, change->new_code_id };
+
+      for (guint b = 0; b < G_N_ELEMENTS (both); b++)
+        {
+          gboolean seen = both[b] == 0;
+
+          for (guint k = 0; k < ids->len && !seen; k++)
+            seen = g_array_index (ids, gint64, k) == both[b];
+          if (seen)
+            continue;
+          if (ids->len == MAX_RECOUNTED_CODES)
+            return FALSE;
+          g_array_append_val (ids, both[b]);
+        }
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      CwCode *code = (CwCode *) find_code (self, id);
+      g_autoptr(CwCode) fresh = NULL;
+      CwCodeItem *item;
+
+      if (code == NULL || (fresh = cw_project_get_code (self->project, id, NULL)) == NULL)
+        return FALSE;
+      if (fresh->n_codings == code->n_codings)
+        continue;
+      /* In place: the transcript view shares these codes. */
+      code->n_codings = fresh->n_codings;
+      if ((item = g_hash_table_lookup (self->items, &id)) != NULL)
+        cw_code_item_set_code (item, code);
+      if (selected != 0 && is_ancestor_or_self (self, selected, id))
+        selected_counts = TRUE;
+    }
+
+  if (selected_counts && self->details_id == selected)
+    update_details_count (self, find_code (self, selected));
+  return TRUE;
+}
+
 static void
 project_changed_cb (CwCodebookPanel *self)
 {
+  GArray *changes = cw_project_get_coding_changes (self->project);
+
+  if (changes != NULL && recount_codes (self, changes))
+    return;
   cw_codebook_panel_reload (self);
 }
 

@@ -6,10 +6,14 @@
  * they share the last lane, in grey. The lanes depend on
  * the layout (where lines wrap), so they are computed once per set of
  * codings and text width, not per frame; each frame computes y positions
- * only for the codings on screen.
+ * only for the codings on screen. Where each paragraph starts is kept
+ * until the text changes, and the bars' labels until their text or
+ * length does: a new coding then costs a sort, not 4,000 look-ups in the
+ * text and a label shaped anew for every bar on screen.
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cw-code-item.h"
@@ -41,6 +45,40 @@ typedef struct
   guint lane;
 } Layout;
 
+/* Where a coding's bar sits within the paragraphs where it starts and
+ * ends, and what that was measured for. */
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+  int    width;             /* the view's */
+  int    start_line_height; /* the paragraphs' */
+  int    last_line_height;
+  int    top;               /* from the top of the start paragraph */
+  int    bottom;            /* from the top of the last paragraph */
+} BarPlace;
+
+/* A bar's label, turned a quarter, as last drawn: the same node again
+ * in the next frame lets GSK see that nothing changed there (a rotated
+ * node made anew always counts as changed, and with many of them the whole
+ * margin and the text beside it would be painted again). */
+typedef struct
+{
+  PangoLayout   *layout;
+  GskRenderNode *node;  /* NULL: to make */
+  GdkRGBA        color;
+} Label;
+
+static void
+label_free (gpointer data)
+{
+  Label *label = data;
+
+  g_clear_object (&label->layout);
+  g_clear_pointer (&label->node, gsk_render_node_unref);
+  g_free (label);
+}
+
 /* A bar as drawn on the last frame, for pointing at it. */
 typedef struct
 {
@@ -57,6 +95,11 @@ struct _CwCodingStripes
   GtkAdjustment  *vadjustment;
 
   /* owned */
+  GtkTextBuffer  *buffer;   /* whose paragraphs line_starts holds */
+  GArray         *line_starts; /* gint64 offset of each paragraph, NULL: to find */
+  GHashTable     *labels;   /* coding id -> Label */
+  GHashTable     *places;   /* coding id -> BarPlace */
+  int             label_height; /* 0: to measure */
   GPtrArray      *codings;  /* CwCoding */
   GArray         *layout;   /* Layout, parallel to codings */
   GArray         *hits;     /* Hit */
@@ -92,21 +135,74 @@ compare_keys (const Key *a,
   return 0;
 }
 
+static void
+text_changed_cb (CwCodingStripes *self)
+{
+  g_clear_pointer (&self->line_starts, g_array_unref);
+  g_hash_table_remove_all (self->places);
+  self->dirty = TRUE;
+}
+
+static void
+set_buffer (CwCodingStripes *self,
+            GtkTextBuffer   *buffer)
+{
+  if (self->buffer == buffer)
+    return;
+  if (self->buffer != NULL)
+    g_signal_handlers_disconnect_by_func (self->buffer, text_changed_cb, self);
+  g_set_object (&self->buffer, buffer);
+  if (self->buffer != NULL)
+    g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (text_changed_cb), self);
+  text_changed_cb (self);
+}
+
+/* Where each paragraph of the view's text starts: one walk over the lines
+ * per text, kept until it changes. */
+static GArray *
+get_line_starts (CwCodingStripes *self)
+{
+  GtkTextIter iter;
+
+  set_buffer (self, gtk_text_view_get_buffer (self->view));
+  if (self->line_starts != NULL)
+    return self->line_starts;
+
+  self->line_starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gtk_text_buffer_get_start_iter (self->buffer, &iter);
+  do
+    {
+      gint64 offset = gtk_text_iter_get_offset (&iter);
+
+      g_array_append_val (self->line_starts, offset);
+    }
+  while (gtk_text_iter_forward_line (&iter));
+  return self->line_starts;
+}
+
 /* Lanes are assigned by paragraph, not by display line: two codings in one
  * paragraph never share a lane even when they sit on different display
  * lines. That costs a lane now and then, but asking for display lines lays
  * out the whole document at once, which made opening a document with
  * 2,000 codings several times slower. */
 static Key
-key_at (GtkTextView *view,
-        gint64       offset)
+key_at (GArray *line_starts,
+        gint64  offset)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter iter;
+  guint low = 0, high = line_starts->len;
   Key key;
 
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) offset);
-  key.line = gtk_text_iter_get_line (&iter);
+  /* The last paragraph starting at or before offset. */
+  while (high - low > 1)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (g_array_index (line_starts, gint64, middle) <= offset)
+        low = middle;
+      else
+        high = middle;
+    }
+  key.line = (int) low;
   key.y = 0;
   return key;
 }
@@ -140,16 +236,103 @@ resize_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A lane in use, and the paragraph where its last coding ends. */
+typedef struct
+{
+  Key   end;
+  guint lane;
+} LaneEnd;
+
+static int
+compare_lane_ends (gconstpointer a,
+                   gconstpointer b)
+{
+  const LaneEnd *la = a, *lb = b;
+  int cmp = compare_keys (&la->end, &lb->end);
+
+  return cmp != 0 ? cmp : (la->lane > lb->lane) - (la->lane < lb->lane);
+}
+
+static int
+compare_lanes (gconstpointer a,
+               gconstpointer b)
+{
+  guint la = *(const guint *) a, lb = *(const guint *) b;
+
+  return (la > lb) - (la < lb);
+}
+
+/* A binary min-heap in a GArray of elements of size bytes. */
+static void
+heap_swap (GArray *heap,
+           guint   i,
+           guint   j,
+           gsize   size)
+{
+  guint8 tmp[sizeof (LaneEnd)];
+  guint8 *data = (guint8 *) heap->data;
+
+  g_assert (size <= sizeof tmp);
+  memcpy (tmp, data + i * size, size);
+  memcpy (data + i * size, data + j * size, size);
+  memcpy (data + j * size, tmp, size);
+}
+
+static void
+heap_push (GArray        *heap,
+           gconstpointer  element,
+           gsize          size,
+           GCompareFunc   compare)
+{
+  guint i = heap->len;
+
+  g_array_append_vals (heap, element, 1);
+  while (i > 0 && compare (heap->data + i * size, heap->data + ((i - 1) / 2) * size) < 0)
+    {
+      heap_swap (heap, i, (i - 1) / 2, size);
+      i = (i - 1) / 2;
+    }
+}
+
+static void
+heap_pop (GArray       *heap,
+          gsize         size,
+          GCompareFunc  compare)
+{
+  guint i = 0;
+
+  heap_swap (heap, 0, heap->len - 1, size);
+  g_array_set_size (heap, heap->len - 1);
+  for (;;)
+    {
+      guint smallest = i, left = 2 * i + 1, right = 2 * i + 2;
+
+      if (left < heap->len && compare (heap->data + left * size, heap->data + smallest * size) < 0)
+        smallest = left;
+      if (right < heap->len && compare (heap->data + right * size, heap->data + smallest * size) < 0)
+        smallest = right;
+      if (smallest == i)
+        break;
+      heap_swap (heap, i, smallest, size);
+      i = smallest;
+    }
+}
+
 /* Assigns lanes for the current codings and text width. */
 static void
 ensure_layout (CwCodingStripes *self)
 {
   g_autoptr(GArray) order = NULL;
-  g_autoptr(GArray) lane_ends = NULL;
+  g_autoptr(GArray) busy = NULL;
+  g_autoptr(GArray) free_lanes = NULL;
+  guint n_lanes = 0;
+  GArray *line_starts;
+  gboolean sorted = TRUE;
   int width;
 
   if (self->view == NULL)
     return;
+  line_starts = get_line_starts (self);
 
   width = gtk_widget_get_width (GTK_WIDGET (self->view));
   if (!self->dirty && width == self->layout_width)
@@ -169,30 +352,61 @@ ensure_layout (CwCodingStripes *self)
       const CwCoding *coding = g_ptr_array_index (self->codings, i);
       Layout *layout = &g_array_index (self->layout, Layout, i);
 
-      layout->first = key_at (self->view, coding->start);
+      layout->first = key_at (line_starts, coding->start);
       /* The last coded character, so that a coding ending at a line's end
        * does not reach into the next line. */
-      layout->last = key_at (self->view, MAX (coding->start, coding->end - 1));
+      layout->last = key_at (line_starts, MAX (coding->start, coding->end - 1));
+      if (i > 0 && compare_keys (&g_array_index (self->layout, Layout, i - 1).first, &layout->first) > 0)
+        sorted = FALSE;
       g_array_append_val (order, i);
     }
-  g_array_sort_with_data (order, compare_by_first, self->layout->data);
+  /* Codings come by start, so only those starting in the same paragraph
+   * need sorting among themselves: a short sort per paragraph. */
+  for (guint a = 0, b; sorted && a < order->len; a = b)
+    {
+      const Key *first = &g_array_index (self->layout, Layout, a).first;
 
-  /* Greedy interval colouring: the lowest lane free at this line. */
-  lane_ends = g_array_new (FALSE, FALSE, sizeof (Key));
+      for (b = a + 1; b < order->len && compare_keys (&g_array_index (self->layout, Layout, b).first, first) == 0; b++)
+        ;
+      if (b - a > 1)
+        g_qsort_with_data (&g_array_index (order, guint, a), (int) (b - a), sizeof (guint),
+                           compare_by_first, self->layout->data);
+    }
+  if (!sorted)
+    g_array_sort_with_data (order, compare_by_first, self->layout->data);
+
+  /* Greedy interval colouring: the lowest lane free at this line. Lanes
+   * still taken wait in a heap by where they end, the free ones in a heap
+   * by number: where hundreds of codings overlap, looking through every
+   * lane for each of them would cost more than all the rest. */
+  busy = g_array_new (FALSE, FALSE, sizeof (LaneEnd));
+  free_lanes = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint k = 0; k < order->len; k++)
     {
       Layout *layout = &g_array_index (self->layout, Layout, g_array_index (order, guint, k));
-      guint lane;
+      LaneEnd taken;
 
-      for (lane = 0; lane < lane_ends->len; lane++)
-        if (compare_keys (&g_array_index (lane_ends, Key, lane), &layout->first) < 0)
-          break;
-      if (lane == lane_ends->len)
-        g_array_set_size (lane_ends, lane + 1);
-      g_array_index (lane_ends, Key, lane) = layout->last;
-      layout->lane = lane;
+      while (busy->len > 0 && compare_keys (&g_array_index (busy, LaneEnd, 0).end, &layout->first) < 0)
+        {
+          guint lane = g_array_index (busy, LaneEnd, 0).lane;
+
+          heap_pop (busy, sizeof (LaneEnd), compare_lane_ends);
+          heap_push (free_lanes, &lane, sizeof (guint), compare_lanes);
+        }
+      if (free_lanes->len > 0)
+        {
+          layout->lane = g_array_index (free_lanes, guint, 0);
+          heap_pop (free_lanes, sizeof (guint), compare_lanes);
+        }
+      else
+        {
+          layout->lane = n_lanes++;
+        }
+      taken.end = layout->last;
+      taken.lane = layout->lane;
+      heap_push (busy, &taken, sizeof (LaneEnd), compare_lane_ends);
     }
-  self->n_lanes = lane_ends->len;
+  self->n_lanes = n_lanes;
 
   if (MIN (self->n_lanes, MAX_LANES) > self->n_lanes_shown)
     {
@@ -203,14 +417,17 @@ ensure_layout (CwCodingStripes *self)
     }
 }
 
+/* A line of label text, measured once per font. */
 static int
 label_height (CwCodingStripes *self)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Ag");
-  int height;
+  if (self->label_height == 0)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Ag");
 
-  pango_layout_get_pixel_size (layout, NULL, &height);
-  return height;
+      pango_layout_get_pixel_size (layout, NULL, &self->label_height);
+    }
+  return self->label_height;
 }
 
 static int
@@ -254,12 +471,105 @@ coding_name (const CwCoding *coding)
   return cw_code_path_basename (coding->code);
 }
 
+/* A bar's label, shaped once and kept (with its node) while its text,
+ * length and colour stay: a node at the origin, reading from top to
+ * bottom, text_height wide. */
+static GskRenderNode *
+get_label_node (CwCodingStripes *self,
+                const CwCoding  *coding,
+                int              width,
+                const GdkRGBA   *color,
+                int             *text_height)
+{
+  Label *label = g_hash_table_lookup (self->labels, &coding->id);
+  const char *name = coding_name (coding);
+
+  if (label == NULL || g_strcmp0 (pango_layout_get_text (label->layout), name) != 0)
+    {
+      label = g_new0 (Label, 1);
+      label->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), name);
+      pango_layout_set_ellipsize (label->layout, PANGO_ELLIPSIZE_END);
+      g_hash_table_insert (self->labels, g_memdup2 (&coding->id, sizeof coding->id), label);
+    }
+  if (pango_layout_get_width (label->layout) != width)
+    {
+      pango_layout_set_width (label->layout, width);
+      g_clear_pointer (&label->node, gsk_render_node_unref);
+    }
+  if (!gdk_rgba_equal (&label->color, color))
+    {
+      label->color = *color;
+      g_clear_pointer (&label->node, gsk_render_node_unref);
+    }
+  pango_layout_get_pixel_size (label->layout, NULL, text_height);
+  if (label->node == NULL)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (*text_height, 0));
+      gtk_snapshot_rotate (snapshot, 90);
+      gtk_snapshot_append_layout (snapshot, label->layout, color);
+      label->node = gtk_snapshot_free_to_node (snapshot);
+    }
+  return label->node;
+}
+
+/* Where a bar goes, in buffer coordinates: from the top of the display
+ * line where the coding starts to the bottom of the one where it ends.
+ * Finding the display line means laying out the paragraph's text: the
+ * place within the paragraph is kept, and the paragraph's top (which moves
+ * as the text above is laid out) asked for each frame. A paragraph laid
+ * out anew (another height, another width, other text) is measured again. */
+static void
+bar_extent (CwCodingStripes *self,
+            const CwCoding  *coding,
+            int             *top_y,
+            int             *bottom_y)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
+  BarPlace *place = g_hash_table_lookup (self->places, &coding->id);
+  GtkTextIter start, last;
+  int start_line_y, start_line_height, last_line_y, last_line_height;
+  int width = gtk_widget_get_width (GTK_WIDGET (self->view));
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &last, (int) MAX (coding->start, coding->end - 1));
+  gtk_text_view_get_line_yrange (self->view, &start, &start_line_y, &start_line_height);
+  gtk_text_view_get_line_yrange (self->view, &last, &last_line_y, &last_line_height);
+
+  if (place == NULL)
+    {
+      place = g_new0 (BarPlace, 1);
+      g_hash_table_insert (self->places, g_memdup2 (&coding->id, sizeof coding->id), place);
+      place->start = -1;
+    }
+  if (place->start != coding->start || place->end != coding->end || place->width != width ||
+      place->start_line_height != start_line_height || place->last_line_height != last_line_height)
+    {
+      GdkRectangle start_rect, last_rect;
+
+      gtk_text_view_get_iter_location (self->view, &start, &start_rect);
+      gtk_text_view_get_iter_location (self->view, &last, &last_rect);
+      /* Laying out may have moved the paragraphs. */
+      gtk_text_view_get_line_yrange (self->view, &start, &start_line_y, &start_line_height);
+      gtk_text_view_get_line_yrange (self->view, &last, &last_line_y, &last_line_height);
+      place->start = coding->start;
+      place->end = coding->end;
+      place->width = width;
+      place->start_line_height = start_line_height;
+      place->last_line_height = last_line_height;
+      place->top = start_rect.y - start_line_y;
+      place->bottom = last_rect.y + last_rect.height - last_line_y;
+    }
+  *top_y = start_line_y + place->top;
+  *bottom_y = last_line_y + place->bottom;
+}
+
 static void
 cw_coding_stripes_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
   CwCodingStripes *self = CW_CODING_STRIPES (widget);
-  GtkTextBuffer *buffer;
   GdkRectangle visible;
   GtkTextIter top, bottom;
   GdkRGBA text_color, background;
@@ -271,7 +581,6 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
     return;
 
   ensure_layout (self);
-  buffer = gtk_text_view_get_buffer (self->view);
   height = gtk_widget_get_height (widget);
   lane_w = lane_width (self);
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &text_color);
@@ -289,12 +598,10 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
     {
       const CwCoding *coding = g_ptr_array_index (self->codings, i);
       const Layout *layout = &g_array_index (self->layout, Layout, i);
-      GtkTextIter start, last;
-      GdkRectangle start_rect, last_rect;
       GdkRGBA color;
       GskRoundedRect bar;
       Hit hit;
-      int y0, y1, x;
+      int y0, y1, x, top_y, bottom_y;
       float bar_width;
       gboolean selected = coding->id == self->selected;
       /* More lanes than fit: the rest share the last one, in grey. */
@@ -306,14 +613,11 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
       if (coding->end < top_offset)
         continue;
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &last, (int) MAX (coding->start, coding->end - 1));
-      gtk_text_view_get_iter_location (self->view, &start, &start_rect);
-      gtk_text_view_get_iter_location (self->view, &last, &last_rect);
+      bar_extent (self, coding, &top_y, &bottom_y);
       gtk_text_view_buffer_to_window_coords (self->view, GTK_TEXT_WINDOW_RIGHT,
-                                             0, start_rect.y, NULL, &y0);
+                                             0, top_y, NULL, &y0);
       gtk_text_view_buffer_to_window_coords (self->view, GTK_TEXT_WINDOW_RIGHT,
-                                             0, last_rect.y + last_rect.height, NULL, &y1);
+                                             0, bottom_y, NULL, &y1);
       y0 = MAX (y0, -8);
       y1 = MIN (y1, height + 8);
       if (y1 <= y0)
@@ -364,22 +668,20 @@ cw_coding_stripes_snapshot (GtkWidget   *widget,
 
       if (y1 - y0 >= MIN_LABEL_HEIGHT && !overflow)
         {
-          g_autoptr(PangoLayout) label = gtk_widget_create_pango_layout (widget, coding_name (coding));
           GdkRGBA label_color = text_color;
+          GskRenderNode *label;
           int text_height;
 
-          pango_layout_set_width (label, (y1 - y0 - 6) * PANGO_SCALE);
-          pango_layout_set_ellipsize (label, PANGO_ELLIPSIZE_END);
-          pango_layout_get_pixel_size (label, NULL, &text_height);
           label_color.alpha *= selected ? 1.0 : 0.7;
-
           /* Rotated a quarter turn: read from top to bottom. */
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot,
-                                  &GRAPHENE_POINT_INIT (x + BAR_WIDTH + 3 + text_height, y0 + 3));
-          gtk_snapshot_rotate (snapshot, 90);
-          gtk_snapshot_append_layout (snapshot, label, &label_color);
-          gtk_snapshot_restore (snapshot);
+          label = get_label_node (self, coding, (y1 - y0 - 6) * PANGO_SCALE, &label_color, &text_height);
+          if (label != NULL)
+            {
+              gtk_snapshot_save (snapshot);
+              gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + BAR_WIDTH + 3, y0 + 3));
+              gtk_snapshot_append_node (snapshot, label);
+              gtk_snapshot_restore (snapshot);
+            }
         }
 
       hit.rect = GRAPHENE_RECT_INIT (x - 3, y0, lane_w, y1 - y0);
@@ -616,6 +918,9 @@ cw_coding_stripes_dispose (GObject *object)
   g_clear_handle_id (&self->resize_idle, g_source_remove);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->codings, g_ptr_array_unref);
+  set_buffer (self, NULL);
+  g_hash_table_remove_all (self->labels);
+  g_hash_table_remove_all (self->places);
 
   G_OBJECT_CLASS (cw_coding_stripes_parent_class)->dispose (object);
 }
@@ -627,8 +932,23 @@ cw_coding_stripes_finalize (GObject *object)
 
   g_array_unref (self->layout);
   g_array_unref (self->hits);
+  g_hash_table_unref (self->labels);
+  g_hash_table_unref (self->places);
 
   G_OBJECT_CLASS (cw_coding_stripes_parent_class)->finalize (object);
+}
+
+/* Another font or theme: labels and places are measured again. */
+static void
+cw_coding_stripes_css_changed (GtkWidget         *widget,
+                               GtkCssStyleChange *change)
+{
+  CwCodingStripes *self = CW_CODING_STRIPES (widget);
+
+  GTK_WIDGET_CLASS (cw_coding_stripes_parent_class)->css_changed (widget, change);
+  g_hash_table_remove_all (self->labels);
+  g_hash_table_remove_all (self->places);
+  self->label_height = 0;
 }
 
 static void
@@ -642,6 +962,7 @@ cw_coding_stripes_class_init (CwCodingStripesClass *klass)
   widget_class->measure = cw_coding_stripes_measure;
   widget_class->size_allocate = cw_coding_stripes_size_allocate;
   widget_class->snapshot = cw_coding_stripes_snapshot;
+  widget_class->css_changed = cw_coding_stripes_css_changed;
 
   /**
    * CwCodingStripes::coding-activated:
@@ -687,6 +1008,8 @@ cw_coding_stripes_init (CwCodingStripes *self)
 
   self->layout = g_array_new (FALSE, TRUE, sizeof (Layout));
   self->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  self->labels = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, label_free);
+  self->places = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->dirty = TRUE;
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
@@ -737,7 +1060,12 @@ cw_coding_stripes_set_codings (CwCodingStripes *self,
   self->dirty = TRUE;
   g_array_set_size (self->hits, 0);
   if (codings == NULL)
-    self->n_lanes_shown = 0;
+    {
+      self->n_lanes_shown = 0;
+      /* Another document: its codings have other ids. */
+      g_hash_table_remove_all (self->labels);
+      g_hash_table_remove_all (self->places);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -713,6 +713,9 @@ refresh_annotations (CwDocumentList *self)
 static void
 project_changed_cb (CwDocumentList *self)
 {
+  /* Groups and memos stay as they were when only codings changed. */
+  if (cw_project_get_coding_changes (self->project) != NULL)
+    return;
   refresh_annotations (self);
 }
 

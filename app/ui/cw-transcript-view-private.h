@@ -14,6 +14,13 @@ void             _cw_transcript_view_code_selection   (CwTranscriptView *self,
                                                        gint64            code_id,
                                                        gboolean          snap);
 CwCodingStripes *_cw_transcript_view_get_stripes      (CwTranscriptView *self);
+/* Follows a change of a few codings, repainting only where they lie: the
+ * codings with these ids (gint64) are shown no more as they were, and
+ * codings (CwCoding of the shown document, as cw_project_get_coding gives
+ * them) are shown instead; codings is emptied, its codings taken. */
+void             _cw_transcript_view_update_codings   (CwTranscriptView *self,
+                                                       GArray           *ids,
+                                                       GPtrArray        *codings);
 GtkDropTarget   *_cw_transcript_view_get_drop_target  (CwTranscriptView *self);
 /* The code chooser (Ctrl+Space) and its search entry. */
 void             _cw_transcript_view_open_code_chooser (CwTranscriptView *self);

@@ -63,8 +63,9 @@ struct _CwTranscriptView
   GPtrArray     *codings;      /* CwCoding */
   GPtrArray     *codes;        /* CwCode */
   GArray        *quick_keys;   /* gint64 code ids for the keys 1 to 9 */
-  GHashTable    *coding_tags;  /* "id,id,..." -> GtkTextTag (borrowed from the table) */
+  GHashTable    *coding_tags;  /* "id#colour,id#colour,..." -> GtkTextTag (borrowed from the table) */
   GtkTextTag    *selected_tag;
+  gboolean       overlays_low; /* coding tags made since the overlays were raised */
   gint64         selected_coding;
   GtkWidget     *chooser;      /* GtkPopover: choose a code by name */
   gboolean       chooser_snap;
@@ -126,6 +127,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (CwTranscriptView, cw_transcript_view, GTK_TYPE_TEXT_VIEW)
 
 static void stop_scrolling      (CwTranscriptView *self);
+static void ensure_overlays_on_top (CwTranscriptView *self);
 static void apply_codings       (CwTranscriptView *self);
 static void spell_cursor_moved  (CwTranscriptView *self,
                                  const GtkTextIter *location);
@@ -472,6 +474,7 @@ cw_transcript_view_set_matches (CwTranscriptView *self,
       g_array_append_val (self->matches, range);
       gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) hit->start);
       gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) hit->end);
+      ensure_overlays_on_top (self);
       gtk_text_buffer_apply_tag (buffer, self->match_tag, &start, &end);
     }
 }
@@ -506,6 +509,7 @@ select_match (CwTranscriptView *self,
   self->current_match = index;
   gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) range->start);
   gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) range->end);
+  ensure_overlays_on_top (self);
   gtk_text_buffer_apply_tag (buffer, self->current_tag, &start, &end);
   cw_transcript_view_select_range (self, range->start, range->end);
 }
@@ -617,6 +621,72 @@ blend_colors (GArray     *ids,
   *result = (GdkRGBA) { r / a, g / a, b / a, a };
 }
 
+/* Marks the tags that show codings (the values of coding_tags). */
+static GQuark
+coding_tag_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("cw-coding-tag");
+  return quark;
+}
+
+static gboolean
+is_coding_tag (gpointer tag)
+{
+  return g_object_get_qdata (G_OBJECT (tag), coding_tag_quark ()) != NULL;
+}
+
+/* Beyond this many characters, a range loses every coding tag at once
+ * rather than looking first which of them are there. */
+#define FIND_TAGS_MAX_CHARS 20000
+
+/* Takes the codings' backgrounds off [start, end). In a short range only
+ * the tags found there are removed: every removal walks the tag's toggles
+ * and asks for a redraw, and a document has hundreds of coding tags (one
+ * per set of overlapping codes), of which a sentence has a few. */
+static void
+remove_coding_tags (CwTranscriptView  *self,
+                    GtkTextBuffer     *buffer,
+                    const GtkTextIter *start,
+                    const GtkTextIter *end)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  GtkTextIter iter = *start;
+  GSList *tags;
+
+  if (gtk_text_iter_get_offset (end) - gtk_text_iter_get_offset (start) > FIND_TAGS_MAX_CHARS)
+    {
+      GHashTableIter hash_iter;
+      gpointer tag;
+
+      g_hash_table_iter_init (&hash_iter, self->coding_tags);
+      while (g_hash_table_iter_next (&hash_iter, NULL, &tag))
+        gtk_text_buffer_remove_tag (buffer, tag, start, end);
+      return;
+    }
+
+  found = g_ptr_array_new ();
+  /* The tags on at the start, then each one that starts inside. */
+  tags = gtk_text_iter_get_tags (&iter);
+  do
+    {
+      for (GSList *l = tags; l != NULL; l = l->next)
+        if (is_coding_tag (l->data) && !g_ptr_array_find (found, l->data, NULL))
+          g_ptr_array_add (found, l->data);
+      g_slist_free (tags);
+      tags = NULL;
+      if (!gtk_text_iter_forward_to_tag_toggle (&iter, NULL) || gtk_text_iter_compare (&iter, end) >= 0)
+        break;
+      tags = gtk_text_iter_get_toggled_tags (&iter, TRUE);
+    }
+  while (TRUE);
+
+  for (guint i = 0; i < found->len; i++)
+    gtk_text_buffer_remove_tag (buffer, g_ptr_array_index (found, i), start, end);
+}
+
 static GtkTextTag *
 get_coding_tag (CwTranscriptView *self,
                 GtkTextBuffer    *buffer,
@@ -633,8 +703,14 @@ get_coding_tag (CwTranscriptView *self,
   while (g_hash_table_iter_next (&iter, &id, NULL))
     g_array_append_val (ids, *(gint64 *) id);
   g_array_sort (ids, compare_ids);
+  /* The colours are part of the key: a recoloured code gets a new tag. */
   for (guint i = 0; i < ids->len; i++)
-    g_string_append_printf (key, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", g_array_index (ids, gint64, i));
+    {
+      const char *color = g_hash_table_lookup (colors, &g_array_index (ids, gint64, i));
+
+      g_string_append_printf (key, "%s%" G_GINT64_FORMAT "%s", i > 0 ? "," : "", g_array_index (ids, gint64, i),
+                              color != NULL ? color : "");
+    }
 
   tag = g_hash_table_lookup (self->coding_tags, key->str);
   if (tag == NULL)
@@ -646,6 +722,7 @@ get_coding_tag (CwTranscriptView *self,
        * setting each new tag's priority here would shuffle the whole table
        * every time. */
       tag = gtk_text_buffer_create_tag (buffer, NULL, "background-rgba", &color, NULL);
+      g_object_set_qdata (G_OBJECT (tag), coding_tag_quark (), GINT_TO_POINTER (TRUE));
       g_hash_table_insert (self->coding_tags, g_strdup (key->str), tag);
     }
 
@@ -653,16 +730,27 @@ get_coding_tag (CwTranscriptView *self,
 }
 
 /* The search highlights and the selected coding's underline stay above the
- * codings' backgrounds. */
+ * codings' backgrounds. A tag's new priority redraws the whole text (GTK
+ * lays out every line on screen again): so they are raised only when they
+ * are about to show, not for each new set of codes while coding. */
 static void
 raise_overlay_tags (CwTranscriptView *self,
                     GtkTextBuffer    *buffer)
 {
   int top = gtk_text_tag_table_get_size (gtk_text_buffer_get_tag_table (buffer)) - 1;
 
+  self->overlays_low = FALSE;
   gtk_text_tag_set_priority (self->match_tag, top);
   gtk_text_tag_set_priority (self->current_tag, top);
   gtk_text_tag_set_priority (self->selected_tag, top);
+}
+
+/* Before the overlays are applied. */
+static void
+ensure_overlays_on_top (CwTranscriptView *self)
+{
+  if (self->overlays_low)
+    raise_overlay_tags (self, gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)));
 }
 
 /* Colours the coded text in [from, to): one tag per set of overlapping
@@ -680,8 +768,6 @@ apply_codings_range (CwTranscriptView *self,
   g_autoptr(GHashTable) active = NULL;
   g_autoptr(GHashTable) colors = NULL;
   GtkTextIter range_start, range_end;
-  GHashTableIter iter;
-  gpointer tag;
   gint64 length, previous;
   guint n_tags = g_hash_table_size (self->coding_tags);
 
@@ -690,9 +776,7 @@ apply_codings_range (CwTranscriptView *self,
   to = CLAMP (to, from, length);
   gtk_text_buffer_get_iter_at_offset (buffer, &range_start, (int) from);
   gtk_text_buffer_get_iter_at_offset (buffer, &range_end, (int) to);
-  g_hash_table_iter_init (&iter, self->coding_tags);
-  while (g_hash_table_iter_next (&iter, NULL, &tag))
-    gtk_text_buffer_remove_tag (buffer, tag, &range_start, &range_end);
+  remove_coding_tags (self, buffer, &range_start, &range_end);
 
   if (self->codings == NULL || self->codings->len == 0 || self->document == NULL || from >= to)
     return;
@@ -744,7 +828,13 @@ apply_codings_range (CwTranscriptView *self,
     }
 
   if (g_hash_table_size (self->coding_tags) != n_tags)
-    raise_overlay_tags (self, buffer);
+    {
+      /* Search hits on show must stay above the new backgrounds now (the
+       * selected coding's underline is no background: it may wait). */
+      self->overlays_low = TRUE;
+      if (self->matches->len > 0)
+        raise_overlay_tags (self, buffer);
+    }
 }
 
 static void
@@ -877,8 +967,132 @@ cw_transcript_view_set_codings (CwTranscriptView *self,
       g_object_set (self->selected_tag, "underline-rgba", &color, NULL);
       gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
       gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) coding->end);
+      ensure_overlays_on_top (self);
       gtk_text_buffer_apply_tag (buffer, self->selected_tag, &start, &end);
       cw_coding_stripes_set_selected (CW_CODING_STRIPES (self->stripes), selected);
+    }
+}
+
+/* Where coding goes in codings (by start, end, id), as listed. */
+static guint
+coding_position (GPtrArray      *codings,
+                 const CwCoding *coding)
+{
+  guint low = 0, high = codings->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      const CwCoding *other = g_ptr_array_index (codings, middle);
+      int cmp = other->start != coding->start ? (other->start < coding->start ? -1 : 1)
+                : other->end != coding->end ? (other->end < coding->end ? -1 : 1)
+                : other->id != coding->id ? (other->id < coding->id ? -1 : 1) : 0;
+
+      if (cmp < 0)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+static void
+add_range (GArray *ranges,
+           gint64  start,
+           gint64  end)
+{
+  Range range = { start, end };
+
+  g_array_append_val (ranges, range);
+}
+
+void
+_cw_transcript_view_update_codings (CwTranscriptView *self,
+                                    GArray           *ids,
+                                    GPtrArray        *codings)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (Range));
+  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (Range));
+  gboolean selected_changed = FALSE;
+
+  g_return_if_fail (CW_IS_TRANSCRIPT_VIEW (self));
+  g_return_if_fail (ids != NULL && codings != NULL);
+
+  if (self->own_edit > 0 || self->document == NULL)
+    return;
+  if (self->codings == NULL)
+    self->codings = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_coding_free);
+
+  /* The array is changed in place (the stripes share it): the rest of a
+   * document's 2,000 codings stay as they are. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (id == self->selected_coding)
+        selected_changed = TRUE;
+      for (guint k = 0; k < self->codings->len; k++)
+        {
+          CwCoding *old = g_ptr_array_index (self->codings, k);
+
+          if (old->id != id)
+            continue;
+          add_range (ranges, old->start, old->end);
+          g_ptr_array_remove_index (self->codings, k);
+          break;
+        }
+    }
+  for (guint i = 0; i < codings->len; i++)
+    {
+      CwCoding *coding = g_ptr_array_index (codings, i);
+
+      if (coding->id == self->selected_coding)
+        selected_changed = TRUE;
+      add_range (ranges, coding->start, coding->end);
+      g_ptr_array_insert (self->codings, (int) coding_position (self->codings, coding), coding);
+    }
+  /* Taken: emptied without freeing them. */
+  g_free (g_ptr_array_steal (codings, NULL));
+
+  g_array_sort (ranges, compare_ranges);
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      Range range = g_array_index (ranges, Range, i);
+      Range *last = merged->len > 0 ? &g_array_index (merged, Range, merged->len - 1) : NULL;
+
+      if (last != NULL && range.start <= last->end)
+        last->end = MAX (last->end, range.end);
+      else
+        g_array_append_val (merged, range);
+    }
+  for (guint i = 0; i < merged->len; i++)
+    apply_codings_range (self, g_array_index (merged, Range, i).start, g_array_index (merged, Range, i).end);
+  cw_coding_stripes_set_codings (CW_CODING_STRIPES (self->stripes), self->codings);
+
+  /* The selected coding stays selected while it exists, with its colour
+   * and range as they are now. */
+  if (selected_changed)
+    {
+      gint64 selected = self->selected_coding;
+      const CwCoding *coding;
+
+      clear_selected_coding (self);
+      coding = find_coding (self, selected);
+      if (coding != NULL)
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+          GtkTextIter start, end;
+          GdkRGBA color;
+
+          self->selected_coding = selected;
+          cw_code_parse_color (coding->color, 1.0, &color);
+          g_object_set (self->selected_tag, "underline-rgba", &color, NULL);
+          gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
+          gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) coding->end);
+          ensure_overlays_on_top (self);
+          gtk_text_buffer_apply_tag (buffer, self->selected_tag, &start, &end);
+          cw_coding_stripes_set_selected (CW_CODING_STRIPES (self->stripes), selected);
+        }
     }
 }
 
@@ -914,6 +1128,7 @@ cw_transcript_view_select_coding (CwTranscriptView *self,
   g_object_set (self->selected_tag, "underline-rgba", &color, NULL);
   gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
   gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) coding->end);
+  ensure_overlays_on_top (self);
   gtk_text_buffer_apply_tag (buffer, self->selected_tag, &start, &end);
   cw_coding_stripes_set_selected (CW_CODING_STRIPES (self->stripes), coding_id);
 }
@@ -2417,6 +2632,9 @@ static void
 project_changed_cb (CwTranscriptView *self)
 {
   if (self->own_edit > 0)
+    return;
+  /* Only codings changed (one applied, removed, undone): neither. */
+  if (cw_project_get_coding_changes (self->project) != NULL)
     return;
   refresh_word_set (self);
   refresh_turn_times (self);

@@ -303,6 +303,16 @@ remember_recent (CwWindow   *self,
 
 /* The project and its documents */
 
+/* Setting a tooltip asks the display server where the pointer is (a round
+ * trip): not on every edit when the text stays the same. */
+static void
+set_tooltip_if_changed (GtkWidget  *widget,
+                        const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 /* The buttons say what they would undo or redo. */
 static void
 update_undo (CwWindow *self)
@@ -327,8 +337,8 @@ update_undo (CwWindow *self)
     redo_tooltip = g_strdup_printf (_("Redo: %s (Shift+Ctrl+Z)"), redo_label);
   else
     redo_tooltip = g_strdup (_("Redo (Shift+Ctrl+Z)"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->undo_button), undo_tooltip);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->redo_button), redo_tooltip);
+  set_tooltip_if_changed (GTK_WIDGET (self->undo_button), undo_tooltip);
+  set_tooltip_if_changed (GTK_WIDGET (self->redo_button), redo_tooltip);
 }
 
 /* The codings of the document shown: one short query. */
@@ -351,6 +361,56 @@ refresh_codings (CwWindow *self)
   cw_transcript_view_set_codings (self->transcript_view, codings);
 }
 
+/* More codings of the shown document than this in one change: they are
+ * all read again (one query) rather than one by one. */
+#define MAX_FOLLOWED_CODINGS 32
+
+/* Only codings changed (one applied or removed, or its undo): the shown
+ * document takes just those, read again, instead of all its codings.
+ * FALSE when that could not be done (the caller reloads them all). */
+static gboolean
+follow_coding_changes (CwWindow *self,
+                       GArray   *changes)
+{
+  gint64 id = cw_transcript_view_get_document_id (self->transcript_view);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) codings = g_ptr_array_new_with_free_func ((GDestroyNotify) cw_coding_free);
+
+  if (id == 0)
+    return TRUE;
+  /* Editing moves codings with the text: that path reads them all. */
+  if (cw_transcript_view_get_editing (self->transcript_view))
+    return FALSE;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const CwCodingChange *change = &g_array_index (changes, CwCodingChange, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CwCoding) coding = NULL;
+      gboolean seen = FALSE;
+
+      if (change->old_document_id != id && change->new_document_id != id)
+        continue;
+      for (guint k = 0; k < ids->len && !seen; k++)
+        seen = g_array_index (ids, gint64, k) == change->coding_id;
+      if (seen)
+        continue;
+      if (ids->len == MAX_FOLLOWED_CODINGS)
+        return FALSE;
+      g_array_append_val (ids, change->coding_id);
+
+      /* What the row holds now, whatever the change said. */
+      coding = cw_project_get_coding (self->project, change->coding_id, &error);
+      if (coding == NULL && !g_error_matches (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND))
+        return FALSE;
+      if (coding != NULL && coding->document_id == id)
+        g_ptr_array_add (codings, g_steal_pointer (&coding));
+    }
+  if (ids->len > 0)
+    _cw_transcript_view_update_codings (self->transcript_view, ids, codings);
+  return TRUE;
+}
+
 static void
 refresh_codes (CwWindow *self)
 {
@@ -365,6 +425,8 @@ refresh_codes (CwWindow *self)
 static void
 project_changed_cb (CwWindow *self)
 {
+  GArray *changes;
+
   /* A keystroke in edit mode: the transcript follows on its own, and
    * reading the codebook and codings for each would slow typing down. */
   if (_cw_transcript_view_is_applying_edit (self->transcript_view))
@@ -372,6 +434,17 @@ project_changed_cb (CwWindow *self)
       update_undo (self);
       return;
     }
+
+  /* Only codings changed: the codebook panel has counted them again, the
+   * recording is as it was. */
+  changes = cw_project_get_coding_changes (self->project);
+  if (changes != NULL && follow_coding_changes (self, changes))
+    {
+      refresh_codes (self);
+      update_undo (self);
+      return;
+    }
+
   refresh_codes (self);
   refresh_codings (self);
   refresh_recording (self);
