@@ -142,6 +142,7 @@ test_import_and_read (void)
   g_autoptr(CwProject) project = cw_test_new_project (dir);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) brief = NULL;
   g_autoptr(GPtrArray) turns = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GError) error = NULL;
@@ -171,6 +172,27 @@ test_import_and_read (void)
   g_assert_cmpstr (info->speakers[1], ==, "Werkgever");
   g_assert_nonnull (info->guid);
   g_assert_nonnull (info->imported_at);
+
+  /* The window's listing: the same documents in the same order with the
+   * same details, only the turns not counted. */
+  brief = cw_project_list_documents_brief (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (brief->len, ==, documents->len);
+  for (guint i = 0; i < brief->len; i++)
+    {
+      const CwDocumentInfo *full_info = g_ptr_array_index (documents, i);
+      const CwDocumentInfo *brief_info = g_ptr_array_index (brief, i);
+
+      g_assert_cmpint (brief_info->id, ==, full_info->id);
+      g_assert_cmpstr (brief_info->name, ==, full_info->name);
+      g_assert_cmpstr (brief_info->guid, ==, full_info->guid);
+      g_assert_cmpint (brief_info->kind, ==, full_info->kind);
+      g_assert_cmpint (brief_info->characters, ==, full_info->characters);
+      g_assert_cmpstr (brief_info->original_name, ==, full_info->original_name);
+      g_assert_true (g_strv_equal ((const char * const *) brief_info->speakers,
+                                   (const char * const *) full_info->speakers));
+      g_assert_cmpuint (brief_info->n_turns, ==, 0);
+    }
 
   text = cw_project_get_text (project, info->id, &error);
   g_assert_no_error (error);

@@ -173,7 +173,9 @@ struct _CwRetrievalView
   guint            refresh_id;
   GPtrArray       *pending;       /* CwSegmentItem: retrieved, not yet in segments */
   guint            pending_next;  /* the first of pending not yet added */
-  guint            pending_id;    /* adds the next batch of pending */
+  guint            pending_id;    /* tick callback: adds the next batch of pending */
+  guint            pending_batch; /* rows in the next batch */
+  gint64           pending_last_tick;
   guint            n_documents;
   gboolean         retrieving;
   gboolean         exporting;
@@ -1109,7 +1111,7 @@ load_filters (CwRetrievalView *self)
           g_warning ("Could not list the groups: %s", error->message);
           g_clear_error (&error);
         }
-      documents = cw_project_list_documents (self->project, &error);
+      documents = cw_project_list_documents_brief (self->project, &error);
       if (error != NULL)
         {
           g_warning ("Could not list the documents: %s", error->message);
@@ -1460,15 +1462,22 @@ set_count (CwRetrievalView *self,
   gtk_label_set_text (self->count_label, n_segments > 0 ? text : segments);
 }
 
-/* The rows come in batches: GTK 4.8's list view builds and measures up to
- * 200 rows at once, and rows of wrapped text take a millisecond or more
- * each; in batches the window keeps drawing while a large result fills. */
-#define ROWS_PER_BATCH 8
+/* The rows come in batches, one per frame: GTK 4.8's list view builds and
+ * measures each new row of wrapped text in the next frame's layout (a
+ * millisecond or more each; an idle source ran several batches between two
+ * frames). A batch grows while frames come quickly and shrinks when they
+ * do not, so a large result fills as fast as the window keeps drawing. */
+#define ROWS_FIRST_BATCH 8
+#define ROWS_MAX_BATCH 1024
+#define FAST_FRAME_USEC 20000
+#define SLOW_FRAME_USEC 34000
 
 static void
 clear_pending (CwRetrievalView *self)
 {
-  g_clear_handle_id (&self->pending_id, g_source_remove);
+  if (self->pending_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->pending_id);
+  self->pending_id = 0;
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   self->pending_next = 0;
 }
@@ -1495,12 +1504,33 @@ add_pending (CwRetrievalView *self,
 }
 
 static gboolean
-pending_idle (gpointer user_data)
+pending_tick (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
 {
-  CwRetrievalView *self = user_data;
+  CwRetrievalView *self = CW_RETRIEVAL_VIEW (widget);
+  gint64 now = g_get_monotonic_time ();
+  guint id = self->pending_id;
 
-  add_pending (self, ROWS_PER_BATCH);
-  return self->pending != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  if (self->pending_last_tick != 0)
+    {
+      gint64 interval = now - self->pending_last_tick;
+
+      if (interval < FAST_FRAME_USEC && self->pending_batch < ROWS_MAX_BATCH)
+        self->pending_batch *= 2;
+      else if (interval > SLOW_FRAME_USEC && self->pending_batch > 1)
+        self->pending_batch /= 2;
+    }
+  self->pending_last_tick = now;
+
+  /* add_pending() ends the batches itself when it adds the last row: not
+   * by removing this callback while it runs. */
+  self->pending_id = 0;
+  add_pending (self, self->pending_batch);
+  if (self->pending == NULL)
+    return G_SOURCE_REMOVE;
+  self->pending_id = id;
+  return G_SOURCE_CONTINUE;
 }
 
 /* Exports and tests want every row now. */
@@ -1522,6 +1552,7 @@ retrieve_cb (GObject      *source,
   GPtrArray *items;
   g_autoptr(GHashTable) documents = NULL;
   g_autoptr(GError) error = NULL;
+  guint first;
 
   /* A newer run replaced this one (or the view is going). */
   if (g_task_get_cancellable (task) != self->retrieve_cancellable)
@@ -1562,14 +1593,17 @@ retrieve_cb (GObject      *source,
   self->n_documents = g_hash_table_size (documents);
 
   clear_pending (self);
+  /* Hidden, the view lays nothing out: every row at once. */
+  first = gtk_widget_get_mapped (GTK_WIDGET (self)) ? MIN (items->len, ROWS_FIRST_BATCH) : items->len;
   g_list_store_splice (self->segments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->segments)),
-                       items->pdata, MIN (items->len, ROWS_PER_BATCH));
-  if (items->len > ROWS_PER_BATCH)
+                       items->pdata, first);
+  if (items->len > first)
     {
       self->pending = g_ptr_array_ref (items);
-      self->pending_next = ROWS_PER_BATCH;
-      /* Below GTK's layout and drawing, so that a frame comes between. */
-      self->pending_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pending_idle, self, NULL);
+      self->pending_next = first;
+      self->pending_batch = ROWS_FIRST_BATCH;
+      self->pending_last_tick = 0;
+      self->pending_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), pending_tick, NULL, NULL);
       update_busy (self);
     }
   set_count (self, items->len, self->n_documents);

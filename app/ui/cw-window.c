@@ -942,8 +942,9 @@ refresh_documents (CwWindow *self)
   g_autoptr(GPtrArray) documents = NULL;
   guint n;
 
-  /* Listing reads only the documents' metadata: fast enough to do here. */
-  documents = cw_project_list_documents (self->project, &error);
+  /* Listing reads only the documents' metadata (not their turns): fast
+   * enough to do here. */
+  documents = cw_project_list_documents_brief (self->project, &error);
   if (documents == NULL)
     {
       cw_window_show_error (self, error->message);

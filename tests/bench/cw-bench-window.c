@@ -63,6 +63,9 @@ tick_cb (GtkWidget     *widget,
 
   if (last_tick != 0)
     longest_gap = MAX (longest_gap, now - last_tick);
+  /* For matching a profile (perf record -k CLOCK_MONOTONIC) to the stalls. */
+  if (last_tick != 0 && now - last_tick > 20000 && g_getenv ("CW_BENCH_GAPS") != NULL)
+    g_printerr ("gap %.6f %.6f %.1f ms\n", last_tick / 1e6, now / 1e6, (now - last_tick) / 1000.0);
   last_tick = now;
   return G_SOURCE_CONTINUE;
 }
@@ -557,6 +560,8 @@ mode_stall (const char *path,
   adw_view_stack_set_visible_child_name (_cw_window_get_view_stack (window), "retrieval");
   iterate_for (300);
   reset_gaps ();
+  if (g_getenv ("CW_BENCH_GAPS") != NULL)
+    g_printerr ("phase retrieval %.6f\n", g_get_monotonic_time () / 1e6);
   cw_retrieval_view_set_codes (_cw_window_get_retrieval_view (window), &code, 1);
   retrieval_ms = measure_until (window, retrieval_done, 300, "the retrieval did not finish within 120 s");
 
