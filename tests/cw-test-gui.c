@@ -49,6 +49,12 @@ screenshot_dir (void)
   return g_build_filename (g_get_tmp_dir (), "codewerk-screenshots", NULL);
 }
 
+static gboolean
+has_size (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0 && gtk_widget_get_height (data) > 0;
+}
+
 void
 cw_test_save_screenshot (GtkWidget  *widget,
                          const char *name)
@@ -63,6 +69,9 @@ cw_test_save_screenshot (GtkWidget  *widget,
   int width, height;
 
   cw_test_wait_ms (300);
+  /* A dialog just presented on a loaded machine (ASan beside other
+   * suites) may not have its size yet. */
+  g_assert_true (cw_test_wait_until (has_size, widget));
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);

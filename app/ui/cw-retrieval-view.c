@@ -28,6 +28,7 @@
 #include "cw-codebook.h"
 #include "cw-document-item.h"
 #include "cw-exchange.h"
+#include "cw-list-filler.h"
 #include "cw-media.h"
 #include "cw-pseudonym.h"
 #include "cw-report.h"
@@ -171,11 +172,7 @@ struct _CwRetrievalView
   GCancellable    *retrieve_cancellable;
   GCancellable    *export_cancellable;
   guint            refresh_id;
-  GPtrArray       *pending;       /* CwSegmentItem: retrieved, not yet in segments */
-  guint            pending_next;  /* the first of pending not yet added */
-  guint            pending_id;    /* tick callback: adds the next batch of pending */
-  guint            pending_batch; /* rows in the next batch */
-  gint64           pending_last_tick;
+  CwListFiller    *filler;        /* fills segments a batch per frame */
   guint            n_documents;
   gboolean         retrieving;
   gboolean         exporting;
@@ -247,7 +244,7 @@ update_actions (CwRetrievalView *self)
 static void
 update_busy (CwRetrievalView *self)
 {
-  gboolean busy = self->retrieving || self->refresh_id != 0 || self->exporting || self->pending_id != 0;
+  gboolean busy = self->retrieving || self->refresh_id != 0 || self->exporting || cw_list_filler_is_busy (self->filler);
 
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
@@ -1462,83 +1459,26 @@ set_count (CwRetrievalView *self,
   gtk_label_set_text (self->count_label, n_segments > 0 ? text : segments);
 }
 
-/* The rows come in batches, one per frame: GTK 4.8's list view builds and
- * measures each new row of wrapped text in the next frame's layout (a
- * millisecond or more each; an idle source ran several batches between two
- * frames). A batch grows while frames come quickly and shrinks when they
- * do not, so a large result fills as fast as the window keeps drawing. */
-#define ROWS_FIRST_BATCH 8
-#define ROWS_MAX_BATCH 1024
-#define FAST_FRAME_USEC 20000
-#define SLOW_FRAME_USEC 34000
-
 static void
 clear_pending (CwRetrievalView *self)
 {
-  if (self->pending_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->pending_id);
-  self->pending_id = 0;
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  self->pending_next = 0;
+  cw_list_filler_cancel (self->filler);
 }
 
 static void
-add_pending (CwRetrievalView *self,
-             guint            n)
+filled_cb (gpointer user_data)
 {
-  guint left = self->pending != NULL ? self->pending->len - self->pending_next : 0;
+  CwRetrievalView *self = user_data;
 
-  n = MIN (n, left);
-  if (n > 0)
-    {
-      g_list_store_splice (self->segments, g_list_model_get_n_items (G_LIST_MODEL (self->segments)), 0,
-                           self->pending->pdata + self->pending_next, n);
-      self->pending_next += n;
-    }
-  if (self->pending != NULL && self->pending_next >= self->pending->len)
-    {
-      clear_pending (self);
-      update_busy (self);
-      update_actions (self);
-    }
-}
-
-static gboolean
-pending_tick (GtkWidget     *widget,
-              GdkFrameClock *clock,
-              gpointer       user_data)
-{
-  CwRetrievalView *self = CW_RETRIEVAL_VIEW (widget);
-  gint64 now = g_get_monotonic_time ();
-  guint id = self->pending_id;
-
-  if (self->pending_last_tick != 0)
-    {
-      gint64 interval = now - self->pending_last_tick;
-
-      if (interval < FAST_FRAME_USEC && self->pending_batch < ROWS_MAX_BATCH)
-        self->pending_batch *= 2;
-      else if (interval > SLOW_FRAME_USEC && self->pending_batch > 1)
-        self->pending_batch /= 2;
-    }
-  self->pending_last_tick = now;
-
-  /* add_pending() ends the batches itself when it adds the last row: not
-   * by removing this callback while it runs. */
-  self->pending_id = 0;
-  add_pending (self, self->pending_batch);
-  if (self->pending == NULL)
-    return G_SOURCE_REMOVE;
-  self->pending_id = id;
-  return G_SOURCE_CONTINUE;
+  update_busy (self);
+  update_actions (self);
 }
 
 /* Exports and tests want every row now. */
 static void
 flush_pending (CwRetrievalView *self)
 {
-  if (self->pending != NULL)
-    add_pending (self, G_MAXUINT);
+  cw_list_filler_flush (self->filler);
 }
 
 static void
@@ -1552,7 +1492,6 @@ retrieve_cb (GObject      *source,
   GPtrArray *items;
   g_autoptr(GHashTable) documents = NULL;
   g_autoptr(GError) error = NULL;
-  guint first;
 
   /* A newer run replaced this one (or the view is going). */
   if (g_task_get_cancellable (task) != self->retrieve_cancellable)
@@ -1592,20 +1531,10 @@ retrieve_cb (GObject      *source,
     }
   self->n_documents = g_hash_table_size (documents);
 
-  clear_pending (self);
-  /* Hidden, the view lays nothing out: every row at once. */
-  first = gtk_widget_get_mapped (GTK_WIDGET (self)) ? MIN (items->len, ROWS_FIRST_BATCH) : items->len;
-  g_list_store_splice (self->segments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->segments)),
-                       items->pdata, first);
-  if (items->len > first)
-    {
-      self->pending = g_ptr_array_ref (items);
-      self->pending_next = first;
-      self->pending_batch = ROWS_FIRST_BATCH;
-      self->pending_last_tick = 0;
-      self->pending_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), pending_tick, NULL, NULL);
-      update_busy (self);
-    }
+  /* A batch per frame: GTK 4.8 builds and measures each new row of wrapped
+   * text in the next frame's layout, a millisecond or more each. */
+  cw_list_filler_set (self->filler, items);
+  update_busy (self);
   set_count (self, items->len, self->n_documents);
   adw_status_page_set_title (self->empty_page, _("No Coded Segments"));
   adw_status_page_set_description (self->empty_page, self->codes == NULL || self->codes->len == 0
@@ -2165,7 +2094,7 @@ gboolean
 _cw_retrieval_view_is_busy (CwRetrievalView *self)
 {
   return self->retrieving || self->refresh_id != 0 || self->exporting || self->condition_id != 0 ||
-         self->pending_id != 0;
+         cw_list_filler_is_busy (self->filler);
 }
 
 const char *
@@ -2398,7 +2327,7 @@ cw_retrieval_view_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->project);
-  clear_pending (self);
+  g_clear_pointer (&self->filler, cw_list_filler_free);
   g_clear_object (&self->segments);
   g_clear_pointer (&self->codes, g_ptr_array_unref);
   g_clear_pointer (&self->variables, g_ptr_array_unref);
@@ -2533,6 +2462,7 @@ cw_retrieval_view_init (CwRetrievalView *self)
   GtkNoSelection *selection;
 
   self->segments = g_list_store_new (CW_TYPE_SEGMENT_ITEM);
+  self->filler = cw_list_filler_new (GTK_WIDGET (self), self->segments, filled_cb, self);
   self->code_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->group_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->code_checks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

@@ -28,6 +28,7 @@
 #include "cw-edit-banner.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
+#include "cw-list-filler.h"
 #include "cw-media.h"
 #include "cw-crypt.h"
 #include "cw-merge-review-dialog.h"
@@ -93,6 +94,7 @@ struct _CwWindow
   GSettings            *settings;
   CwProject            *project;
   GListStore           *results;
+  CwListFiller         *results_filler;
   GCancellable         *load_cancellable;
   GCancellable         *highlight_cancellable;
   GCancellable         *results_cancellable;
@@ -1023,6 +1025,7 @@ cw_window_set_project (CwWindow  *self,
   cw_review_view_set_project (self->review_view, project);
   adw_view_stack_page_set_visible (self->review_page, FALSE);
   refresh_codes (self);
+  cw_list_filler_cancel (self->results_filler);
   g_list_store_remove_all (self->results);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 
@@ -1365,7 +1368,8 @@ results_search_cb (GObject      *object,
   g_clear_object (&self->results_cancellable);
   if (hits == NULL)
     {
-      g_list_store_remove_all (self->results);
+      cw_list_filler_cancel (self->results_filler);
+  g_list_store_remove_all (self->results);
       show_search_error (self->results_status, error);
       return;
     }
@@ -1381,9 +1385,10 @@ results_search_cb (GObject      *object,
       g_ptr_array_add (items, cw_search_result_new (stolen[i]));
     }
 
-  /* The results own the hits now; the table's keys point into them. */
-  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
-                       items->pdata, items->len);
+  /* The results own the hits now; the table's keys point into them. The
+   * rows come a batch per frame (up to 500 rows of wrapped text each
+   * keystroke). */
+  cw_list_filler_set (self->results_filler, items);
 
   if (n_hits == 0)
     status = g_strdup (_("No matches in any document"));
@@ -1415,7 +1420,8 @@ run_results_search (CwWindow *self)
 
   if (search_text_is_empty (self))
     {
-      g_list_store_remove_all (self->results);
+      cw_list_filler_cancel (self->results_filler);
+  g_list_store_remove_all (self->results);
       gtk_label_set_text (self->results_status, _("Type to search all documents"));
       return;
     }
@@ -3954,6 +3960,7 @@ cw_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
 
   g_clear_object (&self->project);
+  g_clear_pointer (&self->results_filler, cw_list_filler_free);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
 
@@ -4170,6 +4177,7 @@ cw_window_init (CwWindow *self)
   self->pending_play = -1;
   self->settings = g_settings_new (APP_ID);
   self->results = g_list_store_new (CW_TYPE_SEARCH_RESULT);
+  self->results_filler = cw_list_filler_new (GTK_WIDGET (self), self->results, NULL, NULL);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -4329,7 +4337,8 @@ _cw_window_is_busy (CwWindow *self)
          self->import_cancellable != NULL ||
          self->exchange_cancellable != NULL ||
          self->matrix_cancellable != NULL ||
-         self->restore_cancellable != NULL;
+         self->restore_cancellable != NULL ||
+         (self->results_filler != NULL && cw_list_filler_is_busy (self->results_filler));
 }
 
 const char *

@@ -1,0 +1,38 @@
+/* cw-list-filler.h: fills a list store one batch per frame.
+ *
+ * GTK 4.8's list view builds and measures every new row in the next
+ * frame's layout; rows of wrapped text take a millisecond or more each, so
+ * a few hundred rows at once block the window for a noticeable time. A
+ * filler replaces a store's items with a first small batch at once and the
+ * rest one batch per frame of its widget, the batch growing while frames
+ * come quickly and shrinking when they do not. A widget that is not mapped
+ * lays nothing out: it gets every item at once.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CwListFiller CwListFiller;
+
+/* Called when the last pending item has been added (not on cancel). */
+typedef void (*CwListFillerDone) (gpointer user_data);
+
+CwListFiller *cw_list_filler_new     (GtkWidget        *widget,
+                                      GListStore       *store,
+                                      CwListFillerDone  done,
+                                      gpointer          user_data);
+void          cw_list_filler_free    (CwListFiller  *self);
+/* Replaces every item of the store with items (a GPtrArray of GObjects). */
+void          cw_list_filler_set     (CwListFiller  *self,
+                                      GPtrArray     *items);
+/* Adds what is still pending now (exports, tests). */
+void          cw_list_filler_flush   (CwListFiller  *self);
+/* Drops what is still pending; the store keeps what it has. */
+void          cw_list_filler_cancel  (CwListFiller  *self);
+gboolean      cw_list_filler_is_busy (CwListFiller  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CwListFiller, cw_list_filler_free)
+
+G_END_DECLS
