@@ -1362,7 +1362,7 @@ cw_project_delete_code (CwProject   *self,
       _cw_project_set_db_error (self, error, _("cannot read the codebook"));
       goto failed;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _cw_statement_release);
   for (guint i = 0; i < ids->len; i++)
     if (!exec_ids (self, "DELETE FROM codes WHERE id = ?1", g_array_index (ids, gint64, i), 0, error))
       goto failed;

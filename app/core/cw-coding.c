@@ -672,7 +672,7 @@ cw_project_get_coding (CwProject  *self,
   coding = coding_from_row (stmt);
   coding->document = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
   coding->memo = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _cw_statement_release);
   if ((coding->code = _cw_project_code_path (self, coding->code_id, error)) == NULL ||
       (turns = load_turns (self, coding->document_id, error)) == NULL)
     return NULL;
@@ -734,7 +734,7 @@ cw_project_list_document_codings (CwProject  *self,
       _cw_project_set_db_error (self, error, _("cannot read the memos"));
       return NULL;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _cw_statement_release);
 
   stmt = _cw_project_prepare (self,
                               "SELECT " CODING_COLUMNS
@@ -902,7 +902,7 @@ cw_project_update_memo (CwProject   *self,
   memo = g_new0 (CwMemo, 1);
   memo->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   memo->text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _cw_statement_release);
 
   /* NULL keeps what is there; an empty title removes it. */
   new_title = title == NULL ? memo->title : nonempty (title);
@@ -1224,7 +1224,7 @@ change_member (CwProject   *self,
       _cw_project_set_db_error (self, error, _("cannot read the document groups"));
       return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _cw_statement_release);
   if ((member == SQLITE_ROW) == add)
     return TRUE;
 
@@ -1294,7 +1294,7 @@ cw_project_list_groups (CwProject  *self,
       _cw_project_set_db_error (self, error, _("cannot read the document groups"));
       return NULL;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _cw_statement_release);
 
   stmt = _cw_project_prepare (self,
                               "SELECT group_id, document_id FROM document_group_members ORDER BY group_id, document_id",
