@@ -137,6 +137,7 @@ static void sync_documents       (CwWindow *self);
 static void refresh_recording    (CwWindow *self);
 static void start_backup         (CwWindow *self);
 static void set_pages_project    (CwWindow *self);
+static void visible_page_cb      (CwWindow *self);
 static CwRetrievalView *get_retrieval_view (CwWindow *self);
 static CwReviewView    *get_review_view    (CwWindow *self);
 
@@ -3963,7 +3964,11 @@ cw_window_dispose (GObject *object)
       self->coding_toast = NULL;
     }
 
+  /* Taking the pages down must not build the ones never shown. */
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->view_stack, visible_page_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
+  memset (self->page_bins, 0, sizeof self->page_bins);
 
   g_clear_object (&self->project);
   g_clear_object (&self->results);
@@ -4139,7 +4144,7 @@ static GtkWidget *
 page_view (CwWindow *self,
            Page      page)
 {
-  return adw_bin_get_child (self->page_bins[page]);
+  return self->page_bins[page] != NULL ? adw_bin_get_child (self->page_bins[page]) : NULL;
 }
 
 static void
@@ -4187,7 +4192,7 @@ build_page (CwWindow *self,
 {
   GtkWidget *view;
 
-  if (page_view (self, page) != NULL)
+  if (self->page_bins[page] == NULL || page_view (self, page) != NULL)
     return;
 
   switch (page)
