@@ -378,9 +378,10 @@ test_review (Fixture       *fixture,
   g_assert_cmpuint (core->len, >, 2);
 
   /* The page is hidden until a review starts. */
-  review = CW_REVIEW_VIEW (adw_view_stack_get_child_by_name (stack, "review"));
+  review = _cw_window_get_review_view (fixture->window);
   g_assert_nonnull (review);
-  g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (stack, GTK_WIDGET (review))));
+  g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (stack,
+                                                                            adw_view_stack_get_child_by_name (stack, "review"))));
 
   /* win.agreement opens the dialog; its button closes it and shows the
    * review. */
@@ -511,7 +512,7 @@ test_small (Fixture       *fixture,
 
   /* win.review on its own compares the first two coders. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review", NULL);
-  review = CW_REVIEW_VIEW (adw_view_stack_get_child_by_name (_cw_window_get_view_stack (fixture->window), "review"));
+  review = _cw_window_get_review_view (fixture->window);
   wait_review (review);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (_cw_window_get_view_stack (fixture->window)), ==, "review");
   /* [7, 11) Lotte only, [86, 110) Ruben only. */

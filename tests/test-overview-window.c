@@ -75,8 +75,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
   cw_window_set_project (fixture->window, fixture->project);
-  fixture->view = CW_OVERVIEW_VIEW (adw_view_stack_get_child_by_name (_cw_window_get_view_stack (fixture->window),
-                                                                      "overview"));
+  fixture->view = _cw_window_get_overview_view (fixture->window);
   g_assert_nonnull (fixture->view);
   g_signal_connect (fixture->view, "cell-activated", G_CALLBACK (cell_activated_cb), fixture);
   g_assert_true (cw_test_wait_until (window_idle, fixture));

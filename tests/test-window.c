@@ -801,6 +801,99 @@ test_examples (Fixture       *fixture,
   destroy_window (window);
 }
 
+/* A view's widget of type under widget that is on screen, or NULL. */
+static GtkWidget *
+find_mapped (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  AdwViewStack *stack;
+  GType         type;
+} PageWait;
+
+static gboolean
+page_shows (gpointer data)
+{
+  PageWait *wait = data;
+
+  return find_mapped (adw_view_stack_get_visible_child (wait->stack), wait->type) != NULL;
+}
+
+/* Each view of a project shows when its page is chosen (the pages are
+ * built then, not with the window), and works on the window's project,
+ * also after another project was opened in the window. */
+static void
+test_pages (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = g_build_filename (fixture->dir, "ander.codewerk", NULL);
+  g_autoptr(CwProject) other = cw_project_create (other_path, "Ander", &error);
+  CwWindow *window = new_window ();
+  AdwViewStack *stack = _cw_window_get_view_stack (window);
+  const struct
+  {
+    const char *name;
+    GType       type;
+  } views[] = {
+    { "retrieval", CW_TYPE_RETRIEVAL_VIEW },
+    { "cases", CW_TYPE_CASES_VIEW },
+    { "crosstab", CW_TYPE_CROSSTAB_VIEW },
+    { "pseudonyms", CW_TYPE_PSEUDONYM_VIEW },
+    { "overview", CW_TYPE_OVERVIEW_VIEW },
+    { "documents", CW_TYPE_DOCUMENT_LIST },
+  };
+
+  g_assert_no_error (error);
+  cw_window_set_project (window, fixture->project);
+  g_assert_true (wait_until (window_idle, window));
+
+  /* The cases first; the retrieval view only after the next project. */
+  {
+    PageWait wait = { stack, CW_TYPE_CASES_VIEW };
+
+    adw_view_stack_set_visible_child_name (stack, "cases");
+    g_assert_true (wait_until (page_shows, &wait));
+  }
+  cw_window_set_project (window, other);
+  g_assert_true (wait_until (window_idle, window));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "documents");
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      PageWait wait = { stack, views[i].type };
+
+      g_test_message ("page %s", views[i].name);
+      adw_view_stack_set_visible_child_name (stack, views[i].name);
+      g_assert_true (wait_until (page_shows, &wait));
+    }
+  g_assert_true (cw_retrieval_view_get_project (_cw_window_get_retrieval_view (window)) == other);
+
+  /* A view built already follows the window to the next project. */
+  cw_window_set_project (window, fixture->project);
+  g_assert_true (wait_until (window_idle, window));
+  g_assert_true (cw_retrieval_view_get_project (_cw_window_get_retrieval_view (window)) == fixture->project);
+  /* The review page stays hidden until a review starts. */
+  g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (stack,
+                                                                            adw_view_stack_get_child_by_name (stack, "review"))));
+
+  destroy_window (window);
+  g_assert_finalize_object (g_steal_pointer (&other));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -832,6 +925,7 @@ main (int   argc,
   g_test_add ("/window/recent", Fixture, NULL, fixture_set_up, test_recent, fixture_tear_down);
   g_test_add ("/window/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/window/examples", Fixture, NULL, fixture_set_up, test_examples, fixture_tear_down);
+  g_test_add ("/window/pages", Fixture, NULL, fixture_set_up, test_pages, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -5,9 +5,11 @@
 #include "cw-codebook-panel.h"
 #include "cw-crosstab-view.h"
 #include "cw-document-list.h"
+#include "cw-overview-view.h"
 #include "cw-passphrase-dialog.h"
 #include "cw-pseudonym-view.h"
 #include "cw-retrieval-view.h"
+#include "cw-review-view.h"
 #include "cw-transcript-view.h"
 #include "cw-window.h"
 
@@ -20,7 +22,12 @@ CwRetrievalView  *_cw_window_get_retrieval_view  (CwWindow  *self);
 CwCasesView      *_cw_window_get_cases_view      (CwWindow  *self);
 CwCrosstabView   *_cw_window_get_crosstab_view   (CwWindow  *self);
 CwPseudonymView  *_cw_window_get_pseudonym_view  (CwWindow  *self);
-/* The project's views: "documents", "retrieval", "cases" and "crosstab". */
+CwOverviewView   *_cw_window_get_overview_view   (CwWindow  *self);
+CwReviewView     *_cw_window_get_review_view     (CwWindow  *self);
+/* The project's views: "documents", "retrieval", "cases", "crosstab",
+ * "pseudonyms", "overview" and "review". Each page but the documents is
+ * built when first shown or when its getter above is called: until then
+ * its child is an empty AdwBin, afterwards the bin holds the view. */
 AdwViewStack     *_cw_window_get_view_stack      (CwWindow  *self);
 GtkSearchEntry   *_cw_window_get_search_entry    (CwWindow  *self);
 GtkLabel         *_cw_window_get_search_status   (CwWindow  *self);

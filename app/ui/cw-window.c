@@ -47,6 +47,18 @@
 #define MAX_RESULTS 500
 #define MAX_RECENT 10
 
+/* The project's views beside the documents (see build_page). */
+typedef enum
+{
+  PAGE_RETRIEVAL,
+  PAGE_CASES,
+  PAGE_CROSSTAB,
+  PAGE_PSEUDONYMS,
+  PAGE_OVERVIEW,
+  PAGE_REVIEW,
+  N_PAGES
+} Page;
+
 struct _CwWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -59,6 +71,9 @@ struct _CwWindow
   AdwViewStack         *view_stack;
   GtkPaned             *content_paned;
   CwCodebookPanel      *codebook_panel;
+  /* The other pages: an empty bin each until first shown or asked for
+   * (build_page), then the view in it; NULL until then. */
+  AdwBin               *page_bins[N_PAGES];
   CwRetrievalView      *retrieval_view;
   CwCasesView          *cases_view;
   CwCrosstabView       *crosstab_view;
@@ -123,6 +138,10 @@ static void run_results_search   (CwWindow *self);
 static void sync_documents       (CwWindow *self);
 static void refresh_recording    (CwWindow *self);
 static void start_backup         (CwWindow *self);
+static void set_pages_project    (CwWindow *self);
+static void visible_page_cb      (CwWindow *self);
+static CwRetrievalView *get_retrieval_view (CwWindow *self);
+static CwReviewView    *get_review_view    (CwWindow *self);
 
 /* Toasts */
 
@@ -1017,12 +1036,7 @@ cw_window_set_project (CwWindow  *self,
   refresh_recording (self);
   cw_replace_bar_set_project (self->replace_bar, project);
   cw_codebook_panel_set_project (self->codebook_panel, project);
-  cw_retrieval_view_set_project (self->retrieval_view, project);
-  cw_cases_view_set_project (self->cases_view, project);
-  cw_crosstab_view_set_project (self->crosstab_view, project);
-  cw_pseudonym_view_set_project (self->pseudonym_view, project);
-  cw_overview_view_set_project (self->overview_view, project);
-  cw_review_view_set_project (self->review_view, project);
+  set_pages_project (self);
   adw_view_stack_page_set_visible (self->review_page, FALSE);
   refresh_codes (self);
   cw_list_filler_cancel (self->results_filler);
@@ -1223,8 +1237,8 @@ overview_cell_activated_cb (CwWindow *self,
 {
   gint64 codes[] = { code_id, other_code_id };
 
-  cw_retrieval_view_set_codes (self->retrieval_view, codes, other_code_id != 0 ? 2 : 1);
-  cw_retrieval_view_set_document (self->retrieval_view, document_id);
+  cw_retrieval_view_set_codes (get_retrieval_view (self), codes, other_code_id != 0 ? 2 : 1);
+  cw_retrieval_view_set_document (get_retrieval_view (self), document_id);
   adw_view_stack_set_visible_child_name (self->view_stack, "retrieval");
 }
 
@@ -3327,7 +3341,7 @@ review_requested_cb (CwWindow          *self,
 
   if (options == NULL || self->project == NULL)
     return;
-  cw_review_view_set_options (self->review_view, options, consensus);
+  cw_review_view_set_options (get_review_view (self), options, consensus);
   show_review (self);
   gtk_window_close (GTK_WINDOW (dialog));
 }
@@ -3358,7 +3372,7 @@ review_action (GtkWidget  *widget,
 
   if (self->project == NULL)
     return;
-  if (!cw_review_view_has_options (self->review_view))
+  if (!cw_review_view_has_options (get_review_view (self)))
     {
       g_autoptr(GError) error = NULL;
       g_auto(GStrv) coders = cw_project_list_coders (self->project, &error);
@@ -3377,7 +3391,7 @@ review_action (GtkWidget  *widget,
         {
           g_strfreev (options->coders);
           options->coders = g_strv_builder_end (chosen);
-          cw_review_view_set_options (self->review_view, options, consensus);
+          cw_review_view_set_options (get_review_view (self), options, consensus);
         }
       else if (error != NULL)
         cw_window_show_error (self, error->message);
@@ -3957,7 +3971,11 @@ cw_window_dispose (GObject *object)
       self->coding_toast = NULL;
     }
 
+  /* Taking the pages down must not build the ones never shown. */
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->view_stack, visible_page_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
+  memset (self->page_bins, 0, sizeof self->page_bins);
 
   g_clear_object (&self->project);
   g_clear_pointer (&self->results_filler, cw_list_filler_free);
@@ -4106,6 +4124,158 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.set-turn-time", NULL);
 }
 
+/* The pages beyond the documents. Building them all with the window cost
+ * a fifth of the start-up (their templates, then styling and measuring
+ * them hidden), so each page is an empty bin until it is first shown or
+ * one of its views is asked for. */
+
+static const struct
+{
+  const char *name;
+  const char *title;
+  const char *icon_name;
+} pages[N_PAGES] = {
+  /* The second view of a project: coded segments back out. */
+  [PAGE_RETRIEVAL] = { "retrieval", N_("Retrieval"), "edit-find-symbolic" },
+  /* The cohort: its cases, and the codes crossed with their variables. */
+  [PAGE_CASES] = { "cases", N_("Cases"), "system-users-symbolic" },
+  [PAGE_CROSSTAB] = { "crosstab", N_("Crosstab"), "view-grid-symbolic" },
+  /* The pseudonym table (issue 10), beside the cases it protects. */
+  [PAGE_PSEUDONYMS] = { "pseudonyms", N_("Pseudonyms"), "security-high-symbolic" },
+  /* The coding at a glance: code map, frequencies, co-occurrence. */
+  [PAGE_OVERVIEW] = { "overview", N_("Overview"), "view-app-grid-symbolic" },
+  [PAGE_REVIEW] = { "review", N_("Review"), "emblem-default-symbolic" },
+};
+
+/* The page's view, or NULL while it is not built. */
+static GtkWidget *
+page_view (CwWindow *self,
+           Page      page)
+{
+  return self->page_bins[page] != NULL ? adw_bin_get_child (self->page_bins[page]) : NULL;
+}
+
+static void
+set_page_project (CwWindow *self,
+                  Page      page)
+{
+  switch (page)
+    {
+    case PAGE_RETRIEVAL:
+      cw_retrieval_view_set_project (self->retrieval_view, self->project);
+      break;
+    case PAGE_CASES:
+      cw_cases_view_set_project (self->cases_view, self->project);
+      break;
+    case PAGE_CROSSTAB:
+      cw_crosstab_view_set_project (self->crosstab_view, self->project);
+      break;
+    case PAGE_PSEUDONYMS:
+      cw_pseudonym_view_set_project (self->pseudonym_view, self->project);
+      break;
+    case PAGE_OVERVIEW:
+      cw_overview_view_set_project (self->overview_view, self->project);
+      break;
+    case PAGE_REVIEW:
+      cw_review_view_set_project (self->review_view, self->project);
+      break;
+    case N_PAGES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The project to the pages built so far; the others take it when built. */
+static void
+set_pages_project (CwWindow *self)
+{
+  for (Page page = 0; page < N_PAGES; page++)
+    if (page_view (self, page) != NULL && self->project != NULL)
+      set_page_project (self, page);
+}
+
+static void
+build_page (CwWindow *self,
+            Page      page)
+{
+  GtkWidget *view;
+
+  if (self->page_bins[page] == NULL || page_view (self, page) != NULL)
+    return;
+
+  switch (page)
+    {
+    case PAGE_RETRIEVAL:
+      self->retrieval_view = cw_retrieval_view_new ();
+      view = GTK_WIDGET (self->retrieval_view);
+      g_signal_connect_swapped (view, "segment-activated", G_CALLBACK (segment_activated_cb), self);
+      g_signal_connect_swapped (view, "play-requested", G_CALLBACK (segment_play_cb), self);
+      g_signal_connect_swapped (view, "message", G_CALLBACK (retrieval_message_cb), self);
+      break;
+    case PAGE_CASES:
+      self->cases_view = cw_cases_view_new ();
+      view = GTK_WIDGET (self->cases_view);
+      g_signal_connect_swapped (view, "message", G_CALLBACK (retrieval_message_cb), self);
+      g_signal_connect_swapped (view, "undoable-message", G_CALLBACK (show_undo_toast), self);
+      break;
+    case PAGE_CROSSTAB:
+      self->crosstab_view = cw_crosstab_view_new ();
+      view = GTK_WIDGET (self->crosstab_view);
+      g_signal_connect_swapped (view, "message", G_CALLBACK (retrieval_message_cb), self);
+      break;
+    case PAGE_PSEUDONYMS:
+      self->pseudonym_view = cw_pseudonym_view_new ();
+      view = GTK_WIDGET (self->pseudonym_view);
+      g_signal_connect_swapped (view, "message", G_CALLBACK (retrieval_message_cb), self);
+      g_signal_connect_swapped (view, "undoable-message", G_CALLBACK (show_undo_toast), self);
+      break;
+    case PAGE_OVERVIEW:
+      self->overview_view = cw_overview_view_new ();
+      view = GTK_WIDGET (self->overview_view);
+      g_signal_connect_swapped (view, "message", G_CALLBACK (retrieval_message_cb), self);
+      g_signal_connect_swapped (view, "cell-activated", G_CALLBACK (overview_cell_activated_cb), self);
+      break;
+    case PAGE_REVIEW:
+      self->review_view = cw_review_view_new ();
+      view = GTK_WIDGET (self->review_view);
+      g_signal_connect_swapped (view, "message", G_CALLBACK (retrieval_message_cb), self);
+      g_signal_connect_swapped (view, "accepted", G_CALLBACK (review_accepted_cb), self);
+      break;
+    case N_PAGES:
+    default:
+      g_assert_not_reached ();
+    }
+
+  adw_bin_set_child (self->page_bins[page], view);
+  if (self->project != NULL)
+    set_page_project (self, page);
+}
+
+static void
+visible_page_cb (CwWindow *self)
+{
+  GtkWidget *child = adw_view_stack_get_visible_child (self->view_stack);
+
+  for (Page page = 0; page < N_PAGES; page++)
+    if (child == GTK_WIDGET (self->page_bins[page]))
+      build_page (self, page);
+}
+
+static CwRetrievalView *
+get_retrieval_view (CwWindow *self)
+{
+  build_page (self, PAGE_RETRIEVAL);
+  build_page (self, PAGE_RETRIEVAL);
+  return self->retrieval_view;
+}
+
+static CwReviewView *
+get_review_view (CwWindow *self)
+{
+  build_page (self, PAGE_REVIEW);
+  return self->review_view;
+}
+
 static void
 cw_window_init (CwWindow *self)
 {
@@ -4117,48 +4287,20 @@ cw_window_init (CwWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* The second view of a project: coded segments back out. */
-  self->retrieval_view = cw_retrieval_view_new ();
-  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->retrieval_view),
-                                    "retrieval", _("Retrieval"));
-  adw_view_stack_page_set_icon_name (page, "edit-find-symbolic");
-  g_signal_connect_swapped (self->retrieval_view, "segment-activated", G_CALLBACK (segment_activated_cb), self);
-  g_signal_connect_swapped (self->retrieval_view, "play-requested", G_CALLBACK (segment_play_cb), self);
-  g_signal_connect_swapped (self->retrieval_view, "message", G_CALLBACK (retrieval_message_cb), self);
-
-  /* The cohort: its cases, and the codes crossed with their variables. */
-  self->cases_view = cw_cases_view_new ();
-  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->cases_view), "cases", _("Cases"));
-  adw_view_stack_page_set_icon_name (page, "system-users-symbolic");
-  g_signal_connect_swapped (self->cases_view, "message", G_CALLBACK (retrieval_message_cb), self);
-  g_signal_connect_swapped (self->cases_view, "undoable-message", G_CALLBACK (show_undo_toast), self);
-  self->crosstab_view = cw_crosstab_view_new ();
-  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->crosstab_view), "crosstab", _("Crosstab"));
-  adw_view_stack_page_set_icon_name (page, "view-grid-symbolic");
-  g_signal_connect_swapped (self->crosstab_view, "message", G_CALLBACK (retrieval_message_cb), self);
-  /* The pseudonym table (issue 10), beside the cases it protects. */
-  self->pseudonym_view = cw_pseudonym_view_new ();
-  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->pseudonym_view), "pseudonyms",
-                                    _("Pseudonyms"));
-  adw_view_stack_page_set_icon_name (page, "security-high-symbolic");
-  g_signal_connect_swapped (self->pseudonym_view, "message", G_CALLBACK (retrieval_message_cb), self);
-  g_signal_connect_swapped (self->pseudonym_view, "undoable-message", G_CALLBACK (show_undo_toast), self);
-  /* The coding at a glance: code map, frequencies, co-occurrence. */
-  self->overview_view = cw_overview_view_new ();
-  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->overview_view), "overview", _("Overview"));
-  adw_view_stack_page_set_icon_name (page, "view-app-grid-symbolic");
-  g_signal_connect_swapped (self->overview_view, "message", G_CALLBACK (retrieval_message_cb), self);
-  g_signal_connect_swapped (self->overview_view, "cell-activated", G_CALLBACK (overview_cell_activated_cb), self);
-
+  /* The views beside the documents, built when first shown. */
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      self->page_bins[i] = ADW_BIN (adw_bin_new ());
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->page_bins[i]),
+                                        pages[i].name, _(pages[i].title));
+      adw_view_stack_page_set_icon_name (page, pages[i].icon_name);
+      if (i == PAGE_REVIEW)
+        self->review_page = page;
+    }
   /* Reviewing disagreements: a page, so that the window's undo and the
    * Documents view are at hand; shown once a review starts. */
-  self->review_view = cw_review_view_new ();
-  self->review_page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->review_view),
-                                                 "review", _("Review"));
-  adw_view_stack_page_set_icon_name (self->review_page, "emblem-default-symbolic");
   adw_view_stack_page_set_visible (self->review_page, FALSE);
-  g_signal_connect_swapped (self->review_view, "message", G_CALLBACK (retrieval_message_cb), self);
-  g_signal_connect_swapped (self->review_view, "accepted", G_CALLBACK (review_accepted_cb), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self);
 
   /* Editing the text: its warnings, and find and replace. */
   g_signal_connect_swapped (self->transcript_view, "message", G_CALLBACK (retrieval_message_cb), self);
@@ -4259,25 +4401,42 @@ _cw_window_get_codebook_panel (CwWindow *self)
 CwRetrievalView *
 _cw_window_get_retrieval_view (CwWindow *self)
 {
+  build_page (self, PAGE_RETRIEVAL);
   return self->retrieval_view;
 }
 
 CwCasesView *
 _cw_window_get_cases_view (CwWindow *self)
 {
+  build_page (self, PAGE_CASES);
   return self->cases_view;
 }
 
 CwCrosstabView *
 _cw_window_get_crosstab_view (CwWindow *self)
 {
+  build_page (self, PAGE_CROSSTAB);
   return self->crosstab_view;
 }
 
 CwPseudonymView *
 _cw_window_get_pseudonym_view (CwWindow *self)
 {
+  build_page (self, PAGE_PSEUDONYMS);
   return self->pseudonym_view;
+}
+
+CwOverviewView *
+_cw_window_get_overview_view (CwWindow *self)
+{
+  build_page (self, PAGE_OVERVIEW);
+  return self->overview_view;
+}
+
+CwReviewView *
+_cw_window_get_review_view (CwWindow *self)
+{
+  return get_review_view (self);
 }
 
 AdwViewStack *
