@@ -838,6 +838,10 @@ static const ContainerCase container_cases[] = {
     "board_2017.txt", NULL, NULL },
   { "escaped-path", "project.qde", "sources/Interview Kevin.txt", "<Project xmlns=\"" NS_PROJECT "\"",
     "internal://Interview%20Kevin.txt", NULL, NULL },
+  /* Not read ahead (not sources/NAME.txt): read once the file's first
+   * pass has named it, while the stream that makes that pass waits. */
+  { "text-outside-sources", "project.qde", "texts/doc.txt", "<Project xmlns=\"" NS_PROJECT "\"",
+    "internal://texts/doc.txt", NULL, NULL },
 };
 
 static void

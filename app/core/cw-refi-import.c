@@ -22,7 +22,10 @@
  * a third builds the full-text index of the texts on the side; this one
  * makes the project meanwhile and stores. Without progress to report it
  * stores before the first pass is done: if that pass refuses the file, its
- * error is reported and nothing is kept, as if it had come first. The
+ * error is reported and nothing is kept, as if it had come first. Then the
+ * streaming pass makes the first pass as it goes (the same parse, the same
+ * start tags), and the reading thread parses the file itself only when
+ * the stream stopped early or waits for a text that was not read ahead. The
  * other sections are small and read after the sources. Files whose
  * sections come out of the schema's order are read from a whole tree
  * instead (again, when the stream had begun). Everything goes into a new
@@ -47,6 +50,8 @@
 #define _GNU_SOURCE /* sync_file_range */
 #endif
 #include "config.h"
+/* sqlite3_preupdate_hook() (see cw-project.c). */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 
 #include <errno.h>
 #include <fcntl.h>
@@ -476,10 +481,39 @@ insert_id (GHashTable *table,
   g_hash_table_insert (table, g_strdup (key), GSIZE_TO_POINTER ((gsize) id));
 }
 
+/* g_str_hash for the tables of GUID keys, eight bytes at a time: it runs
+ * a dozen times per coding on 36-character keys (g_str_hash took 7 % of
+ * the storing thread). */
+static guint
+key_hash (gconstpointer key)
+{
+  const char *s = key;
+  gsize len = strlen (s);
+  guint64 h = 0x9e3779b97f4a7c15u ^ len, w;
+
+  for (; len >= 8; s += 8, len -= 8)
+    {
+      memcpy (&w, s, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdu;
+      h ^= h >> 29;
+    }
+  w = 0;
+  memcpy (&w, s, len);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 32;
+  return (guint) h;
+}
+
+static GHashTable *
+key_table_new (GDestroyNotify value_free)
+{
+  return g_hash_table_new_full (key_hash, g_str_equal, g_free, value_free);
+}
+
 static GHashTable *
 string_set_new (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return key_table_new (NULL);
 }
 
 /* Rows of one table inserted a batch at a time: a statement per 64 rows
@@ -497,7 +531,9 @@ typedef struct
   const char *head;       /* "INSERT INTO t (a, b) VALUES " */
   int         n_columns;
   GArray     *values;     /* BatchValue, n_columns per row */
-  char       *full_sql;   /* the statement for BATCH_ROWS rows, made once */
+  /* The statement for BATCH_ROWS rows, prepared once and kept here rather
+   * than in the project's cache, which hashes its long SQL on each use. */
+  sqlite3_stmt *full;
 } Batch;
 
 static void
@@ -517,11 +553,18 @@ batch_init (Batch      *batch,
   g_array_set_clear_func (batch->values, (GDestroyNotify) batch_value_clear);
 }
 
+/* Before the connection closes (it stays open while a statement lives). */
+static void
+batch_finalize (Batch *batch)
+{
+  g_clear_pointer (&batch->full, sqlite3_finalize);
+}
+
 static void
 batch_clear (Batch *batch)
 {
   g_clear_pointer (&batch->values, g_array_unref);
-  g_clear_pointer (&batch->full_sql, g_free);
+  batch_finalize (batch);
 }
 
 static void
@@ -549,15 +592,15 @@ batch_flush (CwProject  *project,
              GError    **error)
 {
   guint n_rows = batch->values->len / batch->n_columns;
-  g_autofree char *partial_sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt = n_rows == BATCH_ROWS ? batch->full : NULL;
   int column = 1;
+  gboolean ok;
 
   if (n_rows == 0)
     return TRUE;
-  if (n_rows < BATCH_ROWS || batch->full_sql == NULL)
+  if (stmt == NULL)
     {
-      GString *sql = g_string_new (batch->head);
+      g_autoptr(GString) sql = g_string_new (batch->head);
 
       for (guint r = 0; r < n_rows; r++)
         {
@@ -566,13 +609,16 @@ batch_flush (CwProject  *project,
             g_string_append (sql, c > 0 ? ", ?" : "?");
           g_string_append_c (sql, ')');
         }
+      if (sqlite3_prepare_v3 (_cw_project_get_db (project), sql->str, -1,
+                              n_rows == BATCH_ROWS ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL) != SQLITE_OK)
+        {
+          sqlite3_finalize (stmt);
+          _cw_project_set_db_error (project, error, _("cannot store the imported data"));
+          return FALSE;
+        }
       if (n_rows == BATCH_ROWS)
-        batch->full_sql = g_string_free (sql, FALSE);
-      else
-        partial_sql = g_string_free (sql, FALSE);
+        batch->full = stmt;
     }
-  if ((stmt = _cw_project_prepare (project, partial_sql != NULL ? partial_sql : batch->full_sql, error)) == NULL)
-    return FALSE;
   for (guint i = 0; i < batch->values->len; i++, column++)
     {
       BatchValue *value = &g_array_index (batch->values, BatchValue, i);
@@ -582,7 +628,12 @@ batch_flush (CwProject  *project,
       else
         sqlite3_bind_int64 (stmt, column, value->number);
     }
-  if (!run_done (project, stmt, error))
+  ok = run_done (project, stmt, error);
+  if (stmt == batch->full)
+    sqlite3_reset (stmt);
+  else
+    sqlite3_finalize (stmt);
+  if (!ok)
     return FALSE;
   g_array_set_size (batch->values, 0);
   return TRUE;
@@ -721,8 +772,8 @@ codes_init (Codes       *c,
   c->project = project;
   c->warnings = warnings;
   c->now = _cw_now_iso8601 ();
-  c->by_guid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  c->by_ref = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->by_guid = key_table_new (NULL);
+  c->by_ref = key_table_new (NULL);
   c->siblings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) siblings_free);
   c->colors = string_set_new ();
 
@@ -1455,10 +1506,22 @@ static inline gint64
 count_code_points (const char *from,
                    const char *to)
 {
-  gint64 n = 0;
+  const char *p = from;
+  gint64 n = to - from;
 
-  for (const char *p = from; p < to; p++)
-    n += ((guchar) *p & 0xC0) != 0x80;
+  /* Bytes minus continuation bytes (10xxxxxx), eight at a time: every
+   * character of every text passes here twice. */
+  for (; to - p >= 8; p += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, p, 8);
+      w = (w & ~(w << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      /* The bytes' sum (each 0 or 1) in the top byte. */
+      n -= (gint64) ((w * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+    }
+  for (; p < to; p++)
+    n -= ((guchar) *p & 0xC0) == 0x80;
   return n;
 }
 
@@ -1584,6 +1647,15 @@ typedef struct
   gint64 coding_id;   /* the first coding, 0 if none */
 } SelectionTarget;
 
+typedef enum
+{
+  STREAM_SCAN_PENDING,
+  STREAM_SCAN_DONE,     /* the whole file was read: its scan is complete */
+  STREAM_SCAN_FAILED,   /* the stream stopped: the reading thread scans */
+} StreamScan;
+
+static void scan_free (gpointer scan);
+
 typedef struct
 {
   gint64 id;
@@ -1613,6 +1685,12 @@ typedef struct
   GHashTable     *spec_names;   /* every name read ahead, taken or not */
   gboolean        speculative_done;
   guint64         speculative_cap;
+  /* Storing before the first pass's verdict (see read_job_thread), the
+   * streaming pass makes the first pass too, as it goes; under read_lock. */
+  gboolean        stream_scans;   /* set before the threads start */
+  StreamScan      stream_scan;
+  gboolean        scan_now;       /* a text that was not read ahead is wanted */
+  gpointer        stream_result;  /* Scan, once STREAM_SCAN_DONE (owned) */
   char           *now;
   Unit            guess;
   gboolean        known_unit;   /* our own export: no need to guess */
@@ -1715,6 +1793,7 @@ stop_writer (Import *im)
 static void
 import_clear (Import *im)
 {
+  g_clear_pointer (&im->stream_result, scan_free);
   stop_writer (im);
   if (im->file_fd >= 0)
     close (im->file_fd);
@@ -1761,7 +1840,7 @@ import_clear (Import *im)
 static GHashTable *
 id_table_new (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return key_table_new (NULL);
 }
 
 /* -- the archive -- */
@@ -1852,6 +1931,14 @@ read_entry (Import      *im,
         }
       if (im->prefetch_done && (im->speculative == NULL || im->speculative_done))
         break;
+      if (im->stream_scans && im->speculative_done && im->stream_scan == STREAM_SCAN_PENDING && !im->scan_now)
+        {
+          /* Not read ahead: the reading thread reads it after the first
+           * pass, which it would take from the stream that now waits for
+           * this text. It makes the pass itself instead, as it did before. */
+          im->scan_now = TRUE;
+          g_cond_broadcast (&im->read_cond);
+        }
       /* The reading thread may be about to get to it. */
       g_cond_wait (&im->read_cond, &im->read_lock);
     }
@@ -2433,8 +2520,12 @@ static gboolean
 store_rows (Import  *im,
             GError **error)
 {
-  return batch_flush (im->project, &im->coding_rows, error) &&
-         batch_flush (im->project, &im->turn_rows, error) &&
+  gboolean flushed = batch_flush (im->project, &im->coding_rows, error) &&
+                     batch_flush (im->project, &im->turn_rows, error);
+
+  batch_finalize (&im->coding_rows);
+  batch_finalize (&im->turn_rows);
+  return flushed &&
          _cw_project_exec (im->project,
                            "INSERT INTO main.codings (id, guid, document_id, code_id, coder_id, start, end, created_at)"
                            " SELECT id, guid, document_id, code_id, coder_id, start, end, created_at FROM temp.cw_codings"
@@ -3857,6 +3948,40 @@ set_units (Import     *im,
 
 static char *scan_attribute (int n_attributes, const xmlChar **attributes, const char *name);
 
+/* The first pass: the root, whether the sections come in the standard's
+ * order, how many text sources there are and which files they name. */
+typedef struct
+{
+  char      *root;       /* local name */
+  char      *root_uri;
+  char      *name;
+  char      *origin;
+  gboolean   root_qda;
+  char      *section;    /* the depth-1 element being read */
+  gboolean   seen_sources;
+  gboolean   out_of_order;
+  guint      n_text_sources;
+  GPtrArray *paths;      /* label, path, label, path, ... */
+} Scan;
+
+static void
+scan_clear (Scan *scan)
+{
+  g_free (scan->root);
+  g_free (scan->root_uri);
+  g_free (scan->name);
+  g_free (scan->origin);
+  g_free (scan->section);
+  g_clear_pointer (&scan->paths, g_ptr_array_unref);
+}
+
+static void
+scan_free (gpointer scan)
+{
+  scan_clear (scan);
+  g_free (scan);
+}
+
 /* -- the streaming import: a parsing thread and the database thread --
  *
  * The parsing thread reads project.qde as a stream of small trees (each
@@ -4146,7 +4271,24 @@ typedef struct
   gboolean      in_sources;    /* the depth-1 element open is Sources */
   Indexer      *indexer;
   GThread      *thread;
+  Scan         *scan;          /* the first pass made by the stream, or NULL */
 } Producer;
+
+static void scan_start (const xmlChar *localname, const xmlChar *uri, int depth, int n_attributes,
+                        const xmlChar **attributes, gpointer user_data);
+
+static void
+producer_scan_start (const xmlChar  *localname,
+                     const xmlChar  *uri,
+                     int             depth,
+                     int             n_attributes,
+                     const xmlChar **attributes,
+                     gpointer        user_data)
+{
+  Producer *pr = user_data;
+
+  scan_start (localname, uri, depth, n_attributes, attributes, pr->scan);
+}
 
 static gboolean
 producer_split (const xmlChar  *localname,
@@ -4226,6 +4368,7 @@ producer_thread (gpointer data)
   Import *im = pr->im;
   Item *end = g_new0 (Item, 1);
   g_autoptr(GBytes) qde = NULL;
+  gboolean parsed = FALSE;
 
   end->kind = ITEM_END;
   /* The reading thread inflates it meanwhile. */
@@ -4242,7 +4385,22 @@ producer_thread (gpointer data)
       gsize size;
       const char *text = g_bytes_get_data (qde, &size);
 
-      cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+      if (pr->scan != NULL)
+        parsed = cw_xml_parse_split_scan (text, size, pr->entry, im->filename, producer_split, producer_deliver,
+                                          producer_scan_start, pr, &end->error);
+      else
+        cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+    }
+  if (pr->scan != NULL)
+    {
+      /* Read whole, the file has had its first pass: the same parse under
+       * the same rules, the same start tags. */
+      g_mutex_lock (&im->read_lock);
+      im->stream_scan = parsed ? STREAM_SCAN_DONE : STREAM_SCAN_FAILED;
+      if (parsed)
+        im->stream_result = g_steal_pointer (&pr->scan);
+      g_cond_broadcast (&im->read_cond);
+      g_mutex_unlock (&im->read_lock);
     }
   indexer_add (pr->indexer, 0, NULL);
   g_async_queue_push (pr->items, end);
@@ -4263,6 +4421,11 @@ producer_start (Import     *im,
   for (guint i = 0; i < PARSE_AHEAD; i++)
     g_async_queue_push (pr->credits, GINT_TO_POINTER (1));
   pr->indexer = indexer_start ();
+  if (im->stream_scans)
+    {
+      pr->scan = g_new0 (Scan, 1);
+      pr->scan->paths = g_ptr_array_new_with_free_func (g_free);
+    }
   pr->thread = g_thread_new ("cw-refi-parse", producer_thread, pr);
   return pr;
 }
@@ -4299,6 +4462,7 @@ producer_finish (Producer *pr,
     item_free (item);
   g_async_queue_unref (pr->items);
   g_async_queue_unref (pr->credits);
+  g_clear_pointer (&pr->scan, scan_free);
   g_free (pr);
   return index;
 }
@@ -4429,33 +4593,6 @@ import_stream (Import      *im,
   return ok;
 }
 
-/* The first pass: the root, whether the sections come in the standard's
- * order, how many text sources there are and which files they name. */
-typedef struct
-{
-  char      *root;       /* local name */
-  char      *root_uri;
-  char      *name;
-  char      *origin;
-  gboolean   root_qda;
-  char      *section;    /* the depth-1 element being read */
-  gboolean   seen_sources;
-  gboolean   out_of_order;
-  guint      n_text_sources;
-  GPtrArray *paths;      /* label, path, label, path, ... */
-} Scan;
-
-static void
-scan_clear (Scan *scan)
-{
-  g_free (scan->root);
-  g_free (scan->root_uri);
-  g_free (scan->name);
-  g_free (scan->origin);
-  g_free (scan->section);
-  g_clear_pointer (&scan->paths, g_ptr_array_unref);
-}
-
 static gboolean
 uri_is_qda (const xmlChar *uri)
 {
@@ -4581,6 +4718,10 @@ read_job_clear (ReadJob *job)
   if (job->thread != NULL)
     {
       g_atomic_int_set (&job->im->abort, 1);
+      /* It may wait for the stream's first pass. */
+      g_mutex_lock (&job->im->read_lock);
+      g_cond_broadcast (&job->im->read_cond);
+      g_mutex_unlock (&job->im->read_lock);
       g_thread_join (g_steal_pointer (&job->thread));
     }
   g_clear_pointer (&job->title, g_free);
@@ -4589,8 +4730,11 @@ read_job_clear (ReadJob *job)
   g_clear_error (&job->error);
 }
 
+/* streamed: the scan the streaming pass made (transfer full), or NULL to
+ * make it here. */
 static gboolean
 scan_project_file (ReadJob  *job,
+                   Scan     *streamed,
                    GError  **error)
 {
   Import *im = job->im;
@@ -4599,11 +4743,20 @@ scan_project_file (ReadJob  *job,
   gsize size;
   const char *data = g_bytes_get_data (im->qde, &size);
 
-  /* Refuses what is not well-formed or has a DOCTYPE before the streaming
-   * pass could store any of it. */
-  scan->paths = g_ptr_array_new_with_free_func (g_free);
-  if (!cw_xml_scan_safe (data, size, qde_name, im->filename, scan_start, scan, error))
-    return FALSE;
+  if (streamed != NULL)
+    {
+      /* Read whole by the stream: well-formed, no DOCTYPE. */
+      *scan = *streamed;
+      g_free (streamed);
+    }
+  else
+    {
+      /* Refuses what is not well-formed or has a DOCTYPE before the
+       * streaming pass could store any of it. */
+      scan->paths = g_ptr_array_new_with_free_func (g_free);
+      if (!cw_xml_scan_safe (data, size, qde_name, im->filename, scan_start, scan, error))
+        return FALSE;
+    }
   if (scan->root == NULL || strcmp (scan->root, "Project") != 0 || !scan->root_qda)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, im->filename, 0,
@@ -4650,6 +4803,7 @@ read_job_thread (gpointer data)
   /* project.qde first: the parsing thread waits for it. */
   GBytes *qde = read_project_file (im, job->qde_name, &local);
   gboolean ok = qde != NULL;
+  Scan *streamed = NULL;
 
   g_mutex_lock (&im->read_lock);
   im->qde = qde;
@@ -4666,7 +4820,20 @@ read_job_thread (gpointer data)
       im->speculative_done = TRUE;
       g_mutex_unlock (&im->read_lock);
     }
-  ok = ok && scan_project_file (job, &local);
+  if (ok && im->stream_scans)
+    {
+      /* Storing before the verdict, the streaming pass makes the first
+       * pass as it goes (one parse of the file instead of two); this
+       * thread makes it only if the stream stopped before the end, or
+       * waits for a text that was not read ahead. */
+      g_mutex_lock (&im->read_lock);
+      while (im->stream_scan == STREAM_SCAN_PENDING && !im->scan_now && !g_atomic_int_get (&im->abort))
+        g_cond_wait (&im->read_cond, &im->read_lock);
+      if (im->stream_scan == STREAM_SCAN_DONE)
+        streamed = g_steal_pointer (&im->stream_result);
+      g_mutex_unlock (&im->read_lock);
+    }
+  ok = ok && scan_project_file (job, g_steal_pointer (&streamed), &local);
   g_mutex_lock (&im->read_lock);
   job->scanned = TRUE;
   job->ok = ok;
@@ -4834,7 +5001,7 @@ create_unsynced (const char  *project_path,
     }
   /* Nothing to check either: the importer makes every reference itself. */
   if (!_cw_project_exec (project,
-                         /* synchronous first: leaving WAL then checkpoints unsynced. */
+                         /* As _cw_project_create_in_place already left it. */
                          "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = OFF;"
                          /* Every page is written once anyway: a small cache
                           * recycles its memory instead of growing to the file. */
@@ -4852,6 +5019,10 @@ create_unsynced (const char  *project_path,
       g_clear_pointer (temp_path, g_free);
       return NULL;
     }
+  /* The window's record of which codings a transaction touched is of no
+   * use on this connection, which nobody watches and which is closed
+   * before the project is opened; SQLite does less per row without it. */
+  sqlite3_preupdate_hook (_cw_project_get_db (project), NULL, NULL);
   return g_steal_pointer (&project);
 }
 
@@ -5070,6 +5241,7 @@ import_project (const char      *qdpx_path,
   job.scan = &scan;
   job.qde_name = qde_name;
   job.warnings = g_ptr_array_new_with_free_func (g_free);
+  im.stream_scans = early;
   job.thread = g_thread_new ("cw-refi-read", read_job_thread, &job);
   if (!force_tree)
     producer = producer_start (&im, qde_name);
@@ -5102,12 +5274,12 @@ import_project (const char      *qdpx_path,
   im.used_variables = string_set_new ();
   im.users = id_table_new ();
   im.coder_names = string_set_new ();
-  im.documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) doc_free);
+  im.documents = key_table_new ((GDestroyNotify) doc_free);
   im.document_names = string_set_new ();
-  im.selections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.selections = key_table_new (g_free);
   im.codings = id_table_new ();
   im.notes = string_set_new ();
-  im.variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.variables = key_table_new (g_free);
   im.variable_names = string_set_new ();
   im.case_names = id_table_new ();
   im.document_cases = id_table_new ();
@@ -5215,6 +5387,8 @@ failed_transaction:
   _cw_project_rollback (project);
 failed_project:
   g_clear_pointer (&producer, producer_cancel);
+  batch_finalize (&im.coding_rows);
+  batch_finalize (&im.turn_rows);
   g_clear_object (&project);
   if (temp_path != NULL)
     remove_project_files (temp_path);

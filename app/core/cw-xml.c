@@ -239,6 +239,8 @@ on_build_start (void           *ctx,
   int depth = state->depth++;
   Frame frame = { NULL, NULL, state->text->len };
 
+  if (state->start != NULL)
+    state->start (localname, uri, depth, n_attributes, attributes, state->user_data);
   if (state->tree == NULL)
     {
       if (!state->split (localname, uri, depth, n_attributes, attributes, state->user_data))
@@ -465,7 +467,7 @@ parse (const char      *data,
   ctxt->_private = &state;
   ctxt->sax->internalSubset = on_internal_subset;
   ctxt->sax->serror = on_structured_error;
-  if (start != NULL)
+  if (start != NULL && split == NULL)
     {
       /* No tree: only the start tags reach us. */
       state.start = start;
@@ -484,6 +486,7 @@ parse (const char      *data,
       /* No libxml2 tree: our own, one per element split chooses. */
       state.split = split;
       state.deliver = deliver;
+      state.start = start; /* every start tag too, if given */
       state.user_data = user_data;
       state.ctxt = ctxt;
       state.frames = g_array_new (FALSE, FALSE, sizeof (Frame));
@@ -596,6 +599,29 @@ cw_xml_parse_split (const char     *data,
   g_return_val_if_fail (split != NULL && deliver != NULL, FALSE);
 
   doc = parse (data, size, entry, filename, NULL, split, deliver, user_data, error);
+  if (doc == NULL)
+    return FALSE;
+  xmlFreeDoc (doc);
+  return TRUE;
+}
+
+gboolean
+cw_xml_parse_split_scan (const char     *data,
+                         gsize           size,
+                         const char     *entry,
+                         const char     *filename,
+                         CwXmlSplitFunc  split,
+                         CwXmlTreeFunc   deliver,
+                         CwXmlStartFunc  start,
+                         gpointer        user_data,
+                         GError        **error)
+{
+  xmlDoc *doc;
+
+  g_return_val_if_fail (filename != NULL, FALSE);
+  g_return_val_if_fail (split != NULL && deliver != NULL && start != NULL, FALSE);
+
+  doc = parse (data, size, entry, filename, start, split, deliver, user_data, error);
   if (doc == NULL)
     return FALSE;
   xmlFreeDoc (doc);

@@ -102,6 +102,19 @@ gboolean    cw_xml_parse_split       (const char     *data,
                                       gpointer        user_data,
                                       GError        **error);
 
+/* cw_xml_parse_split() that also calls start for every start tag, inside
+ * trees too (before split, with the same arguments as cw_xml_scan_safe()
+ * gives): one pass where a first scan and a streaming pass took two. */
+gboolean    cw_xml_parse_split_scan  (const char     *data,
+                                      gsize           size,
+                                      const char     *entry,
+                                      const char     *filename,
+                                      CwXmlSplitFunc  split,
+                                      CwXmlTreeFunc   deliver,
+                                      CwXmlStartFunc  start,
+                                      gpointer        user_data,
+                                      GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CwXmlTree, cw_xml_tree_free)
 
