@@ -4794,6 +4794,14 @@ not_wanted (gpointer key,
   return !g_hash_table_contains (wanted, key);
 }
 
+static gboolean
+read_ahead_already (gpointer key,
+                    gpointer value,
+                    gpointer spec_names)
+{
+  return g_hash_table_contains (spec_names, key);
+}
+
 static gpointer
 read_job_thread (gpointer data)
 {
@@ -4849,9 +4857,12 @@ read_job_thread (gpointer data)
   if (!ok)
     return NULL;
 
-  /* Texts read ahead that no source names are of no use. */
+  /* Texts read ahead that no source names are of no use; those it names
+   * need no second look (prefetch_entries would skip them): with none
+   * left, the archive is not walked again. */
   g_mutex_lock (&im->read_lock);
   g_hash_table_foreach_remove (im->speculative, not_wanted, job->wanted);
+  g_hash_table_foreach_remove (job->wanted, read_ahead_already, im->spec_names);
   g_mutex_unlock (&im->read_lock);
   ok = prefetch_entries (im, job->wanted, &local);
   g_mutex_lock (&im->read_lock);
