@@ -91,6 +91,9 @@ static const char * const palette[] = {
  * read_ahead): entries up to this size, this much in all. */
 #define READ_AHEAD_ENTRY_BYTES  ((guint64) 8 << 20)
 #define READ_AHEAD_TOTAL_BYTES  ((guint64) 64 << 20)
+/* project.qde is handed to the stream as it is inflated, this much at a
+ * time. */
+#define QDE_CHUNK_BYTES ((gsize) 256 << 10)
 /* Below this share of selection boundaries on word boundaries a source
  * does not "align cleanly". */
 #define CLEAN_FRACTION    0.9
@@ -1680,6 +1683,10 @@ typedef struct
   const char     *qde_name;     /* its name in the archive (in entries) */
   GBytes         *qde;          /* project.qde, once qde_ready (NULL: unreadable) */
   gboolean        qde_ready;
+  /* project.qde as it is being inflated, for the stream (read_qde_chunk) */
+  gboolean        qde_publishing;
+  const guchar   *qde_partial;
+  gsize           qde_partial_len;
   /* Texts read ahead (see read_ahead), under read_lock. */
   GHashTable     *speculative;  /* entry name -> GBytes, not yet counted */
   GHashTable     *spec_names;   /* every name read ahead, taken or not */
@@ -2105,7 +2112,7 @@ prefetch_entries (Import      *im,
       g_autofree guchar *buffer = NULL;
       gsize alloc, len = 0;
       guint64 cap;
-      gboolean read_ahead;
+      gboolean read_ahead, publish;
 
       if (g_atomic_int_get (&im->abort))
         break;
@@ -2119,6 +2126,7 @@ prefetch_entries (Import      *im,
       g_mutex_lock (&im->read_lock);
       read_ahead = im->spec_names != NULL && g_hash_table_contains (im->spec_names, name);
       cap = entry_cap (im, name);
+      publish = im->qde_publishing && strcmp (name, im->qde_name) == 0;
       g_mutex_unlock (&im->read_lock);
       if (read_ahead)
         continue; /* read_entry() counts it when it takes it */
@@ -2151,12 +2159,21 @@ prefetch_entries (Import      *im,
               else
                 {
                   alloc = (gsize) MIN ((guint64) MAX (alloc * 2, 64 * 1024), cap + 1);
+                  /* Not while the stream copies from it. */
+                  if (publish)
+                    g_mutex_lock (&im->read_lock);
                   buffer = g_realloc (buffer, alloc);
+                  if (publish)
+                    {
+                      im->qde_partial = buffer;
+                      g_mutex_unlock (&im->read_lock);
+                    }
                   continue;
                 }
             }
           else
-            n = archive_read_data (archive, buffer + len, alloc - 1 - len);
+            n = archive_read_data (archive, buffer + len,
+                                   publish ? MIN (alloc - 1 - len, QDE_CHUNK_BYTES) : alloc - 1 - len);
           if (n == 0)
             break;
           if (n < 0)
@@ -2170,6 +2187,22 @@ prefetch_entries (Import      *im,
               break;
             }
           len += n;
+          if (publish)
+            {
+              /* What the stream may parse already. */
+              g_mutex_lock (&im->read_lock);
+              im->qde_partial = buffer;
+              im->qde_partial_len = len;
+              g_cond_broadcast (&im->read_cond);
+              g_mutex_unlock (&im->read_lock);
+            }
+        }
+      if (publish && !ok)
+        {
+          /* Freed below: the stream waits for the verdict instead. */
+          g_mutex_lock (&im->read_lock);
+          im->qde_partial = NULL;
+          g_mutex_unlock (&im->read_lock);
         }
       if (!ok)
         break;
@@ -4361,6 +4394,56 @@ producer_deliver (CwXmlTree  *tree,
   return TRUE;
 }
 
+/* The stream's read of project.qde: what the reading thread has inflated
+ * so far, waiting for more; then the whole file, once read (-1 if it
+ * could not be: the reading thread says why). */
+typedef struct
+{
+  Import *im;
+  gsize   offset;
+} QdeReader;
+
+static int
+read_qde_chunk (void *context,
+                char *buffer,
+                int   len)
+{
+  QdeReader *reader = context;
+  Import *im = reader->im;
+  const guchar *data = NULL;
+  gsize size = 0;
+  int n = -1;
+
+  g_mutex_lock (&im->read_lock);
+  for (;;)
+    {
+      if (im->qde_ready)
+        {
+          if (im->qde != NULL)
+            {
+              data = g_bytes_get_data (im->qde, &size);
+              n = (int) MIN ((gsize) MAX (len, 0), size - MIN (size, reader->offset));
+            }
+          break;
+        }
+      if (im->qde_partial != NULL && im->qde_partial_len > reader->offset)
+        {
+          data = im->qde_partial;
+          size = im->qde_partial_len;
+          n = (int) MIN ((gsize) MAX (len, 0), size - reader->offset);
+          break;
+        }
+      g_cond_wait (&im->read_cond, &im->read_lock);
+    }
+  if (n > 0)
+    {
+      memcpy (buffer, data + reader->offset, n);
+      reader->offset += n;
+    }
+  g_mutex_unlock (&im->read_lock);
+  return n;
+}
+
 static gpointer
 producer_thread (gpointer data)
 {
@@ -4371,25 +4454,32 @@ producer_thread (gpointer data)
   gboolean parsed = FALSE;
 
   end->kind = ITEM_END;
-  /* The reading thread inflates it meanwhile. */
-  g_mutex_lock (&im->read_lock);
-  while (!im->qde_ready)
-    g_cond_wait (&im->read_cond, &im->read_lock);
-  qde = im->qde != NULL ? g_bytes_ref (im->qde) : NULL;
-  g_mutex_unlock (&im->read_lock);
-  if (qde == NULL)
-    /* Unreadable: the first pass says why. */
-    g_set_error_literal (&end->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
+  if (pr->scan != NULL)
+    {
+      /* Parsed as the reading thread inflates it. */
+      QdeReader reader = { im, 0 };
+
+      parsed = cw_xml_parse_split_scan (read_qde_chunk, &reader, pr->entry, im->filename, producer_split,
+                                        producer_deliver, producer_scan_start, pr, &end->error);
+    }
   else
     {
-      gsize size;
-      const char *text = g_bytes_get_data (qde, &size);
-
-      if (pr->scan != NULL)
-        parsed = cw_xml_parse_split_scan (text, size, pr->entry, im->filename, producer_split, producer_deliver,
-                                          producer_scan_start, pr, &end->error);
+      /* The reading thread inflates it meanwhile. */
+      g_mutex_lock (&im->read_lock);
+      while (!im->qde_ready)
+        g_cond_wait (&im->read_cond, &im->read_lock);
+      qde = im->qde != NULL ? g_bytes_ref (im->qde) : NULL;
+      g_mutex_unlock (&im->read_lock);
+      if (qde == NULL)
+        /* Unreadable: the first pass says why. */
+        g_set_error_literal (&end->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
       else
-        cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+        {
+          gsize size;
+          const char *text = g_bytes_get_data (qde, &size);
+
+          cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+        }
     }
   if (pr->scan != NULL)
     {
@@ -4808,14 +4898,23 @@ read_job_thread (gpointer data)
   ReadJob *job = data;
   Import *im = job->im;
   GError *local = NULL;
-  /* project.qde first: the parsing thread waits for it. */
-  GBytes *qde = read_project_file (im, job->qde_name, &local);
-  gboolean ok = qde != NULL;
+  GBytes *qde;
+  gboolean ok;
   Scan *streamed = NULL;
+
+  /* project.qde first: the parsing thread waits for it, or parses it as
+   * it comes when it makes the first pass. */
+  g_mutex_lock (&im->read_lock);
+  im->qde_publishing = im->stream_scans;
+  g_mutex_unlock (&im->read_lock);
+  qde = read_project_file (im, job->qde_name, &local);
+  ok = qde != NULL;
 
   g_mutex_lock (&im->read_lock);
   im->qde = qde;
   im->qde_ready = TRUE;
+  im->qde_publishing = FALSE;
+  im->qde_partial = NULL;
   g_cond_broadcast (&im->read_cond);
   g_mutex_unlock (&im->read_lock);
 

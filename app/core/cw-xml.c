@@ -422,6 +422,8 @@ read_chunk (void *context,
 static xmlDoc *
 parse (const char      *data,
        gsize            size,
+       CwXmlReadFunc    io,
+       gpointer         io_data,
        const char      *entry,
        const char      *filename,
        CwXmlStartFunc   start,
@@ -436,20 +438,20 @@ parse (const char      *data,
   xmlDoc *doc;
   g_autofree char *where = entry != NULL ? g_strdup_printf ("%s: ", entry) : g_strdup ("");
 
-  if (size > G_MAXINT)
+  if (io == NULL && size > G_MAXINT)
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0, _("%sthe XML is too large"), where);
       return NULL;
     }
-  if (size == 0)
+  if (io == NULL && size == 0)
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0, _("%snot XML (the file is empty)"), where);
       return NULL;
     }
 
-  if (!looks_like_xml (data, size))
+  if (io == NULL && !looks_like_xml (data, size))
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
@@ -504,8 +506,12 @@ parse (const char      *data,
 
   /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD. */
   reader.next = data;
-  reader.end = data + size;
-  doc = xmlCtxtReadIO (ctxt, read_chunk, NULL, &reader, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
+  reader.end = io == NULL ? data + size : data;
+  if (io != NULL)
+    /* Data that is still arriving: its first bytes are libxml2's to judge. */
+    doc = xmlCtxtReadIO (ctxt, io, NULL, io_data, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
+  else
+    doc = xmlCtxtReadIO (ctxt, read_chunk, NULL, &reader, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
 
   if (state.stop_error != NULL)
     {
@@ -558,7 +564,7 @@ cw_xml_parse_safe (const char  *data,
                    GError     **error)
 {
   g_return_val_if_fail (filename != NULL, NULL);
-  return parse (data, size, entry, filename, NULL, NULL, NULL, NULL, error);
+  return parse (data, size, NULL, NULL, entry, filename, NULL, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -576,7 +582,7 @@ cw_xml_scan_safe (const char      *data,
   g_return_val_if_fail (start != NULL, FALSE);
 
   /* The document node only: SAX2 makes it before any element. */
-  doc = parse (data, size, entry, filename, start, NULL, NULL, user_data, error);
+  doc = parse (data, size, NULL, NULL, entry, filename, start, NULL, NULL, user_data, error);
   if (doc == NULL)
     return FALSE;
   xmlFreeDoc (doc);
@@ -598,7 +604,7 @@ cw_xml_parse_split (const char     *data,
   g_return_val_if_fail (filename != NULL, FALSE);
   g_return_val_if_fail (split != NULL && deliver != NULL, FALSE);
 
-  doc = parse (data, size, entry, filename, NULL, split, deliver, user_data, error);
+  doc = parse (data, size, NULL, NULL, entry, filename, NULL, split, deliver, user_data, error);
   if (doc == NULL)
     return FALSE;
   xmlFreeDoc (doc);
@@ -606,8 +612,8 @@ cw_xml_parse_split (const char     *data,
 }
 
 gboolean
-cw_xml_parse_split_scan (const char     *data,
-                         gsize           size,
+cw_xml_parse_split_scan (CwXmlReadFunc   read,
+                         gpointer        read_data,
                          const char     *entry,
                          const char     *filename,
                          CwXmlSplitFunc  split,
@@ -619,9 +625,9 @@ cw_xml_parse_split_scan (const char     *data,
   xmlDoc *doc;
 
   g_return_val_if_fail (filename != NULL, FALSE);
-  g_return_val_if_fail (split != NULL && deliver != NULL && start != NULL, FALSE);
+  g_return_val_if_fail (read != NULL && split != NULL && deliver != NULL && start != NULL, FALSE);
 
-  doc = parse (data, size, entry, filename, start, split, deliver, user_data, error);
+  doc = parse (NULL, 0, read, read_data, entry, filename, start, split, deliver, user_data, error);
   if (doc == NULL)
     return FALSE;
   xmlFreeDoc (doc);
