@@ -4884,6 +4884,13 @@ not_wanted (gpointer key,
   return !g_hash_table_contains (wanted, key);
 }
 
+static gpointer
+read_ahead_thread (gpointer data)
+{
+  read_ahead (data);
+  return NULL;
+}
+
 static gboolean
 read_ahead_already (gpointer key,
                     gpointer value,
@@ -4901,12 +4908,14 @@ read_job_thread (gpointer data)
   GBytes *qde;
   gboolean ok;
   Scan *streamed = NULL;
+  GThread *ahead;
 
   /* project.qde first: the parsing thread waits for it, or parses it as
    * it comes when it makes the first pass. */
   g_mutex_lock (&im->read_lock);
   im->qde_publishing = im->stream_scans;
   g_mutex_unlock (&im->read_lock);
+  ahead = g_thread_new ("cw-refi-ahead", read_ahead_thread, im);
   qde = read_project_file (im, job->qde_name, &local);
   ok = qde != NULL;
 
@@ -4918,15 +4927,10 @@ read_job_thread (gpointer data)
   g_cond_broadcast (&im->read_cond);
   g_mutex_unlock (&im->read_lock);
 
-  /* Then the texts, which the parsing thread soon wants, then the pass. */
-  if (ok)
-    read_ahead (im);
-  else
-    {
-      g_mutex_lock (&im->read_lock);
-      im->speculative_done = TRUE;
-      g_mutex_unlock (&im->read_lock);
-    }
+  /* Then the texts, which the parsing thread soon wants (read meanwhile
+   * by a thread of their own: the first source's text was waiting for all
+   * of project.qde), then the pass. */
+  g_thread_join (ahead);
   if (ok && im->stream_scans)
     {
       /* Storing before the verdict, the streaming pass makes the first
