@@ -838,6 +838,10 @@ static const ContainerCase container_cases[] = {
     "board_2017.txt", NULL, NULL },
   { "escaped-path", "project.qde", "sources/Interview Kevin.txt", "<Project xmlns=\"" NS_PROJECT "\"",
     "internal://Interview%20Kevin.txt", NULL, NULL },
+  /* Not read ahead (not sources/NAME.txt): read once the file's first
+   * pass has named it, while the stream that makes that pass waits. */
+  { "text-outside-sources", "project.qde", "texts/doc.txt", "<Project xmlns=\"" NS_PROJECT "\"",
+    "internal://texts/doc.txt", NULL, NULL },
 };
 
 static void
@@ -1690,6 +1694,41 @@ refusal_input (const char *name)
                               "<Project xmlns=\"" NS_PROJECT "\" name=\"x\"><Sources><TextSource guid=\"" GUID ("0000B001") "\""
                               " name=\"x\" plainTextPath=\"internal://%2E%2E/%2E%2E/etc/passwd\"/></Sources></Project>",
                               NULL);
+  if (strcmp (name, "qde-size-lies") == 0)
+    {
+      /* project.qde's directory entries give a third of its size: the
+       * stream that parses it as it is inflated (in 256 KiB steps) sees
+       * its buffer grow, then the read fail. */
+      g_autoptr(GString) qde = g_string_new ("<Project xmlns=\"" NS_PROJECT "\" name=\"x\"><Description>");
+      g_autoptr(GBytes) zip = NULL;
+      guchar *data;
+      gsize size;
+      guint32 real, fake;
+
+      for (guint i = 0; qde->len < 1200 * 1024; i++)
+        g_string_append_printf (qde, "regel %u van een lange beschrijving\n", i);
+      g_string_append (qde, "</Description></Project>");
+      real = qde->len;
+      fake = real / 3;
+      zip = cw_test_zip_build ("project.qde", qde->str, NULL);
+      data = g_bytes_unref_to_data (g_steal_pointer (&zip), &size);
+      for (gsize i = 0; i + 46 + 11 <= size; i++)
+        {
+          gboolean central = memcmp (data + i, "PK\1\2", 4) == 0, local = memcmp (data + i, "PK\3\4", 4) == 0;
+          gsize at = central ? 24 : 22, name_at = central ? 46 : 30;
+          guint32 value;
+
+          if ((!central && !local) || memcmp (data + i + name_at, "project.qde", 11) != 0)
+            continue;
+          memcpy (&value, data + i + at, 4);
+          if (GUINT32_FROM_LE (value) == real)
+            {
+              value = GUINT32_TO_LE (fake);
+              memcpy (data + i + at, &value, 4);
+            }
+        }
+      return g_bytes_new_take (data, size);
+    }
   if (strcmp (name, "bomb") == 0)
     {
       /* 40 MB of blanks inside valid XML: a few tens of kB zipped. */
@@ -1738,6 +1777,7 @@ test_project_refusals (void)
     { "escaping-escaped-path", CW_IMPORT_ERROR_CORRUPT, "would leave the archive" },
     { "bomb", CW_IMPORT_ERROR_TOO_LARGE, "bomb" },
     { "source-bomb", CW_IMPORT_ERROR_TOO_LARGE, "bomb" },
+    { "qde-size-lies", CW_IMPORT_ERROR_CORRUPT, "cannot unpack project.qde" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)

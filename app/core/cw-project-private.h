@@ -118,7 +118,9 @@ gboolean  _cw_history_clear        (CwProject   *self,
 
 /* The project created at path itself (O_EXCL), not under a temporary name
  * first as cw_project_create does: for importers that build under a
- * temporary name of their own. */
+ * temporary name of their own. It is left without a journal on disk and
+ * without syncing (journal_mode MEMORY, synchronous OFF): the importer
+ * removes it on failure, and sets WAL and syncs it when done. */
 CwProject *_cw_project_create_in_place (const char  *path,
                                         const char  *title,
                                         GError     **error);

@@ -986,6 +986,7 @@ remove_stale_creations (const char *path)
 static CwProject *
 create_in (const char  *path,
            const char  *title,
+           gboolean     unsynced,
            GError     **error)
 {
   g_autoptr(CwProject) self = NULL;
@@ -1008,8 +1009,11 @@ create_in (const char  *path,
   sql = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
                          CW_PROJECT_APPLICATION_ID, CW_PROJECT_SCHEMA_VERSION);
 
-  if (!_cw_project_exec (self, "PRAGMA journal_mode = WAL", error) ||
+  /* unsynced: a file that is thrown away on failure and synced by its
+   * maker when done needs neither a journal on disk nor syncing. */
+  if (!_cw_project_exec (self, unsynced ? "PRAGMA journal_mode = MEMORY" : "PRAGMA journal_mode = WAL", error) ||
       !configure_connection (self, error) ||
+      (unsynced && !_cw_project_exec (self, "PRAGMA synchronous = OFF", error)) ||
       !_cw_project_begin (self, error) ||
       !_cw_project_exec (self, schema_v1, error) ||
       !_cw_project_exec (self, schema_v2, error) ||
@@ -1056,7 +1060,7 @@ _cw_project_create_in_place (const char  *path,
       return NULL;
     }
   close (fd);
-  return create_in (path, title, error);
+  return create_in (path, title, TRUE, error);
 }
 
 CwProject *
@@ -1096,7 +1100,7 @@ cw_project_create (const char  *path,
     }
   close (fd);
 
-  self = create_in (temp_path, title, error);
+  self = create_in (temp_path, title, FALSE, error);
   if (self == NULL)
     return NULL;
   /* Everything into the file itself: the -wal keeps its temporary name. */

@@ -22,7 +22,10 @@
  * a third builds the full-text index of the texts on the side; this one
  * makes the project meanwhile and stores. Without progress to report it
  * stores before the first pass is done: if that pass refuses the file, its
- * error is reported and nothing is kept, as if it had come first. The
+ * error is reported and nothing is kept, as if it had come first. Then the
+ * streaming pass makes the first pass as it goes (the same parse, the same
+ * start tags), and the reading thread parses the file itself only when
+ * the stream stopped early or waits for a text that was not read ahead. The
  * other sections are small and read after the sources. Files whose
  * sections come out of the schema's order are read from a whole tree
  * instead (again, when the stream had begun). Everything goes into a new
@@ -47,6 +50,8 @@
 #define _GNU_SOURCE /* sync_file_range */
 #endif
 #include "config.h"
+/* sqlite3_preupdate_hook() (see cw-project.c). */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 
 #include <errno.h>
 #include <fcntl.h>
@@ -86,6 +91,9 @@ static const char * const palette[] = {
  * read_ahead): entries up to this size, this much in all. */
 #define READ_AHEAD_ENTRY_BYTES  ((guint64) 8 << 20)
 #define READ_AHEAD_TOTAL_BYTES  ((guint64) 64 << 20)
+/* project.qde is handed to the stream as it is inflated, this much at a
+ * time. */
+#define QDE_CHUNK_BYTES ((gsize) 256 << 10)
 /* Below this share of selection boundaries on word boundaries a source
  * does not "align cleanly". */
 #define CLEAN_FRACTION    0.9
@@ -476,10 +484,39 @@ insert_id (GHashTable *table,
   g_hash_table_insert (table, g_strdup (key), GSIZE_TO_POINTER ((gsize) id));
 }
 
+/* g_str_hash for the tables of GUID keys, eight bytes at a time: it runs
+ * a dozen times per coding on 36-character keys (g_str_hash took 7 % of
+ * the storing thread). */
+static guint
+key_hash (gconstpointer key)
+{
+  const char *s = key;
+  gsize len = strlen (s);
+  guint64 h = 0x9e3779b97f4a7c15u ^ len, w;
+
+  for (; len >= 8; s += 8, len -= 8)
+    {
+      memcpy (&w, s, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdu;
+      h ^= h >> 29;
+    }
+  w = 0;
+  memcpy (&w, s, len);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 32;
+  return (guint) h;
+}
+
+static GHashTable *
+key_table_new (GDestroyNotify value_free)
+{
+  return g_hash_table_new_full (key_hash, g_str_equal, g_free, value_free);
+}
+
 static GHashTable *
 string_set_new (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return key_table_new (NULL);
 }
 
 /* Rows of one table inserted a batch at a time: a statement per 64 rows
@@ -497,7 +534,9 @@ typedef struct
   const char *head;       /* "INSERT INTO t (a, b) VALUES " */
   int         n_columns;
   GArray     *values;     /* BatchValue, n_columns per row */
-  char       *full_sql;   /* the statement for BATCH_ROWS rows, made once */
+  /* The statement for BATCH_ROWS rows, prepared once and kept here rather
+   * than in the project's cache, which hashes its long SQL on each use. */
+  sqlite3_stmt *full;
 } Batch;
 
 static void
@@ -517,11 +556,18 @@ batch_init (Batch      *batch,
   g_array_set_clear_func (batch->values, (GDestroyNotify) batch_value_clear);
 }
 
+/* Before the connection closes (it stays open while a statement lives). */
+static void
+batch_finalize (Batch *batch)
+{
+  g_clear_pointer (&batch->full, sqlite3_finalize);
+}
+
 static void
 batch_clear (Batch *batch)
 {
   g_clear_pointer (&batch->values, g_array_unref);
-  g_clear_pointer (&batch->full_sql, g_free);
+  batch_finalize (batch);
 }
 
 static void
@@ -549,15 +595,15 @@ batch_flush (CwProject  *project,
              GError    **error)
 {
   guint n_rows = batch->values->len / batch->n_columns;
-  g_autofree char *partial_sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt = n_rows == BATCH_ROWS ? batch->full : NULL;
   int column = 1;
+  gboolean ok;
 
   if (n_rows == 0)
     return TRUE;
-  if (n_rows < BATCH_ROWS || batch->full_sql == NULL)
+  if (stmt == NULL)
     {
-      GString *sql = g_string_new (batch->head);
+      g_autoptr(GString) sql = g_string_new (batch->head);
 
       for (guint r = 0; r < n_rows; r++)
         {
@@ -566,13 +612,16 @@ batch_flush (CwProject  *project,
             g_string_append (sql, c > 0 ? ", ?" : "?");
           g_string_append_c (sql, ')');
         }
+      if (sqlite3_prepare_v3 (_cw_project_get_db (project), sql->str, -1,
+                              n_rows == BATCH_ROWS ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL) != SQLITE_OK)
+        {
+          sqlite3_finalize (stmt);
+          _cw_project_set_db_error (project, error, _("cannot store the imported data"));
+          return FALSE;
+        }
       if (n_rows == BATCH_ROWS)
-        batch->full_sql = g_string_free (sql, FALSE);
-      else
-        partial_sql = g_string_free (sql, FALSE);
+        batch->full = stmt;
     }
-  if ((stmt = _cw_project_prepare (project, partial_sql != NULL ? partial_sql : batch->full_sql, error)) == NULL)
-    return FALSE;
   for (guint i = 0; i < batch->values->len; i++, column++)
     {
       BatchValue *value = &g_array_index (batch->values, BatchValue, i);
@@ -582,7 +631,12 @@ batch_flush (CwProject  *project,
       else
         sqlite3_bind_int64 (stmt, column, value->number);
     }
-  if (!run_done (project, stmt, error))
+  ok = run_done (project, stmt, error);
+  if (stmt == batch->full)
+    sqlite3_reset (stmt);
+  else
+    sqlite3_finalize (stmt);
+  if (!ok)
     return FALSE;
   g_array_set_size (batch->values, 0);
   return TRUE;
@@ -721,8 +775,8 @@ codes_init (Codes       *c,
   c->project = project;
   c->warnings = warnings;
   c->now = _cw_now_iso8601 ();
-  c->by_guid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  c->by_ref = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->by_guid = key_table_new (NULL);
+  c->by_ref = key_table_new (NULL);
   c->siblings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) siblings_free);
   c->colors = string_set_new ();
 
@@ -1455,10 +1509,22 @@ static inline gint64
 count_code_points (const char *from,
                    const char *to)
 {
-  gint64 n = 0;
+  const char *p = from;
+  gint64 n = to - from;
 
-  for (const char *p = from; p < to; p++)
-    n += ((guchar) *p & 0xC0) != 0x80;
+  /* Bytes minus continuation bytes (10xxxxxx), eight at a time: every
+   * character of every text passes here twice. */
+  for (; to - p >= 8; p += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, p, 8);
+      w = (w & ~(w << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      /* The bytes' sum (each 0 or 1) in the top byte. */
+      n -= (gint64) ((w * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+    }
+  for (; p < to; p++)
+    n -= ((guchar) *p & 0xC0) == 0x80;
   return n;
 }
 
@@ -1584,6 +1650,15 @@ typedef struct
   gint64 coding_id;   /* the first coding, 0 if none */
 } SelectionTarget;
 
+typedef enum
+{
+  STREAM_SCAN_PENDING,
+  STREAM_SCAN_DONE,     /* the whole file was read: its scan is complete */
+  STREAM_SCAN_FAILED,   /* the stream stopped: the reading thread scans */
+} StreamScan;
+
+static void scan_free (gpointer scan);
+
 typedef struct
 {
   gint64 id;
@@ -1608,11 +1683,21 @@ typedef struct
   const char     *qde_name;     /* its name in the archive (in entries) */
   GBytes         *qde;          /* project.qde, once qde_ready (NULL: unreadable) */
   gboolean        qde_ready;
+  /* project.qde as it is being inflated, for the stream (read_qde_chunk) */
+  gboolean        qde_publishing;
+  const guchar   *qde_partial;
+  gsize           qde_partial_len;
   /* Texts read ahead (see read_ahead), under read_lock. */
   GHashTable     *speculative;  /* entry name -> GBytes, not yet counted */
   GHashTable     *spec_names;   /* every name read ahead, taken or not */
   gboolean        speculative_done;
   guint64         speculative_cap;
+  /* Storing before the first pass's verdict (see read_job_thread), the
+   * streaming pass makes the first pass too, as it goes; under read_lock. */
+  gboolean        stream_scans;   /* set before the threads start */
+  StreamScan      stream_scan;
+  gboolean        scan_now;       /* a text that was not read ahead is wanted */
+  gpointer        stream_result;  /* Scan, once STREAM_SCAN_DONE (owned) */
   char           *now;
   Unit            guess;
   gboolean        known_unit;   /* our own export: no need to guess */
@@ -1715,6 +1800,7 @@ stop_writer (Import *im)
 static void
 import_clear (Import *im)
 {
+  g_clear_pointer (&im->stream_result, scan_free);
   stop_writer (im);
   if (im->file_fd >= 0)
     close (im->file_fd);
@@ -1761,7 +1847,7 @@ import_clear (Import *im)
 static GHashTable *
 id_table_new (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return key_table_new (NULL);
 }
 
 /* -- the archive -- */
@@ -1852,6 +1938,14 @@ read_entry (Import      *im,
         }
       if (im->prefetch_done && (im->speculative == NULL || im->speculative_done))
         break;
+      if (im->stream_scans && im->speculative_done && im->stream_scan == STREAM_SCAN_PENDING && !im->scan_now)
+        {
+          /* Not read ahead: the reading thread reads it after the first
+           * pass, which it would take from the stream that now waits for
+           * this text. It makes the pass itself instead, as it did before. */
+          im->scan_now = TRUE;
+          g_cond_broadcast (&im->read_cond);
+        }
       /* The reading thread may be about to get to it. */
       g_cond_wait (&im->read_cond, &im->read_lock);
     }
@@ -2018,7 +2112,7 @@ prefetch_entries (Import      *im,
       g_autofree guchar *buffer = NULL;
       gsize alloc, len = 0;
       guint64 cap;
-      gboolean read_ahead;
+      gboolean read_ahead, publish;
 
       if (g_atomic_int_get (&im->abort))
         break;
@@ -2032,6 +2126,7 @@ prefetch_entries (Import      *im,
       g_mutex_lock (&im->read_lock);
       read_ahead = im->spec_names != NULL && g_hash_table_contains (im->spec_names, name);
       cap = entry_cap (im, name);
+      publish = im->qde_publishing && strcmp (name, im->qde_name) == 0;
       g_mutex_unlock (&im->read_lock);
       if (read_ahead)
         continue; /* read_entry() counts it when it takes it */
@@ -2064,12 +2159,21 @@ prefetch_entries (Import      *im,
               else
                 {
                   alloc = (gsize) MIN ((guint64) MAX (alloc * 2, 64 * 1024), cap + 1);
+                  /* Not while the stream copies from it. */
+                  if (publish)
+                    g_mutex_lock (&im->read_lock);
                   buffer = g_realloc (buffer, alloc);
+                  if (publish)
+                    {
+                      im->qde_partial = buffer;
+                      g_mutex_unlock (&im->read_lock);
+                    }
                   continue;
                 }
             }
           else
-            n = archive_read_data (archive, buffer + len, alloc - 1 - len);
+            n = archive_read_data (archive, buffer + len,
+                                   publish ? MIN (alloc - 1 - len, QDE_CHUNK_BYTES) : alloc - 1 - len);
           if (n == 0)
             break;
           if (n < 0)
@@ -2083,6 +2187,22 @@ prefetch_entries (Import      *im,
               break;
             }
           len += n;
+          if (publish)
+            {
+              /* What the stream may parse already. */
+              g_mutex_lock (&im->read_lock);
+              im->qde_partial = buffer;
+              im->qde_partial_len = len;
+              g_cond_broadcast (&im->read_cond);
+              g_mutex_unlock (&im->read_lock);
+            }
+        }
+      if (publish && !ok)
+        {
+          /* Freed below: the stream waits for the verdict instead. */
+          g_mutex_lock (&im->read_lock);
+          im->qde_partial = NULL;
+          g_mutex_unlock (&im->read_lock);
         }
       if (!ok)
         break;
@@ -2433,8 +2553,12 @@ static gboolean
 store_rows (Import  *im,
             GError **error)
 {
-  return batch_flush (im->project, &im->coding_rows, error) &&
-         batch_flush (im->project, &im->turn_rows, error) &&
+  gboolean flushed = batch_flush (im->project, &im->coding_rows, error) &&
+                     batch_flush (im->project, &im->turn_rows, error);
+
+  batch_finalize (&im->coding_rows);
+  batch_finalize (&im->turn_rows);
+  return flushed &&
          _cw_project_exec (im->project,
                            "INSERT INTO main.codings (id, guid, document_id, code_id, coder_id, start, end, created_at)"
                            " SELECT id, guid, document_id, code_id, coder_id, start, end, created_at FROM temp.cw_codings"
@@ -3857,6 +3981,40 @@ set_units (Import     *im,
 
 static char *scan_attribute (int n_attributes, const xmlChar **attributes, const char *name);
 
+/* The first pass: the root, whether the sections come in the standard's
+ * order, how many text sources there are and which files they name. */
+typedef struct
+{
+  char      *root;       /* local name */
+  char      *root_uri;
+  char      *name;
+  char      *origin;
+  gboolean   root_qda;
+  char      *section;    /* the depth-1 element being read */
+  gboolean   seen_sources;
+  gboolean   out_of_order;
+  guint      n_text_sources;
+  GPtrArray *paths;      /* label, path, label, path, ... */
+} Scan;
+
+static void
+scan_clear (Scan *scan)
+{
+  g_free (scan->root);
+  g_free (scan->root_uri);
+  g_free (scan->name);
+  g_free (scan->origin);
+  g_free (scan->section);
+  g_clear_pointer (&scan->paths, g_ptr_array_unref);
+}
+
+static void
+scan_free (gpointer scan)
+{
+  scan_clear (scan);
+  g_free (scan);
+}
+
 /* -- the streaming import: a parsing thread and the database thread --
  *
  * The parsing thread reads project.qde as a stream of small trees (each
@@ -4146,7 +4304,24 @@ typedef struct
   gboolean      in_sources;    /* the depth-1 element open is Sources */
   Indexer      *indexer;
   GThread      *thread;
+  Scan         *scan;          /* the first pass made by the stream, or NULL */
 } Producer;
+
+static void scan_start (const xmlChar *localname, const xmlChar *uri, int depth, int n_attributes,
+                        const xmlChar **attributes, gpointer user_data);
+
+static void
+producer_scan_start (const xmlChar  *localname,
+                     const xmlChar  *uri,
+                     int             depth,
+                     int             n_attributes,
+                     const xmlChar **attributes,
+                     gpointer        user_data)
+{
+  Producer *pr = user_data;
+
+  scan_start (localname, uri, depth, n_attributes, attributes, pr->scan);
+}
 
 static gboolean
 producer_split (const xmlChar  *localname,
@@ -4219,6 +4394,56 @@ producer_deliver (CwXmlTree  *tree,
   return TRUE;
 }
 
+/* The stream's read of project.qde: what the reading thread has inflated
+ * so far, waiting for more; then the whole file, once read (-1 if it
+ * could not be: the reading thread says why). */
+typedef struct
+{
+  Import *im;
+  gsize   offset;
+} QdeReader;
+
+static int
+read_qde_chunk (void *context,
+                char *buffer,
+                int   len)
+{
+  QdeReader *reader = context;
+  Import *im = reader->im;
+  const guchar *data = NULL;
+  gsize size = 0;
+  int n = -1;
+
+  g_mutex_lock (&im->read_lock);
+  for (;;)
+    {
+      if (im->qde_ready)
+        {
+          if (im->qde != NULL)
+            {
+              data = g_bytes_get_data (im->qde, &size);
+              n = (int) MIN ((gsize) MAX (len, 0), size - MIN (size, reader->offset));
+            }
+          break;
+        }
+      if (im->qde_partial != NULL && im->qde_partial_len > reader->offset)
+        {
+          data = im->qde_partial;
+          size = im->qde_partial_len;
+          n = (int) MIN ((gsize) MAX (len, 0), size - reader->offset);
+          break;
+        }
+      g_cond_wait (&im->read_cond, &im->read_lock);
+    }
+  if (n > 0)
+    {
+      memcpy (buffer, data + reader->offset, n);
+      reader->offset += n;
+    }
+  g_mutex_unlock (&im->read_lock);
+  return n;
+}
+
 static gpointer
 producer_thread (gpointer data)
 {
@@ -4226,23 +4451,46 @@ producer_thread (gpointer data)
   Import *im = pr->im;
   Item *end = g_new0 (Item, 1);
   g_autoptr(GBytes) qde = NULL;
+  gboolean parsed = FALSE;
 
   end->kind = ITEM_END;
-  /* The reading thread inflates it meanwhile. */
-  g_mutex_lock (&im->read_lock);
-  while (!im->qde_ready)
-    g_cond_wait (&im->read_cond, &im->read_lock);
-  qde = im->qde != NULL ? g_bytes_ref (im->qde) : NULL;
-  g_mutex_unlock (&im->read_lock);
-  if (qde == NULL)
-    /* Unreadable: the first pass says why. */
-    g_set_error_literal (&end->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
+  if (pr->scan != NULL)
+    {
+      /* Parsed as the reading thread inflates it. */
+      QdeReader reader = { im, 0 };
+
+      parsed = cw_xml_parse_split_scan (read_qde_chunk, &reader, pr->entry, im->filename, producer_split,
+                                        producer_deliver, producer_scan_start, pr, &end->error);
+    }
   else
     {
-      gsize size;
-      const char *text = g_bytes_get_data (qde, &size);
+      /* The reading thread inflates it meanwhile. */
+      g_mutex_lock (&im->read_lock);
+      while (!im->qde_ready)
+        g_cond_wait (&im->read_cond, &im->read_lock);
+      qde = im->qde != NULL ? g_bytes_ref (im->qde) : NULL;
+      g_mutex_unlock (&im->read_lock);
+      if (qde == NULL)
+        /* Unreadable: the first pass says why. */
+        g_set_error_literal (&end->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped"));
+      else
+        {
+          gsize size;
+          const char *text = g_bytes_get_data (qde, &size);
 
-      cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+          cw_xml_parse_split (text, size, pr->entry, im->filename, producer_split, producer_deliver, pr, &end->error);
+        }
+    }
+  if (pr->scan != NULL)
+    {
+      /* Read whole, the file has had its first pass: the same parse under
+       * the same rules, the same start tags. */
+      g_mutex_lock (&im->read_lock);
+      im->stream_scan = parsed ? STREAM_SCAN_DONE : STREAM_SCAN_FAILED;
+      if (parsed)
+        im->stream_result = g_steal_pointer (&pr->scan);
+      g_cond_broadcast (&im->read_cond);
+      g_mutex_unlock (&im->read_lock);
     }
   indexer_add (pr->indexer, 0, NULL);
   g_async_queue_push (pr->items, end);
@@ -4263,6 +4511,11 @@ producer_start (Import     *im,
   for (guint i = 0; i < PARSE_AHEAD; i++)
     g_async_queue_push (pr->credits, GINT_TO_POINTER (1));
   pr->indexer = indexer_start ();
+  if (im->stream_scans)
+    {
+      pr->scan = g_new0 (Scan, 1);
+      pr->scan->paths = g_ptr_array_new_with_free_func (g_free);
+    }
   pr->thread = g_thread_new ("cw-refi-parse", producer_thread, pr);
   return pr;
 }
@@ -4299,6 +4552,7 @@ producer_finish (Producer *pr,
     item_free (item);
   g_async_queue_unref (pr->items);
   g_async_queue_unref (pr->credits);
+  g_clear_pointer (&pr->scan, scan_free);
   g_free (pr);
   return index;
 }
@@ -4429,33 +4683,6 @@ import_stream (Import      *im,
   return ok;
 }
 
-/* The first pass: the root, whether the sections come in the standard's
- * order, how many text sources there are and which files they name. */
-typedef struct
-{
-  char      *root;       /* local name */
-  char      *root_uri;
-  char      *name;
-  char      *origin;
-  gboolean   root_qda;
-  char      *section;    /* the depth-1 element being read */
-  gboolean   seen_sources;
-  gboolean   out_of_order;
-  guint      n_text_sources;
-  GPtrArray *paths;      /* label, path, label, path, ... */
-} Scan;
-
-static void
-scan_clear (Scan *scan)
-{
-  g_free (scan->root);
-  g_free (scan->root_uri);
-  g_free (scan->name);
-  g_free (scan->origin);
-  g_free (scan->section);
-  g_clear_pointer (&scan->paths, g_ptr_array_unref);
-}
-
 static gboolean
 uri_is_qda (const xmlChar *uri)
 {
@@ -4581,6 +4808,10 @@ read_job_clear (ReadJob *job)
   if (job->thread != NULL)
     {
       g_atomic_int_set (&job->im->abort, 1);
+      /* It may wait for the stream's first pass. */
+      g_mutex_lock (&job->im->read_lock);
+      g_cond_broadcast (&job->im->read_cond);
+      g_mutex_unlock (&job->im->read_lock);
       g_thread_join (g_steal_pointer (&job->thread));
     }
   g_clear_pointer (&job->title, g_free);
@@ -4589,8 +4820,11 @@ read_job_clear (ReadJob *job)
   g_clear_error (&job->error);
 }
 
+/* streamed: the scan the streaming pass made (transfer full), or NULL to
+ * make it here. */
 static gboolean
 scan_project_file (ReadJob  *job,
+                   Scan     *streamed,
                    GError  **error)
 {
   Import *im = job->im;
@@ -4599,11 +4833,20 @@ scan_project_file (ReadJob  *job,
   gsize size;
   const char *data = g_bytes_get_data (im->qde, &size);
 
-  /* Refuses what is not well-formed or has a DOCTYPE before the streaming
-   * pass could store any of it. */
-  scan->paths = g_ptr_array_new_with_free_func (g_free);
-  if (!cw_xml_scan_safe (data, size, qde_name, im->filename, scan_start, scan, error))
-    return FALSE;
+  if (streamed != NULL)
+    {
+      /* Read whole by the stream: well-formed, no DOCTYPE. */
+      *scan = *streamed;
+      g_free (streamed);
+    }
+  else
+    {
+      /* Refuses what is not well-formed or has a DOCTYPE before the
+       * streaming pass could store any of it. */
+      scan->paths = g_ptr_array_new_with_free_func (g_free);
+      if (!cw_xml_scan_safe (data, size, qde_name, im->filename, scan_start, scan, error))
+        return FALSE;
+    }
   if (scan->root == NULL || strcmp (scan->root, "Project") != 0 || !scan->root_qda)
     {
       cw_import_set_error (error, CW_IMPORT_ERROR_UNSUPPORTED, im->filename, 0,
@@ -4642,31 +4885,66 @@ not_wanted (gpointer key,
 }
 
 static gpointer
+read_ahead_thread (gpointer data)
+{
+  read_ahead (data);
+  return NULL;
+}
+
+static gboolean
+read_ahead_already (gpointer key,
+                    gpointer value,
+                    gpointer spec_names)
+{
+  return g_hash_table_contains (spec_names, key);
+}
+
+static gpointer
 read_job_thread (gpointer data)
 {
   ReadJob *job = data;
   Import *im = job->im;
   GError *local = NULL;
-  /* project.qde first: the parsing thread waits for it. */
-  GBytes *qde = read_project_file (im, job->qde_name, &local);
-  gboolean ok = qde != NULL;
+  GBytes *qde;
+  gboolean ok;
+  Scan *streamed = NULL;
+  GThread *ahead;
+
+  /* project.qde first: the parsing thread waits for it, or parses it as
+   * it comes when it makes the first pass. */
+  g_mutex_lock (&im->read_lock);
+  im->qde_publishing = im->stream_scans;
+  g_mutex_unlock (&im->read_lock);
+  ahead = g_thread_new ("cw-refi-ahead", read_ahead_thread, im);
+  qde = read_project_file (im, job->qde_name, &local);
+  ok = qde != NULL;
 
   g_mutex_lock (&im->read_lock);
   im->qde = qde;
   im->qde_ready = TRUE;
+  im->qde_publishing = FALSE;
+  im->qde_partial = NULL;
   g_cond_broadcast (&im->read_cond);
   g_mutex_unlock (&im->read_lock);
 
-  /* Then the texts, which the parsing thread soon wants, then the pass. */
-  if (ok)
-    read_ahead (im);
-  else
+  /* Then the texts, which the parsing thread soon wants (read meanwhile
+   * by a thread of their own: the first source's text was waiting for all
+   * of project.qde), then the pass. */
+  g_thread_join (ahead);
+  if (ok && im->stream_scans)
     {
+      /* Storing before the verdict, the streaming pass makes the first
+       * pass as it goes (one parse of the file instead of two); this
+       * thread makes it only if the stream stopped before the end, or
+       * waits for a text that was not read ahead. */
       g_mutex_lock (&im->read_lock);
-      im->speculative_done = TRUE;
+      while (im->stream_scan == STREAM_SCAN_PENDING && !im->scan_now && !g_atomic_int_get (&im->abort))
+        g_cond_wait (&im->read_cond, &im->read_lock);
+      if (im->stream_scan == STREAM_SCAN_DONE)
+        streamed = g_steal_pointer (&im->stream_result);
       g_mutex_unlock (&im->read_lock);
     }
-  ok = ok && scan_project_file (job, &local);
+  ok = ok && scan_project_file (job, g_steal_pointer (&streamed), &local);
   g_mutex_lock (&im->read_lock);
   job->scanned = TRUE;
   job->ok = ok;
@@ -4682,9 +4960,12 @@ read_job_thread (gpointer data)
   if (!ok)
     return NULL;
 
-  /* Texts read ahead that no source names are of no use. */
+  /* Texts read ahead that no source names are of no use; those it names
+   * need no second look (prefetch_entries would skip them): with none
+   * left, the archive is not walked again. */
   g_mutex_lock (&im->read_lock);
   g_hash_table_foreach_remove (im->speculative, not_wanted, job->wanted);
+  g_hash_table_foreach_remove (job->wanted, read_ahead_already, im->spec_names);
   g_mutex_unlock (&im->read_lock);
   ok = prefetch_entries (im, job->wanted, &local);
   g_mutex_lock (&im->read_lock);
@@ -4834,7 +5115,7 @@ create_unsynced (const char  *project_path,
     }
   /* Nothing to check either: the importer makes every reference itself. */
   if (!_cw_project_exec (project,
-                         /* synchronous first: leaving WAL then checkpoints unsynced. */
+                         /* As _cw_project_create_in_place already left it. */
                          "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = OFF;"
                          /* Every page is written once anyway: a small cache
                           * recycles its memory instead of growing to the file. */
@@ -4852,6 +5133,10 @@ create_unsynced (const char  *project_path,
       g_clear_pointer (temp_path, g_free);
       return NULL;
     }
+  /* The window's record of which codings a transaction touched is of no
+   * use on this connection, which nobody watches and which is closed
+   * before the project is opened; SQLite does less per row without it. */
+  sqlite3_preupdate_hook (_cw_project_get_db (project), NULL, NULL);
   return g_steal_pointer (&project);
 }
 
@@ -5070,6 +5355,7 @@ import_project (const char      *qdpx_path,
   job.scan = &scan;
   job.qde_name = qde_name;
   job.warnings = g_ptr_array_new_with_free_func (g_free);
+  im.stream_scans = early;
   job.thread = g_thread_new ("cw-refi-read", read_job_thread, &job);
   if (!force_tree)
     producer = producer_start (&im, qde_name);
@@ -5102,12 +5388,12 @@ import_project (const char      *qdpx_path,
   im.used_variables = string_set_new ();
   im.users = id_table_new ();
   im.coder_names = string_set_new ();
-  im.documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) doc_free);
+  im.documents = key_table_new ((GDestroyNotify) doc_free);
   im.document_names = string_set_new ();
-  im.selections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.selections = key_table_new (g_free);
   im.codings = id_table_new ();
   im.notes = string_set_new ();
-  im.variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.variables = key_table_new (g_free);
   im.variable_names = string_set_new ();
   im.case_names = id_table_new ();
   im.document_cases = id_table_new ();
@@ -5215,6 +5501,8 @@ failed_transaction:
   _cw_project_rollback (project);
 failed_project:
   g_clear_pointer (&producer, producer_cancel);
+  batch_finalize (&im.coding_rows);
+  batch_finalize (&im.turn_rows);
   g_clear_object (&project);
   if (temp_path != NULL)
     remove_project_files (temp_path);

@@ -239,6 +239,8 @@ on_build_start (void           *ctx,
   int depth = state->depth++;
   Frame frame = { NULL, NULL, state->text->len };
 
+  if (state->start != NULL)
+    state->start (localname, uri, depth, n_attributes, attributes, state->user_data);
   if (state->tree == NULL)
     {
       if (!state->split (localname, uri, depth, n_attributes, attributes, state->user_data))
@@ -420,6 +422,8 @@ read_chunk (void *context,
 static xmlDoc *
 parse (const char      *data,
        gsize            size,
+       CwXmlReadFunc    io,
+       gpointer         io_data,
        const char      *entry,
        const char      *filename,
        CwXmlStartFunc   start,
@@ -434,20 +438,20 @@ parse (const char      *data,
   xmlDoc *doc;
   g_autofree char *where = entry != NULL ? g_strdup_printf ("%s: ", entry) : g_strdup ("");
 
-  if (size > G_MAXINT)
+  if (io == NULL && size > G_MAXINT)
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_TOO_LARGE, filename, 0, _("%sthe XML is too large"), where);
       return NULL;
     }
-  if (size == 0)
+  if (io == NULL && size == 0)
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0, _("%snot XML (the file is empty)"), where);
       return NULL;
     }
 
-  if (!looks_like_xml (data, size))
+  if (io == NULL && !looks_like_xml (data, size))
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */
       cw_import_set_error (error, CW_IMPORT_ERROR_CORRUPT, filename, 0,
@@ -465,7 +469,7 @@ parse (const char      *data,
   ctxt->_private = &state;
   ctxt->sax->internalSubset = on_internal_subset;
   ctxt->sax->serror = on_structured_error;
-  if (start != NULL)
+  if (start != NULL && split == NULL)
     {
       /* No tree: only the start tags reach us. */
       state.start = start;
@@ -484,6 +488,7 @@ parse (const char      *data,
       /* No libxml2 tree: our own, one per element split chooses. */
       state.split = split;
       state.deliver = deliver;
+      state.start = start; /* every start tag too, if given */
       state.user_data = user_data;
       state.ctxt = ctxt;
       state.frames = g_array_new (FALSE, FALSE, sizeof (Frame));
@@ -501,8 +506,12 @@ parse (const char      *data,
 
   /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD. */
   reader.next = data;
-  reader.end = data + size;
-  doc = xmlCtxtReadIO (ctxt, read_chunk, NULL, &reader, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
+  reader.end = io == NULL ? data + size : data;
+  if (io != NULL)
+    /* Data that is still arriving: its first bytes are libxml2's to judge. */
+    doc = xmlCtxtReadIO (ctxt, io, NULL, io_data, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
+  else
+    doc = xmlCtxtReadIO (ctxt, read_chunk, NULL, &reader, entry != NULL ? entry : filename, NULL, PARSE_OPTIONS);
 
   if (state.stop_error != NULL)
     {
@@ -555,7 +564,7 @@ cw_xml_parse_safe (const char  *data,
                    GError     **error)
 {
   g_return_val_if_fail (filename != NULL, NULL);
-  return parse (data, size, entry, filename, NULL, NULL, NULL, NULL, error);
+  return parse (data, size, NULL, NULL, entry, filename, NULL, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -573,7 +582,7 @@ cw_xml_scan_safe (const char      *data,
   g_return_val_if_fail (start != NULL, FALSE);
 
   /* The document node only: SAX2 makes it before any element. */
-  doc = parse (data, size, entry, filename, start, NULL, NULL, user_data, error);
+  doc = parse (data, size, NULL, NULL, entry, filename, start, NULL, NULL, user_data, error);
   if (doc == NULL)
     return FALSE;
   xmlFreeDoc (doc);
@@ -595,7 +604,30 @@ cw_xml_parse_split (const char     *data,
   g_return_val_if_fail (filename != NULL, FALSE);
   g_return_val_if_fail (split != NULL && deliver != NULL, FALSE);
 
-  doc = parse (data, size, entry, filename, NULL, split, deliver, user_data, error);
+  doc = parse (data, size, NULL, NULL, entry, filename, NULL, split, deliver, user_data, error);
+  if (doc == NULL)
+    return FALSE;
+  xmlFreeDoc (doc);
+  return TRUE;
+}
+
+gboolean
+cw_xml_parse_split_scan (CwXmlReadFunc   read,
+                         gpointer        read_data,
+                         const char     *entry,
+                         const char     *filename,
+                         CwXmlSplitFunc  split,
+                         CwXmlTreeFunc   deliver,
+                         CwXmlStartFunc  start,
+                         gpointer        user_data,
+                         GError        **error)
+{
+  xmlDoc *doc;
+
+  g_return_val_if_fail (filename != NULL, FALSE);
+  g_return_val_if_fail (read != NULL && split != NULL && deliver != NULL && start != NULL, FALSE);
+
+  doc = parse (NULL, 0, read, read_data, entry, filename, start, split, deliver, user_data, error);
   if (doc == NULL)
     return FALSE;
   xmlFreeDoc (doc);

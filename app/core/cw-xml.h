@@ -102,6 +102,28 @@ gboolean    cw_xml_parse_split       (const char     *data,
                                       gpointer        user_data,
                                       GError        **error);
 
+/* Fills buffer with up to len bytes: how many, 0 at the end, -1 on
+ * failure (as libxml2's xmlInputReadCallback). */
+typedef int (*CwXmlReadFunc) (void *context,
+                              char *buffer,
+                              int   len);
+/* cw_xml_parse_split() of data read as it arrives, which also calls start
+ * for every start tag, inside trees too (before split, with the same
+ * arguments as cw_xml_scan_safe() gives): one pass where a first scan and
+ * a streaming pass took two. The same rules; the checks on the data's
+ * first bytes (empty, not XML) are libxml2's own here, so an error may be
+ * worded differently: a caller that reports it should have it from
+ * cw_xml_scan_safe() on the whole data. */
+gboolean    cw_xml_parse_split_scan  (CwXmlReadFunc   read,
+                                      gpointer        read_data,
+                                      const char     *entry,
+                                      const char     *filename,
+                                      CwXmlSplitFunc  split,
+                                      CwXmlTreeFunc   deliver,
+                                      CwXmlStartFunc  start,
+                                      gpointer        user_data,
+                                      GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CwXmlTree, cw_xml_tree_free)
 
