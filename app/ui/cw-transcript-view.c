@@ -318,6 +318,25 @@ find_coding (CwTranscriptView *self,
   return NULL;
 }
 
+/* Underlines coding (one of self->codings) in its code's colour. */
+static void
+mark_selected_coding (CwTranscriptView *self,
+                      const CwCoding   *coding)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter start, end;
+  GdkRGBA color;
+
+  self->selected_coding = coding->id;
+  cw_code_parse_color (coding->color, 1.0, &color);
+  g_object_set (self->selected_tag, "underline-rgba", &color, NULL);
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) coding->end);
+  ensure_overlays_on_top (self);
+  gtk_text_buffer_apply_tag (buffer, self->selected_tag, &start, &end);
+  cw_coding_stripes_set_selected (CW_CODING_STRIPES (self->stripes), coding->id);
+}
+
 /* Selecting other text lets go of the selected coding. */
 static void
 mark_set_cb (CwTranscriptView *self,
@@ -956,21 +975,7 @@ cw_transcript_view_set_codings (CwTranscriptView *self,
   selected = self->selected_coding;
   clear_selected_coding (self);
   if (selected != 0 && find_coding (self, selected) != NULL)
-    {
-      const CwCoding *coding = find_coding (self, selected);
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-      GtkTextIter start, end;
-      GdkRGBA color;
-
-      self->selected_coding = selected;
-      cw_code_parse_color (coding->color, 1.0, &color);
-      g_object_set (self->selected_tag, "underline-rgba", &color, NULL);
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) coding->end);
-      ensure_overlays_on_top (self);
-      gtk_text_buffer_apply_tag (buffer, self->selected_tag, &start, &end);
-      cw_coding_stripes_set_selected (CW_CODING_STRIPES (self->stripes), selected);
-    }
+    mark_selected_coding (self, find_coding (self, selected));
 }
 
 /* Where coding goes in codings (by start, end, id), as listed. */
@@ -1079,20 +1084,7 @@ _cw_transcript_view_update_codings (CwTranscriptView *self,
       clear_selected_coding (self);
       coding = find_coding (self, selected);
       if (coding != NULL)
-        {
-          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-          GtkTextIter start, end;
-          GdkRGBA color;
-
-          self->selected_coding = selected;
-          cw_code_parse_color (coding->color, 1.0, &color);
-          g_object_set (self->selected_tag, "underline-rgba", &color, NULL);
-          gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) coding->start);
-          gtk_text_buffer_get_iter_at_offset (buffer, &end, (int) coding->end);
-          ensure_overlays_on_top (self);
-          gtk_text_buffer_apply_tag (buffer, self->selected_tag, &start, &end);
-          cw_coding_stripes_set_selected (CW_CODING_STRIPES (self->stripes), selected);
-        }
+        mark_selected_coding (self, coding);
     }
 }
 
