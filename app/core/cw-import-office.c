@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "cw-import.h"
+#include "cw-xml.h"
 #include "cw-zip.h"
 
 #define W_NS        "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -33,8 +34,6 @@
 #define MAX_SPACES      1000
 #define MAX_PARAGRAPHS  1000000
 #define MAX_STYLE_DEPTH 16
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
 /* ---- XML ---- */
 
@@ -95,6 +94,7 @@ parse_xml (GBytes      *bytes,
       return NULL;
     }
 
+  cw_xml_init ();
   ctxt = xmlNewParserCtxt ();
   if (ctxt == NULL)
     {

@@ -419,6 +419,18 @@ read_chunk (void *context,
   return n;
 }
 
+void
+cw_xml_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
 static xmlDoc *
 parse (const char      *data,
        gsize            size,
@@ -438,6 +450,7 @@ parse (const char      *data,
   xmlDoc *doc;
   g_autofree char *where = entry != NULL ? g_strdup_printf ("%s: ", entry) : g_strdup ("");
 
+  cw_xml_init ();
   if (io == NULL && size > G_MAXINT)
     {
       /* Translators: %s is the archive entry and ": ", or nothing. */

@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* libxml2 sets up its globals on first use, and not safely when two
+ * threads use it first at once (the .qdpx import parses in several):
+ * done once here, before any parse. Every parse below calls it. */
+void cw_xml_init (void);
+
 /* Parses data (a leading BOM and a missing declaration are fine). Errors
  * are CW_IMPORT_ERROR_CORRUPT and read "FILENAME: ENTRY, line N: ..." (or
  * "FILENAME: ..." when entry is NULL). Free the result with xmlFreeDoc. */
