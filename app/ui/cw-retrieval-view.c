@@ -1460,25 +1460,12 @@ set_count (CwRetrievalView *self,
 }
 
 static void
-clear_pending (CwRetrievalView *self)
-{
-  cw_list_filler_cancel (self->filler);
-}
-
-static void
 filled_cb (gpointer user_data)
 {
   CwRetrievalView *self = user_data;
 
   update_busy (self);
   update_actions (self);
-}
-
-/* Exports and tests want every row now. */
-static void
-flush_pending (CwRetrievalView *self)
-{
-  cw_list_filler_flush (self->filler);
 }
 
 static void
@@ -1506,7 +1493,7 @@ retrieve_cb (GObject      *source,
     {
       self->counted = FALSE;
       update_cases_label (self);
-      clear_pending (self);
+      cw_list_filler_cancel (self->filler);
       g_list_store_remove_all (self->segments);
       gtk_label_set_text (self->count_label, "");
       adw_status_page_set_title (self->empty_page, _("Could Not Retrieve the Segments"));
@@ -1563,7 +1550,7 @@ refresh_idle (gpointer user_data)
   if (self->project == NULL)
     {
       self->retrieving = FALSE;
-      clear_pending (self);
+      cw_list_filler_cancel (self->filler);
       g_list_store_remove_all (self->segments);
       gtk_label_set_text (self->count_label, "");
       update_busy (self);
@@ -1894,7 +1881,8 @@ start_export (CwRetrievalView *self,
 
   if (self->exporting)
     return;
-  flush_pending (self);
+  /* Exports and tests want every row now. */
+  cw_list_filler_flush (self->filler);
   n = g_list_model_get_n_items (model);
 
   data = g_new0 (ExportData, 1);
@@ -1985,7 +1973,7 @@ cw_retrieval_view_set_project (CwRetrievalView *self,
       g_array_set_size (self->code_ids, 0);
       self->document_id = 0;
       gtk_widget_set_visible (GTK_WIDGET (self->document_button), FALSE);
-      clear_pending (self);
+      cw_list_filler_cancel (self->filler);
       g_list_store_remove_all (self->segments);
       if (project != NULL)
         self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (project_changed_cb), self);
@@ -2080,7 +2068,8 @@ cw_retrieval_view_new (void)
 GListModel *
 _cw_retrieval_view_get_segments (CwRetrievalView *self)
 {
-  flush_pending (self);
+  /* Exports and tests want every row now. */
+  cw_list_filler_flush (self->filler);
   return G_LIST_MODEL (self->segments);
 }
 
