@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 
 #include "cw-agreement.h"
-#include "cw-codebook.h"
+#include "cw-codebook-private.h"
 #include "cw-project-private.h"
 
 /* ------------------------------------------------------------------------ */
@@ -1367,7 +1367,7 @@ load_data (CwProject                 *self,
     }
 
   /* Codes: every codable one in codebook order, or the chosen ones. */
-  codes = cw_project_list_codes (self, error);
+  codes = _cw_project_list_codes_uncounted (self, error);
   if (codes == NULL)
     return NULL;
   if (options->code_ids == NULL || options->code_ids->len == 0)
@@ -1408,7 +1408,7 @@ load_data (CwProject                 *self,
     }
 
   /* Documents, in the project's order. */
-  documents = cw_project_list_documents (self, error);
+  documents = cw_project_list_documents_brief (self, error);
   if (documents == NULL)
     return NULL;
   if (options->document_ids != NULL && options->document_ids->len > 0)

@@ -16,7 +16,7 @@
 #include <readstat.h>
 
 #include "cw-cases-private.h"
-#include "cw-codebook.h"
+#include "cw-codebook-private.h"
 #include "cw-project-private.h"
 #include "cw-retrieval-private.h"
 
@@ -312,7 +312,7 @@ load_codable_codes (CwProject   *self,
                     GHashTable **index_of,
                     GError     **error)
 {
-  g_autoptr(GPtrArray) all = cw_project_list_codes (self, error);
+  g_autoptr(GPtrArray) all = _cw_project_list_codes_uncounted (self, error);
   g_autoptr(GPtrArray) codable = NULL;
 
   if (all == NULL)

@@ -20,6 +20,10 @@ char       *_cw_project_code_path    (CwProject   *self,
 /* Every code's path: gint64 * -> char *, for the list functions. */
 GHashTable *_cw_project_code_paths   (CwProject   *self,
                                       GError     **error);
+/* cw_project_list_codes without the coding counts (n_codings 0): the
+ * analyses that only need the tree skip a pass over every coding. */
+GPtrArray  *_cw_project_list_codes_uncounted (CwProject  *self,
+                                              GError    **error);
 /* "2024-05-01T12:00:00Z" */
 char       *_cw_now_iso8601          (void);
 

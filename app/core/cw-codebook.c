@@ -663,6 +663,13 @@ cw_project_list_codes (CwProject  *self,
   return list_codes (self, TRUE, error);
 }
 
+GPtrArray *
+_cw_project_list_codes_uncounted (CwProject  *self,
+                                  GError    **error)
+{
+  return list_codes (self, FALSE, error);
+}
+
 GHashTable *
 _cw_project_code_paths (CwProject  *self,
                         GError    **error)

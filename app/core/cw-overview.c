@@ -14,7 +14,7 @@
 
 #include "cw-overview.h"
 #include "cw-cases.h"
-#include "cw-codebook.h"
+#include "cw-codebook-private.h"
 
 void
 cw_overview_free (CwOverview *overview)
@@ -87,7 +87,7 @@ codable_codes (CwProject   *self,
                GHashTable **index,
                GError     **error)
 {
-  g_autoptr(GPtrArray) all = cw_project_list_codes (self, error);
+  g_autoptr(GPtrArray) all = _cw_project_list_codes_uncounted (self, error);
   g_autoptr(GPtrArray) codable = NULL;
 
   if (all == NULL)
@@ -150,7 +150,7 @@ cw_project_code_map (CwProject     *self,
   g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((documents = cw_project_list_documents (self, error)) == NULL ||
+  if ((documents = cw_project_list_documents_brief (self, error)) == NULL ||
       (codes = codable_codes (self, &code_index, error)) == NULL ||
       (segments = all_segments (self, coder, cancellable, error)) == NULL)
     return NULL;
@@ -208,7 +208,7 @@ cw_project_frequencies_by_kind (CwProject     *self,
   g_return_val_if_fail (CW_IS_PROJECT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((documents = cw_project_list_documents (self, error)) == NULL ||
+  if ((documents = cw_project_list_documents_brief (self, error)) == NULL ||
       (codes = codable_codes (self, &code_index, error)) == NULL ||
       (segments = all_segments (self, coder, cancellable, error)) == NULL)
     return NULL;

@@ -1532,7 +1532,7 @@ _cw_project_coding_cases (CwProject     *self,
   stmt = _cw_project_prepare (self,
                               "SELECT c.code_id, c.document_id, c.start, c.end FROM codings c"
                               " WHERE c.document_id IN (SELECT document_id FROM case_links)"
-                              " ORDER BY c.document_id, c.start, c.end, c.id",
+                              " ORDER BY c.document_id",
                               error);
   if (stmt == NULL)
     {
