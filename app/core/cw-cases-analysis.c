@@ -583,17 +583,11 @@ crosstab_columns (const VarInfo   *var,
   return columns;
 }
 
-static int
-compare_coding_cases (gconstpointer a,
-                      gconstpointer b)
+typedef struct
 {
-  const CwCodingCase *x = a;
-  const CwCodingCase *y = b;
-
-  if (x->code_id != y->code_id)
-    return (x->code_id > y->code_id) - (x->code_id < y->code_id);
-  return (x->case_id > y->case_id) - (x->case_id < y->case_id);
-}
+  guint code; /* index + 1 into the codable codes, 0 for none */
+  guint row;  /* case row + 1, 0 for none */
+} CodeRow;
 
 /**
  * cw_project_crosstab:
@@ -619,6 +613,8 @@ cw_project_crosstab (CwProject   *self,
   g_autoptr(GPtrArray) columns = NULL;
   g_autoptr(GArray) pairs = NULL;
   g_autofree guint *column_of_row = NULL;
+  g_autofree CodeRow *code_row = NULL;
+  g_autofree guint8 *seen = NULL;
   gboolean any_missing = FALSE;
   guint n_columns, missing;
   VarInfo *var;
@@ -655,15 +651,19 @@ cw_project_crosstab (CwProject   *self,
   columns = crosstab_columns (var, table, 0, bins, column_of_row);
   missing = columns->len;
 
-  /* Sorted by code, then case: distinct cases are runs. */
-  g_array_sort (pairs, compare_coding_cases);
-  for (guint i = 0; i < pairs->len && !any_missing; i++)
+  /* Each pair as (code, case row), 0 where it does not count: one hash
+   * lookup each, and no sort (a bitmap of seen code x case cells counts
+   * the distinct cases). */
+  code_row = g_new (CodeRow, MAX (pairs->len, 1));
+  for (guint i = 0; i < pairs->len; i++)
     {
       CwCodingCase *pair = &g_array_index (pairs, CwCodingCase, i);
+      guint code = GPOINTER_TO_UINT (g_hash_table_lookup (code_index, &pair->code_id));
       guint row = GPOINTER_TO_UINT (g_hash_table_lookup (table->row_of, &pair->case_id));
 
-      any_missing = row > 0 && g_hash_table_contains (code_index, &pair->code_id) &&
-                    column_of_row[row - 1] == G_MAXUINT;
+      code_row[i] = (CodeRow) { code, row };
+      if (code > 0 && row > 0 && column_of_row[row - 1] == G_MAXUINT)
+        any_missing = TRUE;
     }
   n_columns = columns->len + (any_missing ? 1 : 0);
 
@@ -680,21 +680,25 @@ cw_project_crosstab (CwProject   *self,
   crosstab->codings = g_new0 (guint, MAX ((gsize) codes->len * n_columns, 1));
   crosstab->cases = g_new0 (guint, MAX ((gsize) codes->len * n_columns, 1));
 
+  seen = g_new0 (guint8, MAX (((gsize) codes->len * table->ids->len + 7) / 8, 1));
   for (guint i = 0; i < pairs->len; i++)
     {
-      CwCodingCase *pair = &g_array_index (pairs, CwCodingCase, i);
-      guint code = GPOINTER_TO_UINT (g_hash_table_lookup (code_index, &pair->code_id));
-      guint row = GPOINTER_TO_UINT (g_hash_table_lookup (table->row_of, &pair->case_id));
+      guint code = code_row[i].code;
+      guint row = code_row[i].row;
       guint column;
-      gsize cell;
+      gsize cell, bit;
 
       if (code == 0 || row == 0)
         continue;
       column = column_of_row[row - 1] == G_MAXUINT ? missing : column_of_row[row - 1];
       cell = (gsize) (code - 1) * n_columns + column;
       crosstab->codings[cell]++;
-      if (i == 0 || compare_coding_cases (pair, pair - 1) != 0)
-        crosstab->cases[cell]++;
+      bit = (gsize) (code - 1) * table->ids->len + (row - 1);
+      if ((seen[bit / 8] & (1u << (bit % 8))) == 0)
+        {
+          seen[bit / 8] |= 1u << (bit % 8);
+          crosstab->cases[cell]++;
+        }
     }
   return g_steal_pointer (&crosstab);
 }
