@@ -1628,6 +1628,18 @@ header_query_tooltip_cb (GtkWidget  *header,
   return TRUE;
 }
 
+static gboolean
+play_query_tooltip_cb (GtkWidget  *play,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  gtk_tooltip_set_text (tooltip, _("Play From Here"));
+  return TRUE;
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -1671,7 +1683,10 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_valign (play, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (play, "flat");
   gtk_widget_add_css_class (play, "circular");
-  gtk_widget_set_tooltip_text (play, _("Play From Here"));
+  /* Asked for, as the header's: gtk_widget_set_tooltip_text asks the
+   * display server where the pointer is, for each new row. */
+  gtk_widget_set_has_tooltip (play, TRUE);
+  g_signal_connect (play, "query-tooltip", G_CALLBACK (play_query_tooltip_cb), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (play), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Play From Here"), -1);
 
   gtk_box_append (GTK_BOX (box), bar);
