@@ -815,8 +815,47 @@ text_index_forward (TextIndex  *ti,
 {
   while (ti->pos < target)
     {
-      gsize left = ti->have - ti->p;
+      const char *q = ti->text + ti->p;
+      gint64 pos = ti->pos;
+      gsize left;
 
+      /* Over what is read, eight bytes at a time, the ASCII bytes before
+       * the first that is not at once (an accented letter in the window
+       * used to cost up to eight steps). */
+      if (ti->have >= 8)
+        {
+          const char *stop = ti->text + ti->have - 8;
+
+          while (target - pos >= 8 && q <= stop)
+            {
+              guint64 word, high;
+              guint ascii;
+
+              memcpy (&word, q, sizeof word);
+              high = word & G_GUINT64_CONSTANT (0x8080808080808080);
+              if (high == 0)
+                {
+                  q += 8;
+                  pos += 8;
+                  continue;
+                }
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+              ascii = (guint) __builtin_ctzll (high) / 8;
+#else
+              ascii = (guint) __builtin_clzll (high) / 8;
+#endif
+              if (ascii == 0)
+                break;
+              q += ascii;
+              pos += ascii;
+            }
+        }
+      ti->p = q - ti->text;
+      ti->pos = pos;
+      if (pos >= target)
+        break;
+
+      left = ti->have - ti->p;
       if (left < 8 && ti->have < ti->total)
         {
           if (!text_index_more (ti, error))
@@ -825,19 +864,7 @@ text_index_forward (TextIndex  *ti,
         }
       if (left == 0)
         break;
-      if (target - ti->pos >= 8 && left >= 8)
-        {
-          guint64 word;
-
-          memcpy (&word, ti->text + ti->p, sizeof word);
-          if ((word & G_GUINT64_CONSTANT (0x8080808080808080)) == 0)
-            {
-              ti->p += 8;
-              ti->pos += 8;
-              continue;
-            }
-        }
-      /* A character cut short at the very end counts as one. */
+      /* One character; one cut short at the very end counts as one. */
       ti->p += MIN ((gsize) g_utf8_skip[(guchar) ti->text[ti->p]], left);
       ti->pos++;
     }
