@@ -5,7 +5,7 @@
 
 /* Added at once; the frame that lays them out (with the list's first
  * layout when it was empty) tells what a row costs here. */
-#define FIRST_BATCH 4
+#define FIRST_BATCH 2
 #define MAX_BATCH 1024
 /* The work a batch may add to its frame (update, layout and paint): the
  * window's stalls are to stay under 50 ms with room for the frame's own
