@@ -503,6 +503,80 @@ test_speaker_of_label (Fixture       *f,
   assert_field (result, FIELD_SPEAKER, "-|Kevin|Kevin");
 }
 
+/* Texts are read only as far as their segments reach, a few KiB at a
+ * time: segments deep in long texts, after many multi-byte characters
+ * (some cut by the pieces' edges), overlapping and back to back, come out
+ * exactly as the stored text has them, in a second document too. */
+static void
+test_long_texts (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(CwRetrievalQuery) query = cw_retrieval_query_new ();
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GArray) documents = NULL;
+  g_autoptr(GString) first = g_string_new (NULL);
+  g_autoptr(GString) second = g_string_new (NULL);
+  const char *names[] = { "lang.txt", "kort.txt" };
+  const char *texts[2];
+  gint64 code = add_code (project, "Stage");
+  guint expected = 0;
+
+  /* Lines of uneven length, so that é (2 bytes), € (3) and 😀 (4) fall on
+   * every byte position of a piece's edge. */
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (first, "Regel %u: één café kost €%u%s\n", i, i % 97, i % 7 == 0 ? " 😀" : "");
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (second, "Zin %u met één ë.\n", i);
+  texts[0] = first->str;
+  texts[1] = second->str;
+  documents = import_texts (project, dir, names, texts, 2);
+
+  for (guint d = 0; d < 2; d++)
+    {
+      gint64 document = g_array_index (documents, gint64, d);
+      g_autofree char *text = cw_project_get_text (project, document, NULL);
+      gint64 length = g_utf8_strlen (text, -1);
+      /* From the start, deep in, overlapping, spanning pieces, the end. */
+      gint64 ranges[][2] = {
+        { 0, 5 }, { length / 3, length / 3 + 40 }, { length / 3 + 10, length / 3 + 20 },
+        { length / 2, length / 2 + 9000 }, { length / 2 + 1, length / 2 + 2 },
+        { length - 30, length - 1 }, { length - 7, length },
+      };
+
+      for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+        if (ranges[r][1] <= length)
+          {
+            add_range (project, document, code, ranges[r][0], ranges[r][1], "Anna");
+            expected++;
+          }
+    }
+
+  query->code_ids = IDS (code);
+  query->with_text = TRUE;
+  result = retrieve (project, query);
+  g_assert_cmpuint (result->len, ==, expected);
+  for (guint i = 0; i < result->len; i++)
+    {
+      CwCoding *coding = g_ptr_array_index (result, i);
+      g_autofree char *text = cw_project_get_text (project, coding->document_id, NULL);
+      g_autofree char *want = g_utf8_substring (text, (glong) coding->start, (glong) coding->end);
+
+      g_assert_cmpstr (coding->text, ==, want);
+    }
+  /* The last segment of the long text ends with it. */
+  {
+    CwCoding *last = g_ptr_array_index (result, 6);
+    g_autofree char *text = cw_project_get_text (project, last->document_id, NULL);
+
+    g_assert_cmpuint (strlen (last->text), >=, 7);
+    g_assert_true (g_str_has_suffix (text, last->text));
+  }
+
+  g_clear_object (&project);
+  cw_test_remove_dir (dir);
+}
+
 /* ------------------------------------------------------------------------ */
 /* AND / OR / NOT on hand-worked ranges                                     */
 
@@ -1185,6 +1259,7 @@ main (int   argc,
   ADD ("/retrieval/autocode/search-more", test_autocode_search_more, "empty");
   ADD ("/retrieval/autocode/undo", test_autocode_undo, "empty");
   g_test_add_func ("/retrieval/autocode/sentences", test_autocode_sentences);
+  g_test_add_func ("/retrieval/long-texts", test_long_texts);
 
   return g_test_run ();
 }

@@ -3,11 +3,17 @@
 
 #include "cw-list-filler.h"
 
-#define FIRST_BATCH 8
+/* Added at once; the frame that lays them out (with the list's first
+ * layout when it was empty) tells what a row costs here. */
+#define FIRST_BATCH 2
 #define MAX_BATCH 1024
-/* A frame within this keeps growing the batch; beyond the other, it shrinks. */
-#define FAST_FRAME_USEC 20000
-#define SLOW_FRAME_USEC 34000
+/* The work a batch may add to its frame (update, layout and paint): the
+ * window's stalls are to stay under 50 ms with room for the frame's own
+ * cost and a busy machine. */
+#define FRAME_BUDGET_USEC 16000
+/* The most a batch grows from one frame to the next: rows past the list
+ * view's built ones cost next to nothing, the first after them again do. */
+#define MAX_GROWTH 4
 
 struct _CwListFiller
 {
@@ -19,7 +25,10 @@ struct _CwListFiller
   guint             next;
   guint             batch;
   guint             tick_id;
-  gint64            last_tick;
+  GdkFrameClock    *clock;    /* while batches run: its after-paint is watched */
+  gulong            after_paint_id;
+  gint64            tick_time; /* when items were added for this frame */
+  guint             added;     /* how many: 0 once a frame has laid them out */
 };
 
 CwListFiller *
@@ -43,6 +52,10 @@ cw_list_filler_cancel (CwListFiller *self)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (self->widget, self->tick_id);
   self->tick_id = 0;
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->clock);
+  g_clear_object (&self->clock);
+  self->added = 0;
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   self->next = 0;
 }
@@ -76,30 +89,62 @@ add (CwListFiller *self,
     }
 }
 
+/* The frame that took the last batch is done: what it cost (the batch's
+ * rows built, bound, measured and drawn) sets the next batch, so that a
+ * frame stays within the budget whatever a row costs on this machine. */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  CwListFiller *self = user_data;
+  gint64 work;
+  guint64 batch;
+
+  if (self->added == 0)
+    return;
+  work = MAX (g_get_monotonic_time () - self->tick_time, 1);
+  /* The frame's own cost counts against the rows: an overestimate. */
+  batch = (guint64) self->added * FRAME_BUDGET_USEC / (guint64) work;
+  batch = MIN (batch, (guint64) self->added * MAX_GROWTH);
+  self->batch = (guint) CLAMP (batch, 1, MAX_BATCH);
+  self->added = 0;
+}
+
+static void
+watch_clock (CwListFiller  *self,
+             GdkFrameClock *clock)
+{
+  if (self->clock == clock)
+    return;
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->clock);
+  g_set_object (&self->clock, clock);
+  if (clock != NULL)
+    self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *clock,
          gpointer       user_data)
 {
   CwListFiller *self = user_data;
-  gint64 now = g_get_monotonic_time ();
   guint id = self->tick_id;
+  guint n;
 
-  if (self->last_tick != 0)
-    {
-      gint64 interval = now - self->last_tick;
-
-      if (interval < FAST_FRAME_USEC && self->batch < MAX_BATCH)
-        self->batch *= 2;
-      else if (interval > SLOW_FRAME_USEC && self->batch > 1)
-        self->batch /= 2;
-    }
-  self->last_tick = now;
+  watch_clock (self, clock);
+  /* Nothing until a frame has measured what a row costs. */
+  if (self->batch == 0)
+    return G_SOURCE_CONTINUE;
+  n = MIN (self->batch, self->pending->len - self->next);
+  if (self->added == 0)
+    self->tick_time = g_get_monotonic_time ();
+  self->added += n;
 
   /* add() ends the batches itself when it adds the last item: not by
    * removing this callback while it runs. */
   self->tick_id = 0;
-  add (self, self->batch);
+  add (self, n);
   if (self->pending == NULL)
     return G_SOURCE_REMOVE;
   self->tick_id = id;
@@ -120,8 +165,10 @@ cw_list_filler_set (CwListFiller *self,
     {
       self->pending = g_ptr_array_ref (items);
       self->next = first;
-      self->batch = FIRST_BATCH;
-      self->last_tick = 0;
+      self->batch = 0;
+      self->added = first;
+      self->tick_time = g_get_monotonic_time ();
+      watch_clock (self, gtk_widget_get_frame_clock (self->widget));
       self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
     }
 }

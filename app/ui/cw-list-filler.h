@@ -4,9 +4,11 @@
  * frame's layout; rows of wrapped text take a millisecond or more each, so
  * a few hundred rows at once block the window for a noticeable time. A
  * filler replaces a store's items with a first small batch at once and the
- * rest one batch per frame of its widget, the batch growing while frames
- * come quickly and shrinking when they do not. A widget that is not mapped
- * lays nothing out: it gets every item at once.
+ * rest one batch per frame of its widget, each batch as large as the last
+ * frame's cost per item (from its update to its after-paint) lets it be
+ * within a budget: small while new rows are built, large once the list
+ * view has built the rows it keeps. A widget that is not mapped lays
+ * nothing out: it gets every item at once.
  */
 #pragma once
 

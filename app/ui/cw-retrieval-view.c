@@ -1199,7 +1199,9 @@ build_query (CwRetrievalView *self)
   query->coder = g_strdup (dropdown_choice (self->coder_dropdown));
   query->speaker = g_strdup (dropdown_choice (self->speaker_dropdown));
   query->case_condition = g_strdup (self->case_condition);
-  query->with_text = TRUE;
+  /* The worker reads each text for the context and cuts the segments out
+   * of it itself: the core reading them too read every text twice. */
+  query->with_text = FALSE;
   return query;
 }
 
@@ -1399,8 +1401,17 @@ retrieve_thread (GTask        *task,
           document_id = segment->document_id;
           g_clear_pointer (&text, g_free);
           g_clear_pointer (&turns, g_ptr_array_unref);
-          /* Without the text there is no context, but still a segment. */
-          text = cw_project_get_text (project, document_id, NULL);
+          /* The segment's text comes from here: a text that cannot be read
+           * fails the retrieval, as it did in the core. */
+          text = cw_project_get_text (project, document_id, &error);
+          if (text == NULL && error == NULL)
+            text = g_strdup ("");
+          if (text == NULL)
+            {
+              cw_coding_free (segment);
+              g_task_return_error (task, error);
+              return;
+            }
           turns = cw_project_get_turns (project, document_id, NULL);
           /* A recording whose file is there: the row offers to play it. */
           {
@@ -1409,15 +1420,22 @@ retrieve_thread (GTask        *task,
             playable = recording != NULL && recording->resolved_path != NULL;
           }
           cursor.text = cursor.pointer = text;
-          cursor.length = text != NULL ? g_utf8_strlen (text, -1) : 0;
+          cursor.length = g_utf8_strlen (text, -1);
           cursor.offset = 0;
         }
 
-      if (text != NULL && segment->start >= 0 && segment->end <= cursor.length && segment->start <= segment->end)
+      if (segment->start >= 0 && segment->end <= cursor.length && segment->start <= segment->end)
         {
           make_context (&cursor, turns, segment->start, segment->end, &before, &after);
           if (segment->text == NULL)
             segment->text = g_utf8_substring (text, (glong) segment->start, (glong) segment->end);
+        }
+      else if (segment->text == NULL)
+        {
+          /* Offsets past the text: clamped to it, as the core cuts them. */
+          gint64 start = CLAMP (segment->start, 0, cursor.length);
+
+          segment->text = g_utf8_substring (text, (glong) start, (glong) CLAMP (segment->end, start, cursor.length));
         }
       /* The time as the transcript's "Play From Here" finds it. */
       g_ptr_array_add (items, cw_segment_item_new (segment, before, after,
@@ -1628,6 +1646,18 @@ header_query_tooltip_cb (GtkWidget  *header,
   return TRUE;
 }
 
+static gboolean
+play_query_tooltip_cb (GtkWidget  *play,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  gtk_tooltip_set_text (tooltip, _("Play From Here"));
+  return TRUE;
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -1671,7 +1701,10 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_valign (play, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (play, "flat");
   gtk_widget_add_css_class (play, "circular");
-  gtk_widget_set_tooltip_text (play, _("Play From Here"));
+  /* Asked for, as the header's: gtk_widget_set_tooltip_text asks the
+   * display server where the pointer is, for each new row. */
+  gtk_widget_set_has_tooltip (play, TRUE);
+  g_signal_connect (play, "query-tooltip", G_CALLBACK (play_query_tooltip_cb), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (play), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Play From Here"), -1);
 
   gtk_box_append (GTK_BOX (box), bar);
