@@ -108,7 +108,7 @@ typedef struct
 /* How much more of a text to read when the scanner needs more: a few
  * pages, so that a hit near the start costs a few pages, not the whole
  * text, and a hit near the end not many reads. */
-#define READ_CHUNK 16384
+#define READ_CHUNK 4096
 
 /* Bytes read past the end of the last hit, for its snippet: its context
  * in characters, at the most bytes one can take (g_utf8_next_char skips
