@@ -85,6 +85,7 @@ typedef struct
   gboolean    usable;       /* the probes work: the scanner may be used */
   gboolean    ascii_alnum;  /* ascii[] is exactly [0-9A-Za-z]: many bytes at a time */
   gboolean    latin1_letters; /* so are U+00C0..U+00FF but × and ÷ */
+  gboolean    popcnt;       /* the processor counts bits in one instruction */
   guint8      ascii[128];
   guint8     *two_byte;     /* U+0080..U+07FF, filled as met */
   GHashTable *other;        /* wider code points -> CharClass */
@@ -224,6 +225,9 @@ search_state_prepare (SearchState            *state,
 {
   state->ready = TRUE;
   state->usable = TRUE;
+#if defined (__x86_64__) || defined (__i386__)
+  state->popcnt = __builtin_cpu_supports ("popcnt");
+#endif
   state->ascii_alnum = TRUE;
   for (gunichar c = 0; c < 128; c++)
     {
@@ -376,8 +380,13 @@ equal_mask16 (__m128i v,
        ((guint64) expr (v2_) << 32) | ((guint64) expr (v3_) << 48); })
 #define HIGH16(v)    ((guint) _mm_movemask_epi8 (v))
 #define LEAD16(v)    equal_mask16 (v, 0xc3)
-#define FOLLOWS16(v) ((guint) _mm_movemask_epi8 (_mm_cmplt_epi8 (v, _mm_set1_epi8 ((char) 0xc0))))
-#define NOT_LETTERS16(v) (equal_mask16 (v, 0x97) | equal_mask16 (v, 0xb7))
+/* Continuation bytes (0x80..0xBF) but the second bytes of × and ÷
+ * (U+00D7, U+00F7): after 0xC3, those two are no letters. */
+#define FOLLOWS16(v)                                                          \
+  ((guint) _mm_movemask_epi8 (_mm_andnot_si128 (                              \
+     _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ((char) 0x97)),           \
+                   _mm_cmpeq_epi8 (v, _mm_set1_epi8 ((char) 0xb7))),          \
+     _mm_cmplt_epi8 (v, _mm_set1_epi8 ((char) 0xc0)))))
 #endif
 
 static inline guint64
@@ -389,6 +398,83 @@ alnum_bytes (guint64 x)
 
   return digits | letters;
 }
+
+#ifdef __SSE2__
+/* Most of a text is between wanted tokens: 64 bytes at a time there, as
+ * four of the sixteen in scan_tokens would take them, their masks joined
+ * into one word. Any block that loop would stop in is left to it. Gives
+ * the position it got to. Inlined twice: with the popcount instruction
+ * where the processor has it (checked at run time), without elsewhere. */
+static inline __attribute__ ((always_inline)) gsize
+scan64 (const guchar *t,
+        gsize         pos,
+        gsize         bound,
+        gint64        want_token,
+        gboolean      latin1_letters,
+        gboolean      popcnt,
+        gint64       *index,
+        gint64       *continuation,
+        guint64      *in_token)
+{
+#define COUNT_BITS(x) (popcnt ? (guint) __builtin_popcountll (x) : count_bits (x))
+  gint64 n = *index, chars = *continuation;
+  guint64 inside = *in_token;
+
+  while (bound - pos >= 64)
+    {
+      const guchar *p = t + pos;
+      guint64 alnum = MASK64 (p, alnum_mask16);
+      guint64 high = MASK64 (p, HIGH16);
+      guint64 starts;
+      guint n_starts, n_continuation = 0;
+
+      if (high != 0)
+        {
+          guint64 lead, follows;
+
+          if (!latin1_letters)
+            break;
+          lead = MASK64 (p, LEAD16);
+          follows = MASK64 (p, FOLLOWS16);
+          /* Every byte from 0x80 up a 0xC3 with its one
+           * continuation byte after it, in this block, and none
+           * of them × or ÷ (whose second bytes follows leaves
+           * out, so that they fail the first test). */
+          if ((lead | follows) != high || (lead << 1) != follows || (lead >> 63) != 0)
+            break;
+          alnum |= high;
+          n_continuation = COUNT_BITS (follows);
+        }
+      starts = alnum & ~((alnum << 1) | (inside >> 7));
+      n_starts = COUNT_BITS (starts);
+      if (n + n_starts > want_token)
+        break;
+      n += n_starts;
+      chars += n_continuation;
+      inside = (alnum >> 63) << 7;
+      pos += 64;
+    }
+  *index = n;
+  *continuation = chars;
+  *in_token = inside;
+#undef COUNT_BITS
+  return pos;
+}
+
+static __attribute__ ((target ("popcnt"))) gsize
+scan64_popcnt (const guchar *t, gsize pos, gsize bound, gint64 want_token, gboolean latin1_letters,
+               gint64 *index, gint64 *continuation, guint64 *in_token)
+{
+  return scan64 (t, pos, bound, want_token, latin1_letters, TRUE, index, continuation, in_token);
+}
+
+static gsize
+scan64_plain (const guchar *t, gsize pos, gsize bound, gint64 want_token, gboolean latin1_letters,
+              gint64 *index, gint64 *continuation, guint64 *in_token)
+{
+  return scan64 (t, pos, bound, want_token, latin1_letters, FALSE, index, continuation, in_token);
+}
+#endif
 
 /* Where scan_tokens is in a text read so far. */
 typedef struct
@@ -454,44 +540,9 @@ scan_tokens (SearchState            *state,
       if (state->ascii_alnum)
         {
 #ifdef __SSE2__
-          /* Most of a text is between wanted tokens: 64 bytes at a time
-           * there, as four of the sixteen below would take them, their
-           * masks joined into one word. Any block the loop below would
-           * stop in is left to it. */
-          while (bound - pos >= 64)
-            {
-              const guchar *p = t + pos;
-              guint64 alnum = MASK64 (p, alnum_mask16);
-              guint64 high = MASK64 (p, HIGH16);
-              guint64 starts;
-              guint n_starts, n_continuation = 0;
-
-              if (high != 0)
-                {
-                  guint64 lead, follows;
-
-                  if (!state->latin1_letters)
-                    break;
-                  lead = MASK64 (p, LEAD16);
-                  follows = MASK64 (p, FOLLOWS16);
-                  /* Every byte from 0x80 up a 0xC3 with its one
-                   * continuation byte after it, in this block, and none
-                   * of them × or ÷. */
-                  if ((lead | follows) != high || (lead << 1) != follows || (lead >> 63) != 0 ||
-                      (MASK64 (p, NOT_LETTERS16) & follows) != 0)
-                    break;
-                  alnum |= high;
-                  n_continuation = count_bits (follows);
-                }
-              starts = alnum & ~((alnum << 1) | (in_token >> 7));
-              n_starts = count_bits (starts);
-              if (index + n_starts > want->token)
-                break;
-              index += n_starts;
-              continuation += n_continuation;
-              in_token = (alnum >> 63) << 7;
-              pos += 64;
-            }
+          pos = state->popcnt ?
+                scan64_popcnt (t, pos, bound, want->token, state->latin1_letters, &index, &continuation, &in_token) :
+                scan64_plain (t, pos, bound, want->token, state->latin1_letters, &index, &continuation, &in_token);
 
           /* Sixteen at a time where the instructions are there (x86-64),
            * letters of U+00C0..U+00FF (ë, é, ï: two bytes, the first 0xC3)
@@ -681,8 +732,16 @@ make_snippet (const char *text,
   *snippet_hit_start = g_utf8_strlen (out->str, -1) + g_utf8_pointer_to_offset (from, hit_start);
   *snippet_hit_end = *snippet_hit_start + g_utf8_pointer_to_offset (hit_start, hit_end);
 
-  for (const char *p = from; p < to; p++)
-    g_string_append_c (out, (*p == '\n' || *p == '\t' || *p == '\r') ? ' ' : *p);
+  /* One line: line breaks and tabs as spaces. */
+  if (to > from)
+    {
+      gsize at = out->len;
+
+      g_string_append_len (out, from, to - from);
+      for (gsize i = at; i < out->len; i++)
+        if (out->str[i] == '\n' || out->str[i] == '\t' || out->str[i] == '\r')
+          out->str[i] = ' ';
+    }
   if (to < text_end)
     g_string_append (out, "…");
 
