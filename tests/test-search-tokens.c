@@ -371,6 +371,88 @@ test_malformed_text (Fixture       *fixture,
     }
 }
 
+/* Texts are read a part at a time, as far as the hits need them: a hit
+ * wherever the parts end (a word cut, a letter of two or three bytes cut)
+ * is found where FTS5 has it, with the snippet it has where nothing is
+ * cut (the same words at the start of a short text). */
+static void
+test_hits_across_reads (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  static const char *const heads[] = { "", "日本語 ", "coördinator ", "x\xcc\x81y ", "ëë " };
+  static const guint tails[] = { 20, 400 };
+  guint n_short = 0;
+
+  /* The words: a hit near the start of a short text, then the same after
+   * filler that puts it at each byte around the first read's end (16 KiB)
+   * and the second's. */
+  for (guint t = 0; t < G_N_ELEMENTS (tails); t++)
+    for (guint h = 0; h < G_N_ELEMENTS (heads); h++)
+      for (int shift = -1; shift <= 30; shift++)
+        {
+          g_autoptr(GString) words_around = g_string_new ("begin ");
+          g_autoptr(GString) text = g_string_new (NULL);
+          g_autofree char *name = g_strdup_printf ("t%u-h%u-s%d.txt", t, h, shift);
+
+          for (int i = 0; i < 12; i++)
+            g_string_append (words_around, "één twee ideeën ");
+          g_string_append_printf (words_around, "%sdoelwoörd ", heads[h]);
+          while (words_around->len < 200 + tails[t])
+            g_string_append (words_around, "naïef en ");
+          g_string_append (words_around, "eind");
+
+          if (shift >= 0)
+            {
+              /* Filler so that the word starts at byte at, from 20 bytes
+               * before a read's end to 10 after. */
+              gsize at = (shift % 2 == 0 ? 16384 : 32768) - 20 + shift;
+              gsize filler = at - (strstr (words_around->str, "doelwoörd") - words_around->str);
+
+              while (text->len + 5 < filler)
+                g_string_append (text, "vul ");
+              while (text->len + 1 < filler)
+                g_string_append_c (text, 'v');
+              g_string_append_c (text, ' ');
+              g_assert_cmpuint (text->len, ==, filler);
+            }
+          else
+            n_short++;
+          g_string_append (text, words_around->str);
+          g_ptr_array_add (files, cw_test_write_file (dir, name, text->str));
+        }
+  ids = cw_project_import (project, files, -1, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  hits = cw_project_search (project, "doelwoörd", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, files->len);
+  got = format_hits (hits);
+  expected = expected_hits (cw_project_get_path (project), "doelwoörd");
+  g_assert_cmpstr (got, ==, expected);
+
+  /* Each text's snippet is that of its short text (the first of its 32). */
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const CwSearchHit *hit = g_ptr_array_index (hits, i);
+      const CwSearchHit *short_hit = g_ptr_array_index (hits, i - i % 32);
+
+      g_assert_cmpstr (hit->snippet, ==, short_hit->snippet);
+      g_assert_cmpint (hit->snippet_hit_start, ==, short_hit->snippet_hit_start);
+      g_assert_cmpint (hit->snippet_hit_end, ==, short_hit->snippet_hit_end);
+    }
+  g_assert_cmpuint (n_short, ==, hits->len / 32);
+
+  g_assert_finalize_object (g_steal_pointer (&project));
+  cw_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,5 +464,6 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/search-tokens/malformed-text", Fixture, NULL, fixture_set_up, test_malformed_text,
               fixture_tear_down);
+  g_test_add_func ("/search-tokens/hits-across-reads", test_hits_across_reads);
   return g_test_run ();
 }

@@ -85,11 +85,36 @@ typedef struct
   gboolean    usable;       /* the probes work: the scanner may be used */
   gboolean    ascii_alnum;  /* ascii[] is exactly [0-9A-Za-z]: many bytes at a time */
   gboolean    latin1_letters; /* so are U+00C0..U+00FF but × and ÷ */
+  gboolean    popcnt;       /* the processor counts bits in one instruction */
   guint8      ascii[128];
   guint8     *two_byte;     /* U+0080..U+07FF, filled as met */
   GHashTable *other;        /* wider code points -> CharClass */
   guint       remaining;
+  gboolean    utf8;         /* the database's text is UTF-8: its bytes may be read as they are */
+  sqlite3_blob *blob;       /* documents.text, moved from row to row */
+  char       *buffer;       /* the part of a text read so far */
+  gsize       allocated;
 } SearchState;
+
+/* A matching document's text, read as far as the hits need it: through
+ * the incremental blob reader (SQLite reads a long text's overflow pages
+ * only as far as asked), or whole from FTS5 where that cannot be used. */
+typedef struct
+{
+  const char *text;
+  gsize       n_text; /* the whole text's bytes */
+  gsize       n_read; /* how many of them text holds */
+} DocText;
+
+/* How much more of a text to read when the scanner needs more: a few
+ * pages, so that a hit near the start costs a few pages, not the whole
+ * text, and a hit near the end not many reads. */
+#define READ_CHUNK 4096
+
+/* Bytes read past the end of the last hit, for its snippet: its context
+ * in characters, at the most bytes one can take (g_utf8_next_char skips
+ * up to six on bytes that are not UTF-8), and one character more. */
+#define SNIPPET_BYTES ((SNIPPET_CONTEXT + 2) * 6)
 
 /* One hit in cw_hits' blob, followed by snippet_bytes of snippet and
  * padding to eight bytes. */
@@ -105,6 +130,9 @@ typedef struct
 static void
 search_state_clear (SearchState *state)
 {
+  g_clear_pointer (&state->blob, sqlite3_blob_close);
+  g_clear_pointer (&state->buffer, g_free);
+  state->allocated = 0;
   g_clear_pointer (&state->two_byte, g_free);
   g_clear_pointer (&state->other, g_hash_table_unref);
 }
@@ -197,6 +225,9 @@ search_state_prepare (SearchState            *state,
 {
   state->ready = TRUE;
   state->usable = TRUE;
+#if defined (__x86_64__) || defined (__i386__)
+  state->popcnt = __builtin_cpu_supports ("popcnt");
+#endif
   state->ascii_alnum = TRUE;
   for (gunichar c = 0; c < 128; c++)
     {
@@ -305,6 +336,59 @@ count_high_bits (guint64 x)
   return (guint) ((((x & HIGH) >> 7) * ONES) >> 56);
 }
 
+/* The number of bits set in x (no popcount instruction is assumed). */
+static inline guint
+count_bits (guint64 x)
+{
+  x = x - ((x >> 1) & G_GUINT64_CONSTANT (0x5555555555555555));
+  x = (x & G_GUINT64_CONSTANT (0x3333333333333333)) + ((x >> 2) & G_GUINT64_CONSTANT (0x3333333333333333));
+  x = (x + (x >> 4)) & G_GUINT64_CONSTANT (0x0f0f0f0f0f0f0f0f);
+  return (guint) ((x * ONES) >> 56);
+}
+
+#ifdef __SSE2__
+/* Bit i of the result: byte i of v is an ASCII letter or digit. One add
+ * moves each range to the bottom of the signed bytes, so one compare
+ * tests it. */
+static inline guint
+alnum_mask16 (__m128i v)
+{
+  __m128i lower = _mm_or_si128 (v, _mm_set1_epi8 (0x20));
+  __m128i letters = _mm_cmplt_epi8 (_mm_add_epi8 (lower, _mm_set1_epi8 ((char) (0x80 - 'a'))),
+                                    _mm_set1_epi8 ((char) (0x80 + 26)));
+  __m128i digits = _mm_cmplt_epi8 (_mm_add_epi8 (v, _mm_set1_epi8 ((char) (0x80 - '0'))),
+                                   _mm_set1_epi8 ((char) (0x80 + 10)));
+
+  return (guint) _mm_movemask_epi8 (_mm_or_si128 (letters, digits));
+}
+
+/* Bit i of the result: byte i of v equals b. */
+static inline guint
+equal_mask16 (__m128i v,
+              guint8  b)
+{
+  return (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ((char) b)));
+}
+
+/* Four sixteen-bit masks of the 64 bytes at p as one. */
+#define MASK64(p, expr)                                                 \
+  ({ __m128i v0_ = _mm_loadu_si128 ((const __m128i *) (p));             \
+     __m128i v1_ = _mm_loadu_si128 ((const __m128i *) (p) + 1);         \
+     __m128i v2_ = _mm_loadu_si128 ((const __m128i *) (p) + 2);         \
+     __m128i v3_ = _mm_loadu_si128 ((const __m128i *) (p) + 3);         \
+     (guint64) expr (v0_) | ((guint64) expr (v1_) << 16) |              \
+       ((guint64) expr (v2_) << 32) | ((guint64) expr (v3_) << 48); })
+#define HIGH16(v)    ((guint) _mm_movemask_epi8 (v))
+#define LEAD16(v)    equal_mask16 (v, 0xc3)
+/* Continuation bytes (0x80..0xBF) but the second bytes of × and ÷
+ * (U+00D7, U+00F7): after 0xC3, those two are no letters. */
+#define FOLLOWS16(v)                                                          \
+  ((guint) _mm_movemask_epi8 (_mm_andnot_si128 (                              \
+     _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ((char) 0x97)),           \
+                   _mm_cmpeq_epi8 (v, _mm_set1_epi8 ((char) 0xb7))),          \
+     _mm_cmplt_epi8 (v, _mm_set1_epi8 ((char) 0xc0)))))
+#endif
+
 static inline guint64
 alnum_bytes (guint64 x)
 {
@@ -315,33 +399,136 @@ alnum_bytes (guint64 x)
   return digits | letters;
 }
 
+#ifdef __SSE2__
+/* Most of a text is between wanted tokens: 64 bytes at a time there, as
+ * four of the sixteen in scan_tokens would take them, their masks joined
+ * into one word. Any block that loop would stop in is left to it. Gives
+ * the position it got to. Inlined twice: with the popcount instruction
+ * where the processor has it (checked at run time), without elsewhere. */
+static inline __attribute__ ((always_inline)) gsize
+scan64 (const guchar *t,
+        gsize         pos,
+        gsize         bound,
+        gint64        want_token,
+        gboolean      latin1_letters,
+        gboolean      popcnt,
+        gint64       *index,
+        gint64       *continuation,
+        guint64      *in_token)
+{
+#define COUNT_BITS(x) (popcnt ? (guint) __builtin_popcountll (x) : count_bits (x))
+  gint64 n = *index, chars = *continuation;
+  guint64 inside = *in_token;
+
+  while (bound - pos >= 64)
+    {
+      const guchar *p = t + pos;
+      guint64 alnum = MASK64 (p, alnum_mask16);
+      guint64 high = MASK64 (p, HIGH16);
+      guint64 starts;
+      guint n_starts, n_continuation = 0;
+
+      if (high != 0)
+        {
+          guint64 lead, follows;
+
+          if (!latin1_letters)
+            break;
+          lead = MASK64 (p, LEAD16);
+          follows = MASK64 (p, FOLLOWS16);
+          /* Every byte from 0x80 up a 0xC3 with its one
+           * continuation byte after it, in this block, and none
+           * of them × or ÷ (whose second bytes follows leaves
+           * out, so that they fail the first test). */
+          if ((lead | follows) != high || (lead << 1) != follows || (lead >> 63) != 0)
+            break;
+          alnum |= high;
+          n_continuation = COUNT_BITS (follows);
+        }
+      starts = alnum & ~((alnum << 1) | (inside >> 7));
+      n_starts = COUNT_BITS (starts);
+      if (n + n_starts > want_token)
+        break;
+      n += n_starts;
+      chars += n_continuation;
+      inside = (alnum >> 63) << 7;
+      pos += 64;
+    }
+  *index = n;
+  *continuation = chars;
+  *in_token = inside;
+#undef COUNT_BITS
+  return pos;
+}
+
+static __attribute__ ((target ("popcnt"))) gsize
+scan64_popcnt (const guchar *t, gsize pos, gsize bound, gint64 want_token, gboolean latin1_letters,
+               gint64 *index, gint64 *continuation, guint64 *in_token)
+{
+  return scan64 (t, pos, bound, want_token, latin1_letters, TRUE, index, continuation, in_token);
+}
+
+static gsize
+scan64_plain (const guchar *t, gsize pos, gsize bound, gint64 want_token, gboolean latin1_letters,
+              gint64 *index, gint64 *continuation, guint64 *in_token)
+{
+  return scan64 (t, pos, bound, want_token, latin1_letters, FALSE, index, continuation, in_token);
+}
+#endif
+
+/* Where scan_tokens is in a text read so far. */
+typedef struct
+{
+  gsize   pos;
+  gint64  index;        /* tokens started before pos */
+  gint64  continuation; /* bytes after the first of a character, before pos */
+  guint64 in_token;     /* 0x80 inside a token: the byte before the next, as alnum_bytes has it */
+  guint   next;         /* first want not yet found */
+} ScanCursor;
+
+typedef enum
+{
+  SCAN_FAILED, /* the scanner cannot vouch for the text */
+  SCAN_DONE,
+  SCAN_MORE,   /* it needs more of the text than n_text */
+} ScanResult;
+
+/* Bytes a partly read text keeps unscanned at its end: a character (at
+ * most four bytes) is never cut. */
+#define SCAN_MARGIN 4
+
 /* Fills in the byte and character range of each wanted token (sorted,
  * distinct token indices) by walking the text as unicode61 does: a token
  * starts at a token character and runs through token and diacritic
- * characters. Stops after the last one wanted. FALSE when it cannot vouch
- * for the text; wanted tokens past its end keep 0, 0, as with the
- * tokenizer. */
-static gboolean
+ * characters. Stops after the last one wanted. SCAN_FAILED when it cannot
+ * vouch for the text; wanted tokens past its end keep 0, 0, as with the
+ * tokenizer. When text holds only the first n_text bytes (!whole), it
+ * stops short of their end, and before a token whose end it cannot see:
+ * SCAN_MORE, to go on from cursor with more of the text. */
+static ScanResult
 scan_tokens (SearchState            *state,
              const Fts5ExtensionApi *api,
              Fts5Context            *fts,
              const char             *text,
              gsize                   n_text,
-             GArray                 *wants)
+             gboolean                whole,
+             GArray                 *wants,
+             ScanCursor             *cursor)
 {
   const guchar *t = (const guchar *) text;
-  gsize pos = 0;
-  gint64 index = 0;
-  gint64 continuation = 0; /* bytes after the first of a character, before pos */
-  guint64 in_token = 0;    /* 0x80 inside a token: the byte before the next, as alnum_bytes has it */
-  guint next = 0;
+  gsize pos = cursor->pos;
+  gint64 index = cursor->index;
+  gint64 continuation = cursor->continuation;
+  guint64 in_token = cursor->in_token;
+  guint next = cursor->next;
+  const gsize bound = whole ? n_text : n_text > SCAN_MARGIN ? n_text - SCAN_MARGIN : 0;
 
   if (!state->ready)
     search_state_prepare (state, api, fts);
   if (!state->usable)
-    return FALSE;
+    return SCAN_FAILED;
 
-  while (next < wants->len && pos < n_text)
+  while (next < wants->len && pos < bound)
     {
       TokenWant *want = &g_array_index (wants, TokenWant, next);
       CharClass class;
@@ -353,10 +540,14 @@ scan_tokens (SearchState            *state,
       if (state->ascii_alnum)
         {
 #ifdef __SSE2__
+          pos = state->popcnt ?
+                scan64_popcnt (t, pos, bound, want->token, state->latin1_letters, &index, &continuation, &in_token) :
+                scan64_plain (t, pos, bound, want->token, state->latin1_letters, &index, &continuation, &in_token);
+
           /* Sixteen at a time where the instructions are there (x86-64),
            * letters of U+00C0..U+00FF (ë, é, ï: two bytes, the first 0xC3)
            * included when the tokenizer has them all as token characters. */
-          while (n_text - pos >= 16)
+          while (bound - pos >= 16)
             {
               __m128i v = _mm_loadu_si128 ((const __m128i *) (t + pos));
               __m128i lower = _mm_or_si128 (v, _mm_set1_epi8 (0x20));
@@ -398,7 +589,7 @@ scan_tokens (SearchState            *state,
               pos += 16;
             }
 #endif
-          while (n_text - pos >= 8)
+          while (bound - pos >= 8)
             {
               guint64 x, alnum, starts;
               guint n_starts;
@@ -416,7 +607,7 @@ scan_tokens (SearchState            *state,
               in_token = (alnum >> 56) & 0x80;
               pos += 8;
             }
-          if (n_text - pos >= 8)
+          if (bound - pos >= 8)
             {
               guint64 x, high;
               guint n_bytes;
@@ -442,14 +633,14 @@ scan_tokens (SearchState            *state,
                     }
                 }
             }
-          if (pos >= n_text)
+          if (pos >= bound)
             break;
         }
 
       /* One character. */
       class = class_at (state, api, fts, t, n_text, pos, &len);
       if (class == CHAR_UNKNOWN)
-        return FALSE;
+        return SCAN_FAILED;
       if (in_token || class != CHAR_TOKEN)
         {
           if (in_token && class == CHAR_SEPARATOR)
@@ -469,19 +660,33 @@ scan_tokens (SearchState            *state,
       /* The wanted token starts here: find its end. */
       want->start = pos;
       want->start_char = pos - continuation;
-      for (pos += len, continuation += len - 1; pos < n_text; pos += len, continuation += len - 1)
+      for (pos += len, continuation += len - 1; pos < bound; pos += len, continuation += len - 1)
         {
           class = class_at (state, api, fts, t, n_text, pos, &len);
           if (class == CHAR_UNKNOWN)
-            return FALSE;
+            return SCAN_FAILED;
           if (class == CHAR_SEPARATOR)
             break;
+        }
+      if (pos >= bound && !whole)
+        {
+          /* Its end is further on: go on from its start. */
+          pos = want->start;
+          continuation = want->start - want->start_char;
+          index--;
+          break;
         }
       want->end = pos;
       want->end_char = pos - continuation;
       next++;
     }
-  return TRUE;
+
+  cursor->pos = pos;
+  cursor->index = index;
+  cursor->continuation = continuation;
+  cursor->in_token = in_token;
+  cursor->next = next;
+  return next >= wants->len || whole ? SCAN_DONE : SCAN_MORE;
 }
 
 static char *
@@ -527,8 +732,16 @@ make_snippet (const char *text,
   *snippet_hit_start = g_utf8_strlen (out->str, -1) + g_utf8_pointer_to_offset (from, hit_start);
   *snippet_hit_end = *snippet_hit_start + g_utf8_pointer_to_offset (hit_start, hit_end);
 
-  for (const char *p = from; p < to; p++)
-    g_string_append_c (out, (*p == '\n' || *p == '\t' || *p == '\r') ? ' ' : *p);
+  /* One line: line breaks and tabs as spaces. */
+  if (to > from)
+    {
+      gsize at = out->len;
+
+      g_string_append_len (out, from, to - from);
+      for (gsize i = at; i < out->len; i++)
+        if (out->str[i] == '\n' || out->str[i] == '\t' || out->str[i] == '\r')
+          out->str[i] = ' ';
+    }
   if (to < text_end)
     g_string_append (out, "…");
 
@@ -608,6 +821,70 @@ find_want (GArray *sorted,
   return &g_array_index (sorted, TokenWant, i);
 }
 
+/* Opens the text of the document FTS5 is on. */
+static int
+doc_text_open (SearchState            *state,
+               const Fts5ExtensionApi *api,
+               Fts5Context            *fts,
+               sqlite3_context        *context,
+               DocText                *doc)
+{
+  sqlite3_int64 rowid = api->xRowid (fts);
+  int rc = SQLITE_ERROR, n = 0;
+
+  if (state->utf8)
+    {
+      if (state->blob != NULL)
+        rc = sqlite3_blob_reopen (state->blob, rowid);
+      else
+        rc = sqlite3_blob_open (sqlite3_context_db_handle (context), "main", "documents", "text",
+                                rowid, 0, &state->blob);
+    }
+  if (rc == SQLITE_OK)
+    {
+      doc->n_text = sqlite3_blob_bytes (state->blob);
+      doc->n_read = 0;
+      if (state->allocated < doc->n_text + 1)
+        {
+          g_free (state->buffer);
+          state->allocated = MAX (doc->n_text + 1, 2 * state->allocated);
+          state->buffer = g_malloc (state->allocated);
+        }
+      state->buffer[0] = '\0';
+      doc->text = state->buffer;
+      return SQLITE_OK;
+    }
+
+  /* No such row or no text there (an index out of step with its table),
+   * or not UTF-8: FTS5's own reading of it, as it always was. A failed
+   * reopen leaves the blob unusable. */
+  g_clear_pointer (&state->blob, sqlite3_blob_close);
+  if ((rc = api->xColumnText (fts, 0, &doc->text, &n)) != SQLITE_OK)
+    return rc;
+  doc->n_text = doc->n_read = n;
+  return SQLITE_OK;
+}
+
+/* Reads the text up to byte upto at least (or its end). */
+static int
+doc_text_read (SearchState *state,
+               DocText     *doc,
+               gsize        upto)
+{
+  int rc;
+
+  upto = MIN (upto, doc->n_text);
+  if (upto <= doc->n_read)
+    return SQLITE_OK;
+  g_assert (doc->text == state->buffer && state->blob != NULL);
+  rc = sqlite3_blob_read (state->blob, state->buffer + doc->n_read, upto - doc->n_read, doc->n_read);
+  if (rc != SQLITE_OK)
+    return rc;
+  doc->n_read = upto;
+  state->buffer[upto] = '\0';
+  return SQLITE_OK;
+}
+
 /* The scanner's way. Token order is byte order, so the instances sorted by
  * tokens are the hits in order; each range once, and no more than the
  * search still wants. FALSE, with nothing added, when the scanner cannot
@@ -616,14 +893,16 @@ static gboolean
 fast_hits (SearchState            *state,
            const Fts5ExtensionApi *api,
            Fts5Context            *fts,
-           const char             *text,
-           gsize                   n_text,
+           DocText                *doc,
            GArray                 *instances,
-           GByteArray             *out)
+           GByteArray             *out,
+           int                    *rc)
 {
   g_autoptr(GArray) wants = g_array_new (FALSE, FALSE, sizeof (TokenWant));
   g_autoptr(GArray) chosen = g_array_new (FALSE, FALSE, sizeof (Instance));
   g_autoptr(GArray) sorted = g_array_copy (instances);
+  ScanCursor cursor = { 0 };
+  ScanResult result;
   guint kept = 0;
 
   g_array_sort (sorted, compare_instance);
@@ -649,11 +928,20 @@ fast_hits (SearchState            *state,
       g_array_index (wants, TokenWant, kept++) = g_array_index (wants, TokenWant, i);
   g_array_set_size (wants, kept);
 
-  if (!scan_tokens (state, api, fts, text, n_text, wants))
+  /* The text as far as the last wanted token, read a chunk at a time. */
+  while ((result = scan_tokens (state, api, fts, doc->text, doc->n_read, doc->n_read == doc->n_text,
+                                wants, &cursor)) == SCAN_MORE)
+    if ((*rc = doc_text_read (state, doc, doc->n_read + READ_CHUNK)) != SQLITE_OK)
+      return FALSE;
+  if (result == SCAN_FAILED)
     return FALSE;
   /* A token the text does not have (edited since it was indexed): the
    * tokenizer's way has always had an answer for that, so it answers. */
   if (wants->len > 0 && g_array_index (wants, TokenWant, wants->len - 1).end == 0)
+    return FALSE;
+  /* And the text the last snippet shows after its hit. */
+  if (wants->len > 0 &&
+      (*rc = doc_text_read (state, doc, g_array_index (wants, TokenWant, wants->len - 1).end + SNIPPET_BYTES)) != SQLITE_OK)
     return FALSE;
 
   for (guint i = 0; i < chosen->len; i++)
@@ -664,7 +952,9 @@ fast_hits (SearchState            *state,
 
       if (first->start > last->end)
         continue; /* as the tokenizer's way skips it */
-      append_hit (out, text, n_text, first->start, last->end, first->start_char, last->end_char);
+      /* Read SNIPPET_BYTES past the last hit, the snippet cannot tell
+       * the text's end from the end of what was read. */
+      append_hit (out, doc->text, doc->n_read, first->start, last->end, first->start_char, last->end_char);
     }
   return TRUE;
 }
@@ -756,8 +1046,8 @@ cw_hits_function (const Fts5ExtensionApi *api,
   g_autoptr(GByteArray) out = g_byte_array_new ();
   SearchState *state = n_values > 0 ? sqlite3_value_pointer (values[0], SEARCH_STATE_POINTER) : NULL;
   SearchState local = { 0 };
-  const char *text = NULL;
-  int n_text = 0, n_instances = 0, rc;
+  DocText doc = { 0 };
+  int n_instances = 0, rc;
 
   if ((rc = api->xInstCount (fts, &n_instances)) != SQLITE_OK)
     {
@@ -782,15 +1072,15 @@ cw_hits_function (const Fts5ExtensionApi *api,
 
   if (instances->len > 0)
     {
-      if ((rc = api->xColumnText (fts, 0, &text, &n_text)) != SQLITE_OK)
-        {
-          sqlite3_result_error_code (context, rc);
-          return;
-        }
       if (state == NULL)
         state = &local;
-      if (!fast_hits (state, api, fts, text, n_text, instances, out))
-        rc = tokenizer_hits (state, api, fts, text, n_text, instances, out);
+      rc = doc_text_open (state, api, fts, context, &doc);
+      if (rc == SQLITE_OK && !fast_hits (state, api, fts, &doc, instances, out, &rc) && rc == SQLITE_OK)
+        {
+          /* The tokenizer's way reads the text whole; nothing was added. */
+          if ((rc = doc_text_read (state, &doc, doc.n_text)) == SQLITE_OK)
+            rc = tokenizer_hits (state, api, fts, doc.text, (int) doc.n_text, instances, out);
+        }
       search_state_clear (&local);
       if (rc != SQLITE_OK)
         {
@@ -1019,6 +1309,15 @@ cw_project_search (CwProject     *self,
       g_prefix_error (error, "%s: ", cw_project_get_path (self));
       return NULL;
     }
+
+  /* Texts are read as bytes where they are UTF-8 bytes (every project
+   * Codewerk makes; another encoding goes through FTS5's reading). */
+  stmt = _cw_project_prepare (self, "PRAGMA encoding", error);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    state.utf8 = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "UTF-8") == 0;
+  g_clear_pointer (&stmt, _cw_statement_release);
 
   /* In rowid order, as FTS5 walks its index: with no sort of every match
    * first, the search ends at the limit. One document is looked up by its
