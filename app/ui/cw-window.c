@@ -20,7 +20,7 @@
 #include "cw-cases.h"
 #include "cw-cases-view.h"
 #include "cw-codebook.h"
-#include "cw-codebook-panel.h"
+#include "cw-codebook-panel-private.h"
 #include "cw-coding.h"
 #include "cw-crosstab-view.h"
 #include "cw-overview-view.h"
@@ -4582,6 +4582,7 @@ _cw_window_is_busy (CwWindow *self)
 {
   return self->load_cancellable != NULL ||
          self->listing_cancellable != NULL ||
+         _cw_codebook_panel_is_counting (self->codebook_panel) ||
          self->highlight_cancellable != NULL ||
          self->results_cancellable != NULL ||
          self->import_cancellable != NULL ||
