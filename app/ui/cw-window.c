@@ -25,7 +25,7 @@
 #include "cw-crosstab-view.h"
 #include "cw-overview-view.h"
 #include "cw-project-private.h"
-#include "cw-document-list.h"
+#include "cw-document-list-private.h"
 #include "cw-edit-banner.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
@@ -4583,6 +4583,7 @@ _cw_window_is_busy (CwWindow *self)
   return self->load_cancellable != NULL ||
          self->listing_cancellable != NULL ||
          _cw_codebook_panel_is_counting (self->codebook_panel) ||
+         _cw_document_list_is_filling (self->document_list) ||
          self->highlight_cancellable != NULL ||
          self->results_cancellable != NULL ||
          self->import_cancellable != NULL ||
