@@ -495,15 +495,6 @@ fill_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* All of them now: the list is not on screen, or a document still to
- * come is asked for. */
-static void
-fill_all (CwDocumentList *self)
-{
-  stop_filling (self);
-  fill_to (self, G_MAXUINT);
-}
-
 /* The top row holding the groups, or NULL. */
 static GtkTreeListRow *
 groups_heading_row (CwDocumentList *self)
@@ -707,17 +698,11 @@ cw_document_list_set_documents (CwDocumentList *self,
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->updating = FALSE;
 
-  /* What fills the screen now, the rest over the next frames. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      fill_to (self, FILL_BATCH);
-      if (self->pending != NULL)
-        self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
-    }
-  else
-    {
-      fill_all (self);
-    }
+  /* What fills the screen now, the rest over the next frames (from the
+   * first one, when the list is not on screen yet: a project opening). */
+  fill_to (self, FILL_BATCH);
+  if (self->pending != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
 
   /* The groups and memo marks as they are now. */
   g_clear_pointer (&self->groups_signature, g_free);
@@ -1439,10 +1424,20 @@ _cw_document_list_is_filling (CwDocumentList *self)
 }
 
 static void
+cw_document_list_map (GtkWidget *widget)
+{
+  CwDocumentList *self = CW_DOCUMENT_LIST (widget);
+
+  GTK_WIDGET_CLASS (cw_document_list_parent_class)->map (widget);
+  if (self->pending != NULL && self->fill_id == 0)
+    self->fill_id = gtk_widget_add_tick_callback (widget, fill_tick_cb, NULL, NULL);
+}
+
+static void
 cw_document_list_unmap (GtkWidget *widget)
 {
-  /* Ticks stop while unmapped. */
-  fill_all (CW_DOCUMENT_LIST (widget));
+  /* Ticks stop while unmapped; map starts them again. */
+  stop_filling (CW_DOCUMENT_LIST (widget));
   GTK_WIDGET_CLASS (cw_document_list_parent_class)->unmap (widget);
 }
 
@@ -1494,6 +1489,7 @@ cw_document_list_class_init (CwDocumentListClass *klass)
   object_class->finalize = cw_document_list_finalize;
   widget_class->measure = cw_document_list_measure;
   widget_class->size_allocate = cw_document_list_size_allocate;
+  widget_class->map = cw_document_list_map;
   widget_class->unmap = cw_document_list_unmap;
 
   /**
