@@ -1165,6 +1165,17 @@ ensure_listing_index (CwProject *self)
                 NULL, NULL, NULL);
 }
 
+gboolean
+_cw_project_has_listing_index (CwProject *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self,
+                                                      "SELECT 1 FROM sqlite_master"
+                                                      " WHERE type = 'index' AND name = 'documents_listing'",
+                                                      NULL);
+
+  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+}
+
 /* Forward migrations, one transaction for all of them: a project is
  * either at the old version or at this one. */
 static gboolean
@@ -1360,15 +1371,36 @@ has_project_tables (CwProject  *self,
   return n == 5;
 }
 
+static CwProject *open_project (const char  *path,
+                                gboolean     listing_index,
+                                GError     **error);
+
 CwProject *
 cw_project_open (const char  *path,
                  GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_project (path, TRUE, error);
+}
+
+CwProject *
+_cw_project_open_without_listing_index (const char  *path,
+                                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_project (path, FALSE, error);
+}
+
+static CwProject *
+open_project (const char  *path,
+              gboolean     listing_index,
+              GError     **error)
+{
   g_autoptr(CwProject) self = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 application_id, version;
-
-  g_return_val_if_fail (path != NULL, NULL);
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -1437,7 +1469,8 @@ cw_project_open (const char  *path,
 
   if (version < CW_PROJECT_SCHEMA_VERSION && !migrate (self, version, error))
     return NULL;
-  ensure_listing_index (self);
+  if (listing_index)
+    ensure_listing_index (self);
 
   if (!_cw_edit_recover (self, error))
     return NULL;

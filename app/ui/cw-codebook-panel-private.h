@@ -27,6 +27,8 @@ void                _cw_codebook_panel_click           (CwCodebookPanel *self,
                                                         gint64           code_id,
                                                         gboolean         snap);
 GtkSingleSelection *_cw_codebook_panel_get_selection   (CwCodebookPanel *self);
+/* TRUE while a worker counts the codings of a project just opened. */
+gboolean            _cw_codebook_panel_is_counting     (CwCodebookPanel *self);
 GtkListView        *_cw_codebook_panel_get_list_view   (CwCodebookPanel *self);
 GtkEditable        *_cw_codebook_panel_get_search_entry (CwCodebookPanel *self);
 GtkTextView        *_cw_codebook_panel_get_description (CwCodebookPanel *self);

@@ -17,9 +17,11 @@
 
 #include "cw-code-item.h"
 #include "cw-codebook.h"
+#include "cw-codebook-private.h"
 #include "cw-codebook-panel-private.h"
 #include "cw-coding.h"
 #include "cw-memo-editor.h"
+#include "cw-project-private.h"
 #include "cw-window.h"
 
 /* Description edits are saved after this pause in typing. */
@@ -65,6 +67,10 @@ struct _CwCodebookPanel
   gint64              select_after_reload;
   guint               description_timeout;
   gboolean            updating;
+  /* The codes were read without their coding counts (opening a project):
+   * a worker counts them; until then rows show no number. */
+  gboolean            counts_pending;
+  GCancellable       *count_cancellable;
 };
 
 enum {
@@ -219,7 +225,9 @@ update_row (GtkWidget  *box,
   GtkLabel *name = g_object_get_data (G_OBJECT (box), "name");
   GtkLabel *key = g_object_get_data (G_OBJECT (box), "key");
   GtkInscription *count = g_object_get_data (G_OBJECT (box), "count");
-  g_autofree char *n = g_strdup_printf ("%u", code->n_codings);
+  CwCodebookPanel *panel = g_object_get_data (G_OBJECT (box), "panel");
+  gboolean counted = panel == NULL || !panel->counts_pending;
+  g_autofree char *n = counted ? g_strdup_printf ("%u", code->n_codings) : g_strdup ("");
   guint digits = (guint) strlen (n);
   guint quick_key = cw_code_item_get_quick_key (item);
 
@@ -238,7 +246,7 @@ update_row (GtkWidget  *box,
       gtk_inscription_set_nat_chars (count, digits);
     }
   gtk_inscription_set_text (count, n);
-  gtk_widget_set_visible (GTK_WIDGET (count), code->codable || code->n_codings > 0);
+  gtk_widget_set_visible (GTK_WIDGET (count), counted && (code->codable || code->n_codings > 0));
 
   if (quick_key > 0)
     {
@@ -575,6 +583,7 @@ bind_row (GtkSignalListItemFactory *factory,
   gint64 id = cw_code_item_get_id (item);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  g_object_set_data (G_OBJECT (box), "panel", self);
   update_row (box, item);
   g_signal_connect_object (item, "notify::code", G_CALLBACK (item_notify_cb), box, 0);
   g_object_set_data_full (G_OBJECT (box), "item", item, g_object_unref);
@@ -760,20 +769,32 @@ same_code (const CwCode *a,
          g_strcmp0 (a->description, b->description) == 0;
 }
 
-void
-cw_codebook_panel_reload (CwCodebookPanel *self)
+static void
+stop_counting (CwCodebookPanel *self)
+{
+  if (self->count_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->count_cancellable);
+      g_clear_object (&self->count_cancellable);
+    }
+  self->counts_pending = FALSE;
+}
+
+static void
+load (CwCodebookPanel *self,
+      gboolean         counted)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) codes = NULL;
   g_autofree char *signature = NULL;
   const char *filter;
 
-  g_return_if_fail (CW_IS_CODEBOOK_PANEL (self));
-
   if (self->project != NULL)
     {
-      /* One short query: fine on the main thread. */
-      codes = cw_project_list_codes (self->project, &error);
+      /* One short query; counting the codings (30 ms at 200,000) is left
+       * to a worker when a project opens. */
+      codes = counted ? cw_project_list_codes (self->project, &error)
+                      : _cw_project_list_codes_uncounted (self->project, &error);
       if (codes == NULL)
         {
           show_error (self, error);
@@ -829,10 +850,104 @@ cw_codebook_panel_reload (CwCodebookPanel *self)
   update_details (self);
 }
 
+void
+cw_codebook_panel_reload (CwCodebookPanel *self)
+{
+  g_return_if_fail (CW_IS_CODEBOOK_PANEL (self));
+
+  /* Read with counts now: the worker's would be older. */
+  stop_counting (self);
+  load (self, TRUE);
+}
+
+static void
+count_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwProject) project = NULL;
+  GPtrArray *codes;
+
+  /* A connection of its own: connections are not shared across threads. */
+  project = _cw_project_open_without_listing_index (task_data, &error);
+  if (project == NULL || (codes = cw_project_list_codes (project, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, codes, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+count_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CwCodebookPanel *self = CW_CODEBOOK_PANEL (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) counted = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GHashTable) counts = NULL;
+  GHashTableIter iter;
+  gpointer item;
+
+  /* Cancelled: the panel has moved on (another project, or a change read
+   * everything with counts). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->count_cancellable)
+    return;
+  g_clear_object (&self->count_cancellable);
+  if (counted == NULL)
+    {
+      /* Could not count on the side (the file busy, say): here then. */
+      cw_codebook_panel_reload (self);
+      return;
+    }
+
+  counts = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < counted->len; i++)
+    {
+      CwCode *code = g_ptr_array_index (counted, i);
+
+      g_hash_table_insert (counts, &code->id, code);
+    }
+  self->counts_pending = FALSE;
+  /* In place: the transcript view shares these codes. No change came in
+   * meanwhile (that reloads and cancels), so the sets are the same. */
+  for (guint i = 0; i < self->codes->len; i++)
+    {
+      CwCode *code = g_ptr_array_index (self->codes, i);
+      const CwCode *fresh = g_hash_table_lookup (counts, &code->id);
+
+      if (fresh != NULL)
+        code->n_codings = fresh->n_codings;
+    }
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, &item))
+    cw_code_item_set_code (item, find_code (self, cw_code_item_get_id (item)));
+  update_details (self);
+}
+
+static void
+start_counting (CwCodebookPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  stop_counting (self);
+  self->counts_pending = TRUE;
+  self->count_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->count_cancellable, count_done_cb, NULL);
+  g_task_set_source_tag (task, start_counting);
+  g_task_set_task_data (task, g_strdup (cw_project_get_path (self->project)), g_free);
+  g_task_run_in_thread (task, count_thread);
+}
+
 static void
 search_changed_cb (CwCodebookPanel *self)
 {
-  cw_codebook_panel_reload (self);
+  /* The search only filters: counts still on their way stay so. */
+  load (self, !self->counts_pending);
 }
 
 /* Details */
@@ -893,6 +1008,11 @@ update_details_count (CwCodebookPanel *self,
   g_autofree char *count = NULL;
   guint n_codings, n_subcodes;
 
+  if (self->counts_pending)
+    {
+      gtk_label_set_text (self->details_count, "");
+      return;
+    }
   count_subtree (self, code->id, &n_codings, &n_subcodes);
   if (n_codings != code->n_codings)
     /* Translators: codings of the code itself, then with its subcodes. */
@@ -1350,6 +1470,13 @@ delete_action (GtkWidget  *widget,
 
   if (code == NULL)
     return;
+  /* The dialog says how many codings go: they must be counted. */
+  if (self->counts_pending)
+    {
+      cw_codebook_panel_reload (self);
+      if ((code = find_code (self, id)) == NULL)
+        return;
+    }
 
   count_subtree (self, id, &n_codings, &n_subcodes);
   heading = g_strdup_printf (_("Delete “%s”?"), code->name);
@@ -1465,7 +1592,7 @@ project_changed_cb (CwCodebookPanel *self)
 {
   GArray *changes = cw_project_get_coding_changes (self->project);
 
-  if (changes != NULL && recount_codes (self, changes))
+  if (!self->counts_pending && changes != NULL && recount_codes (self, changes))
     return;
   cw_codebook_panel_reload (self);
 }
@@ -1477,6 +1604,7 @@ cw_codebook_panel_dispose (GObject *object)
 
   if (self->description_timeout != 0)
     save_description (self);
+  stop_counting (self);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
   if (self->dialog != NULL)
@@ -1661,8 +1789,19 @@ cw_codebook_panel_set_project (CwCodebookPanel *self,
   g_hash_table_remove_all (self->collapsed);
   g_clear_pointer (&self->signature, g_free);
   self->details_id = 0;
+  stop_counting (self);
+  /* The tree now, the numbers when a worker has counted them. */
+  self->counts_pending = project != NULL;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  cw_codebook_panel_reload (self);
+  load (self, project == NULL);
+  if (project != NULL)
+    start_counting (self);
+}
+
+gboolean
+_cw_codebook_panel_is_counting (CwCodebookPanel *self)
+{
+  return self->counts_pending;
 }
 
 gint64

@@ -18,5 +18,7 @@ GtkPopover       *_cw_document_list_get_menu          (CwDocumentList *self);
 GActionGroup     *_cw_document_list_get_group_actions (CwDocumentList *self);
 /* The last group name dialog (new or rename), or NULL. */
 AdwMessageDialog *_cw_document_list_get_dialog        (CwDocumentList *self);
+/* TRUE while a long list is still being filled, a batch per frame. */
+gboolean          _cw_document_list_is_filling        (CwDocumentList *self);
 
 G_END_DECLS

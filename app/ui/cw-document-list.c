@@ -48,7 +48,16 @@ struct _CwDocumentList
   AdwMessageDialog   *dialog;    /* weak */
   gint64              selected_id;
   gboolean            updating;
+  /* Documents not yet under their kind, in the list's order: GtkListView
+   * builds a row for each new item near the top (about 200), 0.5 ms
+   * apiece, so a long list goes in a batch per frame. */
+  GPtrArray          *pending;   /* CwDocumentItem */
+  guint               n_added;   /* of pending */
+  guint               fill_id;
 };
+
+/* Documents added to the list per frame while it fills. */
+#define FILL_BATCH 40
 
 enum {
   DOCUMENT_SELECTED,
@@ -311,7 +320,11 @@ bind_row (GtkSignalListItemFactory *factory,
 
   if (type != CW_DOCUMENT_ITEM_DOCUMENT)
     {
-      g_autofree char *n = g_strdup_printf ("%u", g_list_model_get_n_items (G_LIST_MODEL (cw_document_item_get_children (item))));
+      /* A kind's documents may still be arriving: its count is known. */
+      guint total = type == CW_DOCUMENT_ITEM_KIND
+                      ? GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), "cw-total"))
+                      : g_list_model_get_n_items (G_LIST_MODEL (cw_document_item_get_children (item)));
+      g_autofree char *n = g_strdup_printf ("%u", total);
 
       gtk_label_set_text (count, n);
       gtk_widget_set_visible (GTK_WIDGET (details), FALSE);
@@ -405,15 +418,13 @@ compare_entries (gconstpointer a,
   return strcmp (((const SortEntry *) a)->key, ((const SortEntry *) b)->key);
 }
 
-/* Appends items to store in the order of g_utf8_collate() on their names,
+/* Sorts items in place in the order of g_utf8_collate() on their names,
  * each name's collation key made once, not twice per comparison (2,000
  * documents made g_utf8_collate() a visible part of opening a project). */
 static void
-append_sorted_by_name (GListStore *store,
-                       GPtrArray  *items)
+sort_by_name (GPtrArray *items)
 {
   g_autofree SortEntry *entries = g_new (SortEntry, MAX (items->len, 1));
-  g_autofree gpointer *sorted = g_new (gpointer, MAX (items->len, 1));
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -423,10 +434,65 @@ append_sorted_by_name (GListStore *store,
   qsort (entries, items->len, sizeof *entries, compare_entries);
   for (guint i = 0; i < items->len; i++)
     {
-      sorted[i] = entries[i].item;
+      items->pdata[i] = entries[i].item;
       g_free (entries[i].key);
     }
-  g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0, sorted, items->len);
+}
+
+static void
+append_sorted_by_name (GListStore *store,
+                       GPtrArray  *items)
+{
+  sort_by_name (items);
+  g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0, items->pdata, items->len);
+}
+
+/* Adds pending documents under their kinds up to the count'th, a run of
+ * one kind in one splice. */
+static void
+fill_to (CwDocumentList *self,
+         guint           count)
+{
+  count = MIN (count, self->pending != NULL ? self->pending->len : 0);
+  self->updating = TRUE;
+  while (self->n_added < count)
+    {
+      CwDocumentItem *first = g_ptr_array_index (self->pending, self->n_added);
+      CwDocumentItem *kind = g_object_get_data (G_OBJECT (first), "cw-kind");
+      GListStore *store = cw_document_item_get_children (kind);
+      guint end = self->n_added + 1;
+
+      while (end < count && g_object_get_data (g_ptr_array_index (self->pending, end), "cw-kind") == kind)
+        end++;
+      g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0,
+                           self->pending->pdata + self->n_added, end - self->n_added);
+      self->n_added = end;
+    }
+  self->updating = FALSE;
+  if (self->pending != NULL && self->n_added == self->pending->len)
+    g_clear_pointer (&self->pending, g_ptr_array_unref);
+}
+
+static void
+stop_filling (CwDocumentList *self)
+{
+  if (self->fill_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_id);
+  self->fill_id = 0;
+}
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  CwDocumentList *self = CW_DOCUMENT_LIST (widget);
+
+  fill_to (self, self->n_added + FILL_BATCH);
+  if (self->pending != NULL)
+    return G_SOURCE_CONTINUE;
+  self->fill_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 /* The top row holding the groups, or NULL. */
@@ -592,14 +658,26 @@ cw_document_list_set_documents (CwDocumentList *self,
       g_hash_table_insert (self->documents, g_memdup2 (&info->id, sizeof info->id), g_object_ref (item));
     }
 
+  stop_filling (self);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  self->n_added = 0;
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < G_N_ELEMENTS (kind_order); i++)
     {
       CwDocumentItem *group = by_kind[kind_order[i]];
+      GPtrArray *kind_members = members[kind_order[i]];
 
       if (group == NULL)
         continue;
-      append_sorted_by_name (cw_document_item_get_children (group), members[kind_order[i]]);
-      g_ptr_array_unref (members[kind_order[i]]);
+      sort_by_name (kind_members);
+      for (guint j = 0; j < kind_members->len; j++)
+        {
+          /* Borrowed: the kind's row outlives what is pending under it. */
+          g_object_set_data (G_OBJECT (kind_members->pdata[j]), "cw-kind", group);
+          g_ptr_array_add (self->pending, g_object_ref (kind_members->pdata[j]));
+        }
+      g_object_set_data (G_OBJECT (group), "cw-total", GUINT_TO_POINTER (kind_members->len));
+      g_ptr_array_unref (kind_members);
       g_list_store_append (roots, group);
       g_object_unref (group);
     }
@@ -619,6 +697,12 @@ cw_document_list_set_documents (CwDocumentList *self,
     }
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->updating = FALSE;
+
+  /* What fills the screen now, the rest over the next frames (from the
+   * first one, when the list is not on screen yet: a project opening). */
+  fill_to (self, FILL_BATCH);
+  if (self->pending != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
 
   /* The groups and memo marks as they are now. */
   g_clear_pointer (&self->groups_signature, g_free);
@@ -658,6 +742,11 @@ cw_document_list_select_document (CwDocumentList *self,
 
   if (!g_hash_table_contains (self->documents, &id))
     return FALSE;
+
+  /* Still to come: the list up to it (the rest follows frame by frame). */
+  for (guint i = self->n_added; self->pending != NULL && i < self->pending->len; i++)
+    if (cw_document_item_get_id (g_ptr_array_index (self->pending, i)) == id)
+      fill_to (self, i + 1);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
   for (guint i = 0; i < n; i++)
@@ -1328,11 +1417,37 @@ cw_document_list_size_allocate (GtkWidget *widget,
     gtk_popover_present (GTK_POPOVER (self->menu));
 }
 
+gboolean
+_cw_document_list_is_filling (CwDocumentList *self)
+{
+  return self->pending != NULL;
+}
+
+static void
+cw_document_list_map (GtkWidget *widget)
+{
+  CwDocumentList *self = CW_DOCUMENT_LIST (widget);
+
+  GTK_WIDGET_CLASS (cw_document_list_parent_class)->map (widget);
+  if (self->pending != NULL && self->fill_id == 0)
+    self->fill_id = gtk_widget_add_tick_callback (widget, fill_tick_cb, NULL, NULL);
+}
+
+static void
+cw_document_list_unmap (GtkWidget *widget)
+{
+  /* Ticks stop while unmapped; map starts them again. */
+  stop_filling (CW_DOCUMENT_LIST (widget));
+  GTK_WIDGET_CLASS (cw_document_list_parent_class)->unmap (widget);
+}
+
 static void
 cw_document_list_dispose (GObject *object)
 {
   CwDocumentList *self = CW_DOCUMENT_LIST (object);
 
+  stop_filling (self);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_func (self->project, project_changed_cb, self);
   /* The name dialog points back here. */
@@ -1374,6 +1489,8 @@ cw_document_list_class_init (CwDocumentListClass *klass)
   object_class->finalize = cw_document_list_finalize;
   widget_class->measure = cw_document_list_measure;
   widget_class->size_allocate = cw_document_list_size_allocate;
+  widget_class->map = cw_document_list_map;
+  widget_class->unmap = cw_document_list_unmap;
 
   /**
    * CwDocumentList::document-selected:

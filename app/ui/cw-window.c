@@ -20,11 +20,12 @@
 #include "cw-cases.h"
 #include "cw-cases-view.h"
 #include "cw-codebook.h"
-#include "cw-codebook-panel.h"
+#include "cw-codebook-panel-private.h"
 #include "cw-coding.h"
 #include "cw-crosstab-view.h"
 #include "cw-overview-view.h"
-#include "cw-document-list.h"
+#include "cw-project-private.h"
+#include "cw-document-list-private.h"
 #include "cw-edit-banner.h"
 #include "cw-exchange.h"
 #include "cw-history.h"
@@ -111,6 +112,7 @@ struct _CwWindow
   GListStore           *results;
   CwListFiller         *results_filler;
   GCancellable         *load_cancellable;
+  GCancellable         *listing_cancellable; /* listing the documents of an older project */
   GCancellable         *highlight_cancellable;
   GCancellable         *results_cancellable;
   GCancellable         *import_cancellable;
@@ -945,7 +947,7 @@ first_document (GPtrArray *documents)
 {
   const CwDocumentInfo *first = NULL;
 
-  for (guint i = 0; i < documents->len; i++)
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
     {
       const CwDocumentInfo *info = g_ptr_array_index (documents, i);
 
@@ -957,25 +959,16 @@ first_document (GPtrArray *documents)
 
 /* Returns the first document in the list's order, 0 when there is none. */
 static gint64
-refresh_documents (CwWindow *self)
+show_documents (CwWindow  *self,
+                GPtrArray *documents)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) documents = NULL;
   guint n;
-
-  /* Listing reads only the documents' metadata (not their turns): fast
-   * enough to do here. */
-  documents = cw_project_list_documents_brief (self->project, &error);
-  if (documents == NULL)
-    {
-      cw_window_show_error (self, error->message);
-      return 0;
-    }
 
   cw_document_list_set_documents (self->document_list, documents);
   n = cw_document_list_get_n_documents (self->document_list);
 
-  if (n == 0)
+  /* NULL: still being listed; not "No Documents" meanwhile. */
+  if (n == 0 && documents != NULL)
     {
       adw_status_page_set_title (self->no_document_page, _("No Documents"));
       adw_status_page_set_description (self->no_document_page,
@@ -987,8 +980,92 @@ refresh_documents (CwWindow *self)
       adw_status_page_set_description (self->no_document_page,
                                        _("Choose a document in the list to read it."));
     }
-  gtk_widget_set_visible (self->no_document_import, n == 0);
+  gtk_widget_set_visible (self->no_document_import, n == 0 && documents != NULL);
   return first_document (documents);
+}
+
+static gint64
+refresh_documents (CwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+
+  /* Listing reads only the documents' metadata (not their turns), through
+   * the documents_listing index: fast enough to do here. */
+  documents = cw_project_list_documents_brief (self->project, &error);
+  if (documents == NULL)
+    {
+      cw_window_show_error (self, error->message);
+      return 0;
+    }
+  return show_documents (self, documents);
+}
+
+/* A project made by an older Codewerk has no documents_listing index yet:
+ * a worker makes it on a connection of its own (cw_project_open does) and
+ * lists the documents there, so that neither the index nor a listing
+ * without it (every text read) holds up the window. */
+static void
+listing_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwProject) project = cw_project_open (task_data, &error);
+  GPtrArray *documents;
+
+  if (project == NULL || (documents = cw_project_list_documents_brief (project, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+listing_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CwWindow *self = CW_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = g_task_propagate_pointer (G_TASK (result), &error);
+  gint64 first;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->listing_cancellable)
+    return;
+  g_clear_object (&self->listing_cancellable);
+  if (documents == NULL)
+    {
+      /* Not on the side, then here (the error, if any, shows). */
+      first = refresh_documents (self);
+    }
+  else
+    {
+      first = show_documents (self, documents);
+    }
+  update_actions (self);
+  /* Open on the first document unless one was chosen meanwhile. */
+  if (first > 0 && cw_transcript_view_get_document_id (self->transcript_view) == 0 &&
+      self->load_cancellable == NULL)
+    {
+      cw_document_list_select_document (self->document_list, first);
+      document_selected_cb (self, first);
+    }
+}
+
+static void
+list_documents_aside (CwWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->listing_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->listing_cancellable, listing_done_cb, NULL);
+  g_task_set_source_tag (task, list_documents_aside);
+  g_task_set_task_data (task, g_strdup (cw_project_get_path (self->project)), g_free);
+  g_task_run_in_thread (task, listing_thread);
 }
 
 static void
@@ -1012,6 +1089,7 @@ cw_window_set_project (CwWindow  *self,
   g_return_if_fail (CW_IS_PROJECT (project));
 
   cancel_and_clear (&self->load_cancellable);
+  cancel_and_clear (&self->listing_cancellable);
   cancel_and_clear (&self->highlight_cancellable);
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
@@ -1049,7 +1127,16 @@ cw_window_set_project (CwWindow  *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "documents");
   gtk_window_set_title (GTK_WINDOW (self), cw_project_get_title (project));
 
-  first = refresh_documents (self);
+  if (_cw_project_has_listing_index (project))
+    {
+      first = refresh_documents (self);
+    }
+  else
+    {
+      /* An empty list until the worker's arrives. */
+      first = show_documents (self, NULL);
+      list_documents_aside (self);
+    }
   gtk_stack_set_visible_child_name (self->content_stack, "none");
   gtk_stack_set_visible_child_name (self->main_stack, "project");
   update_actions (self);
@@ -1092,8 +1179,10 @@ cw_window_open_file (CwWindow  *self,
       return FALSE;
     }
 
-  /* Opening checks the header and migrates; it does not read documents. */
-  project = cw_project_open (path, error);
+  /* Opening checks the header and migrates; it does not read documents,
+   * nor make the index for listing them (cw_window_set_project's worker
+   * does, in an older project). */
+  project = _cw_project_open_without_listing_index (path, error);
   if (project == NULL)
     return FALSE;
 
@@ -3948,6 +4037,7 @@ cw_window_dispose (GObject *object)
   CwWindow *self = CW_WINDOW (object);
 
   cancel_and_clear (&self->load_cancellable);
+  cancel_and_clear (&self->listing_cancellable);
   cancel_and_clear (&self->highlight_cancellable);
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
@@ -4491,6 +4581,9 @@ gboolean
 _cw_window_is_busy (CwWindow *self)
 {
   return self->load_cancellable != NULL ||
+         self->listing_cancellable != NULL ||
+         _cw_codebook_panel_is_counting (self->codebook_panel) ||
+         _cw_document_list_is_filling (self->document_list) ||
          self->highlight_cancellable != NULL ||
          self->results_cancellable != NULL ||
          self->import_cancellable != NULL ||
