@@ -433,6 +433,80 @@ test_async (void)
   cw_test_remove_dir (dir);
 }
 
+
+static guint
+search_async_count (CwProject  *project,
+                    AsyncState *state,
+                    const char *query)
+{
+  guint n;
+
+  cw_project_search_async (project, query, 0, 0, NULL, on_searched, state);
+  g_main_loop_run (state->loop);
+  g_assert_no_error (state->error);
+  n = state->hits->len;
+  g_clear_pointer (&state->hits, g_ptr_array_unref);
+  return n;
+}
+
+/* Searches one after another share a worker's connection: each still sees
+ * what was committed since the last one, and a project file put in the
+ * place of the one that connection opened is read, not the old one. */
+static void
+test_async_kept_reader (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autofree char *other_dir = cw_test_make_dir ();
+  g_autoptr(CwProject) project = cw_test_new_project (dir);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncState state = { 0 };
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  state.main_thread = g_thread_self ();
+  g_ptr_array_add (files, cw_test_write_file (dir, "een.txt", "Leerling: Ik wil bij de bakker werken.\n"));
+  ids = cw_project_import (project, files, -1, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_array_unref);
+
+  g_assert_cmpuint (search_async_count (project, &state, "bakker"), ==, 1);
+  g_assert_cmpuint (search_async_count (project, &state, "bakker"), ==, 1);
+
+  g_ptr_array_add (more, cw_test_write_file (dir, "twee.txt", "Docent: De bakker heeft geduld. Bakker!\n"));
+  ids = cw_project_import (project, more, -1, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (search_async_count (project, &state, "bakker"), ==, 3);
+
+  /* Another project renamed over this one's file (this one's WAL emptied
+   * first, as SQLite would otherwise read its frames into the newcomer). */
+  {
+    g_autoptr(CwProject) other = cw_test_new_project (other_dir);
+    g_autoptr(GPtrArray) other_files = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(GArray) other_ids = NULL;
+    g_autofree char *other_path = NULL;
+    sqlite3 *db = NULL;
+
+    g_ptr_array_add (other_files, cw_test_write_file (other_dir, "drie.txt", "Ouder: Geen bakker hier, wel een slager.\n"));
+    other_ids = cw_project_import (other, other_files, -1, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    other_path = g_strdup (cw_project_get_path (other));
+    g_clear_object (&other); /* checkpoints its WAL into the file */
+    g_assert_cmpuint (search_async_count (project, &state, "slager"), ==, 0);
+
+    g_assert_cmpint (sqlite3_open (cw_project_get_path (project), &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_cmpint (g_rename (other_path, cw_project_get_path (project)), ==, 0);
+  }
+  g_assert_cmpuint (search_async_count (project, &state, "slager"), ==, 1);
+
+  g_main_loop_unref (state.loop);
+  cw_test_remove_dir (dir);
+  cw_test_remove_dir (other_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -447,5 +521,6 @@ main (int   argc,
   g_test_add_func ("/project/import-all-or-nothing", test_import_all_or_nothing);
   g_test_add_func ("/project/lookup", test_lookup);
   g_test_add_func ("/project/async", test_async);
+  g_test_add_func ("/project/async-kept-reader", test_async_kept_reader);
   return g_test_run ();
 }

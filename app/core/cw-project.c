@@ -56,6 +56,14 @@ struct _CwProject
   GArray     *handed_over;     /* for the emission starting (borrowed) */
   GArray     *coding_changes;  /* of the emission running (borrowed); NULL: unknown */
   int         codings_layout; /* codings' columns where the hook reads them: 1, not: -1, 0: to see */
+
+  /* A worker's connection kept for the next read-only task (search as one
+   * types runs one per keystroke): it keeps its page cache, so the next
+   * search finds what the last one read (see take_reader). Only ever
+   * exchanged atomically; in a kept reader, the file it opened. */
+  gpointer    spare_reader;
+  guint64     reader_dev;
+  guint64     reader_ino;
 };
 
 /* Which CwProject owns a connection, so that a statement given back through
@@ -481,6 +489,7 @@ cw_project_finalize (GObject *object)
         g_hash_table_remove (owners, self->db);
       g_mutex_unlock (&owners_lock);
     }
+  g_clear_object ((CwProject **) &self->spare_reader);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
@@ -2190,8 +2199,9 @@ failed:
   return NULL;
 }
 
-/* Off-thread work: each task opens its own connection, runs one operation
- * on it and returns the finished result. */
+/* Off-thread work: each task runs one operation on a connection of its own
+ * (opened for it, or for read-only work the one the last such task kept)
+ * and returns the finished result. */
 
 typedef struct _TaskData TaskData;
 
@@ -2214,6 +2224,7 @@ struct _TaskData
   CwProgressFunc  progress;
   gpointer        progress_data;
   GMainContext   *context;
+  gboolean        read_only; /* may run on a kept reader */
 };
 
 static void
@@ -2240,20 +2251,71 @@ task_data_new (CwProject      *self,
   return data;
 }
 
+/* The kept reader if it still reads the file at path (a file put in its
+ * place since would not be seen through the old descriptor), else NULL. */
+static CwProject *
+take_reader (CwProject  *self,
+             const char *path)
+{
+  g_autoptr(CwProject) reader = g_atomic_pointer_exchange (&self->spare_reader, NULL);
+  GStatBuf st;
+
+  if (reader == NULL || g_stat (path, &st) != 0 ||
+      (guint64) st.st_dev != reader->reader_dev || (guint64) st.st_ino != reader->reader_ino)
+    return NULL;
+  return g_steal_pointer (&reader);
+}
+
+/* Keeps reader for the next read-only task unless one is kept already or
+ * it is inside a read (a statement left stepping would hold its snapshot
+ * and keep the WAL from being restarted). */
+static void
+give_back_reader (CwProject *self,
+                  CwProject *reader,
+                  GStatBuf  *st)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!sqlite3_get_autocommit (reader->db))
+    return;
+  while ((stmt = sqlite3_next_stmt (reader->db, stmt)) != NULL)
+    if (sqlite3_stmt_busy (stmt))
+      return;
+  if (st != NULL)
+    {
+      reader->reader_dev = st->st_dev;
+      reader->reader_ino = st->st_ino;
+    }
+  if (g_atomic_pointer_compare_and_exchange (&self->spare_reader, NULL, reader))
+    g_object_ref (reader);
+}
+
 static void
 task_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  CwProject *self = source_object;
   TaskData *data = task_data;
   g_autoptr(CwProject) project = NULL;
   gpointer result = NULL;
   GError *error = NULL;
+  GStatBuf st;
+  gboolean fresh = FALSE;
 
-  project = cw_project_open (data->path, &error);
+  if (data->read_only)
+    project = take_reader (self, data->path);
+  if (project == NULL)
+    {
+      /* The file as it is before opening: a kept reader must match it. */
+      fresh = data->read_only && g_stat (data->path, &st) == 0;
+      project = cw_project_open (data->path, &error);
+    }
   if (project != NULL)
     result = data->operation (project, data, cancellable, &error);
+  if (project != NULL && data->read_only && (fresh || project->reader_ino != 0))
+    give_back_reader (self, project, fresh ? &st : NULL);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -2398,6 +2460,7 @@ cw_project_search_async (CwProject           *self,
   g_return_if_fail (query != NULL);
 
   data = task_data_new (self, search_operation, (GDestroyNotify) g_ptr_array_unref);
+  data->read_only = TRUE;
   data->query = g_strdup (query);
   data->document_id = document_id;
   data->limit = limit;
@@ -2433,6 +2496,7 @@ cw_project_load_document_async (CwProject           *self,
   g_return_if_fail (CW_IS_PROJECT (self));
 
   data = task_data_new (self, load_document_operation, (GDestroyNotify) cw_document_free);
+  data->read_only = TRUE;
   data->document_id = id;
   run_task (self, data, cw_project_load_document_async, cancellable, callback, user_data);
 }
