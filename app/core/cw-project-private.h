@@ -20,6 +20,11 @@ sqlite3_stmt *_cw_project_prepare  (CwProject   *self,
 gboolean  _cw_project_exec         (CwProject   *self,
                                     const char  *sql,
                                     GError     **error);
+/* One statement without results, through the statement cache: for those
+ * every edit runs (sqlite3_exec parses its text each time). */
+gboolean  _cw_project_run          (CwProject   *self,
+                                    const char  *sql,
+                                    GError     **error);
 /* BEGIN IMMEDIATE; COMMIT; ROLLBACK (the last never fails the caller). */
 gboolean  _cw_project_begin        (CwProject   *self,
                                     GError     **error);
@@ -51,6 +56,12 @@ G_BEGIN_DECLS
  * End with _cw_project_end_step (commits, emits CwProject::changed) or
  * _cw_project_abort_step (rolls back). Steps do not nest. */
 gboolean  _cw_project_begin_step   (CwProject   *self,
+                                    const char  *label,
+                                    GError     **error);
+/* The step alone, inside a transaction begun with _cw_project_begin
+ * (after _cw_edit_end_burst): for an edit that reads what it needs first.
+ * Rolls back when it fails. */
+gboolean  _cw_project_start_step   (CwProject   *self,
                                     const char  *label,
                                     GError     **error);
 gboolean  _cw_project_end_step     (CwProject   *self,

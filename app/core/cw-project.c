@@ -442,19 +442,37 @@ _cw_project_exec (CwProject   *self,
 }
 
 gboolean
+_cw_project_run (CwProject   *self,
+                 const char  *sql,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      /* The statement's error, before the reset in its release. */
+      _cw_project_set_db_error (self, error, _("cannot write the project"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 _cw_project_begin (CwProject  *self,
                    GError    **error)
 {
   /* IMMEDIATE takes the write lock now, so a concurrent writer makes us
    * wait (busy_timeout) instead of failing halfway through. */
-  return _cw_project_exec (self, "BEGIN IMMEDIATE", error);
+  return _cw_project_run (self, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 _cw_project_commit (CwProject  *self,
                     GError    **error)
 {
-  if (!_cw_project_exec (self, "COMMIT", error))
+  if (!_cw_project_run (self, "COMMIT", error))
     {
       _cw_project_rollback (self);
       return FALSE;
