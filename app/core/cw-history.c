@@ -397,6 +397,7 @@ _cw_project_start_step (CwProject   *self,
 {
   gint64 step;
 
+  _cw_project_presize_wal (self);
   /* A new edit makes the undone steps unreachable. */
   if ((!known_no_redo (self) && !_cw_project_run (self, "DELETE FROM history_steps WHERE redo = 1", error)) ||
       (step = new_step (self, label, FALSE, error)) == 0 ||

@@ -25,6 +25,14 @@ gboolean  _cw_project_exec         (CwProject   *self,
 gboolean  _cw_project_run          (CwProject   *self,
                                     const char  *sql,
                                     GError     **error);
+/* Grows the -wal, inside a write transaction, once to the size the
+ * checkpoints keep it at (written blocks): a commit that appends to the file
+ * costs its fdatasync an ext4 journal commit for the new blocks and size,
+ * one that writes over blocks already there does not. SQLite reuses the
+ * WAL from its start after each checkpoint, but a session starts with an
+ * empty file and would append for its first thousand frames (about a
+ * hundred codings): grown once the session has written a few. Best effort. */
+void      _cw_project_presize_wal  (CwProject   *self);
 /* BEGIN IMMEDIATE; COMMIT; ROLLBACK (the last never fails the caller). */
 gboolean  _cw_project_begin        (CwProject   *self,
                                     GError     **error);
