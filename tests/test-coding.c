@@ -4,8 +4,12 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "cw-codebook.h"
 #include "cw-coding.h"
+#include "cw-history.h"
+#include "cw-project-private.h"
 #include "cw-test-util.h"
 
 typedef struct
@@ -431,6 +435,49 @@ test_remove (Fixture       *fixture,
   g_assert_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND);
 }
 
+/* A coding session long enough that the -wal is grown ahead of its
+ * frames (cw-project.c), cut off as by a crash: what the files on disk
+ * hold then is every coding made, in a file SQLite finds sound. */
+static void
+test_session_survives_crash (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "test.codewerk", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *copy_dir = g_build_filename (fixture->dir, "after-crash", NULL);
+  g_autofree char *copy = g_build_filename (copy_dir, "test.codewerk", NULL);
+  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(CwProject) reopened = NULL;
+  g_autoptr(GPtrArray) codings = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf info;
+  gsize length;
+
+  for (gint64 i = 0; i < 60; i++)
+    add_coding (fixture, fixture->doc, i % 2 ? fixture->stage : fixture->werk, i, i + 10, "Anna");
+  /* Grown past what 60 codings write: the case this test is about. */
+  g_assert_cmpint (g_stat (wal, &info), ==, 0);
+  g_assert_cmpint (info.st_size, >, 4 * 1024 * 1024);
+
+  g_assert_cmpint (g_mkdir (copy_dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy, contents, length, &error));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (wal, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy_wal, contents, length, &error));
+  g_assert_no_error (error);
+
+  reopened = cw_project_open (copy, &error);
+  g_assert_no_error (error);
+  codings = cw_project_list_document_codings (reopened, fixture->doc, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (codings->len, ==, 60);
+  g_assert_cmpstr (cw_test_sql_text (_cw_project_get_db (reopened), "PRAGMA integrity_check"), ==, "ok");
+  g_assert_true (cw_project_undo (reopened, &error));
+  g_assert_no_error (error);
+}
+
 /* What the transcript view loads on every document open. */
 static void
 test_list_fast (Fixture       *fixture,
@@ -716,6 +763,8 @@ main (int   argc,
   g_test_add ("/coding/overlaps-and-order", Fixture, NULL, fixture_set_up, test_overlaps_and_order, fixture_tear_down);
   g_test_add ("/coding/speaker", Fixture, NULL, fixture_set_up, test_speaker, fixture_tear_down);
   g_test_add ("/coding/remove", Fixture, NULL, fixture_set_up, test_remove, fixture_tear_down);
+  g_test_add ("/coding/session-survives-crash", Fixture, NULL, fixture_set_up, test_session_survives_crash,
+              fixture_tear_down);
   g_test_add ("/coding/list-fast", Fixture, NULL, fixture_set_up, test_list_fast, fixture_tear_down);
   g_test_add ("/coding/coders", Fixture, NULL, fixture_set_up, test_coders, fixture_tear_down);
   g_test_add ("/coding/memos", Fixture, NULL, fixture_set_up, test_memos, fixture_tear_down);

@@ -200,6 +200,58 @@ test_shared_between_connections (void)
   cw_test_remove_dir (dir);
 }
 
+/* A new edit drops every step to redo, however it came there: undone
+ * through this connection, through another, or in a copy of the file
+ * restored into this connection (as cw_backup_restore does). */
+static void
+test_new_edit_drops_redo (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) window = cw_test_new_project (dir);
+  g_autoptr(CwProject) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *copy = NULL;
+  sqlite3_backup *backup;
+
+  cli = cw_project_open (cw_project_get_path (window), &error);
+  g_assert_no_error (error);
+  edit (window, "Add", ADD_CODE (1, "Stage"));
+  edit (window, "Add", ADD_CODE (2, "Werk"));
+
+  undo (window);
+  g_assert_true (cw_project_can_redo (window));
+  edit (window, "Add", ADD_CODE (3, "School"));
+  g_assert_false (cw_project_can_redo (window));
+
+  undo (cli);
+  g_assert_true (cw_project_can_redo (window));
+  edit (window, "Add", ADD_CODE (4, "Thuis"));
+  g_assert_false (cw_project_can_redo (window));
+  g_assert_false (cw_project_can_redo (cli));
+
+  /* A copy with a step to redo, put back under the window's connection. */
+  undo (window);
+  g_assert_cmpint (sqlite3_open (":memory:", &copy), ==, SQLITE_OK);
+  backup = sqlite3_backup_init (copy, "main", _cw_project_get_db (window), "main");
+  g_assert_nonnull (backup);
+  g_assert_cmpint (sqlite3_backup_step (backup, -1), ==, SQLITE_DONE);
+  sqlite3_backup_finish (backup);
+  redo (window);
+  edit (window, "Add", ADD_CODE (5, "Stage 2"));
+  g_assert_false (cw_project_can_redo (window));
+  backup = sqlite3_backup_init (_cw_project_get_db (window), "main", copy, "main");
+  g_assert_nonnull (backup);
+  g_assert_cmpint (sqlite3_backup_step (backup, -1), ==, SQLITE_DONE);
+  sqlite3_backup_finish (backup);
+  sqlite3_close (copy);
+  g_assert_true (cw_project_can_redo (window));
+  edit (window, "Add", ADD_CODE (6, "Werkgever"));
+  g_assert_false (cw_project_can_redo (window));
+  g_assert_cmpint (count (window, "SELECT count(*) FROM history_steps WHERE redo = 1"), ==, 0);
+
+  cw_test_remove_dir (dir);
+}
+
 static void
 count_changed (CwProject *project,
                guint     *counter)
@@ -352,6 +404,7 @@ main (int   argc,
   g_test_add_func ("/history/cascade", test_cascade);
   g_test_add_func ("/history/empty-and-aborted", test_empty_and_aborted_steps);
   g_test_add_func ("/history/shared-between-connections", test_shared_between_connections);
+  g_test_add_func ("/history/new-edit-drops-redo", test_new_edit_drops_redo);
   g_test_add_func ("/history/changed-signal", test_changed_signal);
   g_test_add_func ("/history/depth", test_depth);
   g_test_add_func ("/history/migration-from-version-1", test_migration_from_version_1);

@@ -12,6 +12,7 @@
 
 #include "cw-coding.h"
 #include "cw-codebook-private.h"
+#include "cw-edit.h"
 #include "cw-project-private.h"
 
 static gboolean
@@ -327,8 +328,8 @@ find_coding (CwProject  *self,
   return -1;
 }
 
-/* Checks document, code and range; fills the document's name, the code's
- * path. */
+/* Checks document, code and range; fills the code's path unless
+ * code_path is NULL. */
 static gboolean
 check_coding (CwProject   *self,
               gint64       document_id,
@@ -343,8 +344,15 @@ check_coding (CwProject   *self,
   gint64 characters = 0, codable = 0;
   int found;
 
-  found = query_row (self, "SELECT characters, name FROM documents WHERE id = ?1",
-                     document_id, &characters, &document, error);
+  /* The length is stored after the text: read from the table, it takes a
+   * walk through the text's overflow pages (from disk at scale). The
+   * listing index (cw-project.c) holds it; a file without it (read-only,
+   * made by an older version) is read the long way. */
+  found = query_row (self, "SELECT characters, name FROM documents INDEXED BY documents_listing WHERE id = ?1",
+                     document_id, &characters, &document, NULL);
+  if (found < 0)
+    found = query_row (self, "SELECT characters, name FROM documents WHERE id = ?1",
+                       document_id, &characters, &document, error);
   if (found < 0)
     return FALSE;
   if (found == 0)
@@ -362,7 +370,9 @@ check_coding (CwProject   *self,
                    _("no code with id %lld"), (long long) code_id);
       return FALSE;
     }
-  if ((path = _cw_project_code_path (self, code_id, error)) == NULL)
+  /* The path is for messages and labels; code_path NULL: only for a
+   * message. */
+  if ((code_path != NULL || !codable) && (path = _cw_project_code_path (self, code_id, error)) == NULL)
     return FALSE;
   if (!codable)
     {
@@ -378,7 +388,8 @@ check_coding (CwProject   *self,
                    (long long) start, (long long) end, document, (long long) characters);
       return FALSE;
     }
-  *code_path = g_steal_pointer (&path);
+  if (code_path != NULL)
+    *code_path = g_steal_pointer (&path);
   return TRUE;
 }
 
@@ -406,6 +417,47 @@ has_memo (CwProject   *self,
   return -1;
 }
 
+/* What adding a coding comes to, after checking its arguments. */
+typedef enum
+{
+  ADD_FAILED = -1,
+  ADD_NOTHING,   /* the same coding is there, with that memo if one came */
+  ADD_MEMO,      /* the same coding is there, the memo is new */
+  ADD_CODING,
+} AddCase;
+
+static AddCase
+look_before_adding (CwProject   *self,
+                    gint64       document_id,
+                    gint64       code_id,
+                    gint64       start,
+                    gint64       end,
+                    const char  *coder,
+                    const char  *memo,
+                    char       **path,
+                    gint64      *existing,
+                    GError     **error)
+{
+  gint64 coder_id = 0;
+  int found;
+
+  *existing = 0;
+  if (!check_coding (self, document_id, code_id, start, end, path, error))
+    return ADD_FAILED;
+  /* The same coding again is the one there is: no new row, and no undo
+   * step unless a new memo comes with it. */
+  if ((found = find_coder (self, coder, &coder_id, error)) < 0 ||
+      (found > 0 && find_coding (self, document_id, code_id, coder_id, start, end, existing, error) < 0))
+    return ADD_FAILED;
+  if (*existing == 0)
+    return ADD_CODING;
+  if (memo == NULL)
+    return ADD_NOTHING;
+  if ((found = has_memo (self, *existing, memo, error)) < 0)
+    return ADD_FAILED;
+  return found > 0 ? ADD_NOTHING : ADD_MEMO;
+}
+
 gint64
 cw_project_add_coding (CwProject   *self,
                        gint64       document_id,
@@ -422,8 +474,8 @@ cw_project_add_coding (CwProject   *self,
   g_autofree char *label = NULL;
   g_autofree char *guid = NULL;
   g_autofree char *now = NULL;
-  gint64 coder_id = 0, existing = 0, id, author_id;
-  int found;
+  gint64 coder_id, existing = 0, id;
+  AddCase add;
 
   g_return_val_if_fail (CW_IS_PROJECT (self), 0);
 
@@ -435,39 +487,46 @@ cw_project_add_coding (CwProject   *self,
       g_set_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID, _("a memo must be valid text"));
       return 0;
     }
-  if (!check_coding (self, document_id, code_id, start, end, &path, error))
-    return 0;
 
-  /* The same coding again is the one there is: no new row, and no undo
-   * step unless a new memo comes with it. */
-  if ((found = find_coder (self, clean, &coder_id, error)) < 0)
-    return 0;
-  if (found > 0 && find_coding (self, document_id, code_id, coder_id, start, end, &existing, error) < 0)
-    return 0;
-  if (existing > 0)
+  /* A coding that is there already is no edit and leaves a burst of text
+   * edits going: during one, look before ending it. */
+  if (cw_project_get_edit_burst (self) != 0)
     {
-      if (memo == NULL)
-        return existing;
-      if ((found = has_memo (self, existing, memo, error)) < 0)
+      add = look_before_adding (self, document_id, code_id, start, end, clean, memo, &path, &existing, error);
+      if (add == ADD_FAILED)
         return 0;
-      if (found > 0)
+      if (add == ADD_NOTHING)
         return existing;
+      g_clear_pointer (&path, g_free);
+    }
+
+  /* The checks and the insert in one transaction: another program may
+   * change the project before it, not during it (and reads share one
+   * lock). */
+  if (!_cw_edit_end_burst (self, error) ||
+      !_cw_project_begin (self, error))
+    return 0;
+  add = look_before_adding (self, document_id, code_id, start, end, clean, memo, &path, &existing, error);
+  if (add == ADD_FAILED)
+    goto failed;
+  if (add == ADD_NOTHING)
+    {
+      _cw_project_rollback (self);
+      return existing;
+    }
+  if (add == ADD_MEMO)
+    {
       label = g_strdup_printf (_("Add a memo to “%s”"), path);
-      if (!_cw_project_begin_step (self, label, error))
-        return 0;
-      if (insert_memo (self, CW_MEMO_CODING, existing, NULL, memo, coder_id, error) == 0 ||
+      if (!_cw_project_start_step (self, label, error) ||
+          (coder_id = ensure_coder_row (self, clean, error)) == 0 ||
+          insert_memo (self, CW_MEMO_CODING, existing, NULL, memo, coder_id, error) == 0 ||
           !_cw_project_end_step (self, error))
         goto failed;
       return existing;
     }
 
   label = g_strdup_printf (_("Apply code “%s”"), path);
-  if (!_cw_project_begin_step (self, label, error))
-    return 0;
-  /* Checked again inside the transaction: another program may have
-   * changed the project in between. */
-  g_clear_pointer (&path, g_free);
-  if (!check_coding (self, document_id, code_id, start, end, &path, error) ||
+  if (!_cw_project_start_step (self, label, error) ||
       (coder_id = ensure_coder_row (self, clean, error)) == 0)
     goto failed;
   stmt = _cw_project_prepare (self,
@@ -488,8 +547,7 @@ cw_project_add_coding (CwProject   *self,
   if (!run_done (self, stmt, _("cannot add the coding"), error))
     goto failed;
   id = sqlite3_last_insert_rowid (_cw_project_get_db (self));
-  author_id = coder_id;
-  if (memo != NULL && insert_memo (self, CW_MEMO_CODING, id, NULL, memo, author_id, error) == 0)
+  if (memo != NULL && insert_memo (self, CW_MEMO_CODING, id, NULL, memo, coder_id, error) == 0)
     goto failed;
   if (!_cw_project_end_step (self, error))
     goto failed;

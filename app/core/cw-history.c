@@ -327,20 +327,79 @@ _cw_history_record (CwProject   *self,
   return TRUE;
 }
 
+/* Whether the history holds no step to redo, known without looking: an
+ * edit's transaction removes them all, and SQLITE_FCNTL_DATA_VERSION moves
+ * with every commit to the file after it (ours, another connection's seen
+ * at BEGIN, a backup restored into this connection), not with a rollback.
+ * Looking means reading every step: the redo flag has no index. */
+static G_DEFINE_QUARK (cw-history-no-redo, no_redo)
+
+static guintptr
+data_version (CwProject *self)
+{
+  unsigned int version = 0;
+
+  if (sqlite3_file_control (_cw_project_get_db (self), "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+    return 0;
+  /* 0 stands for "not known" below. */
+  return (guintptr) version + 1;
+}
+
+static gboolean
+known_no_redo (CwProject *self)
+{
+  guintptr known = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (self), no_redo_quark ()));
+
+  return known != 0 && known == data_version (self);
+}
+
+/* Steps beyond the depth, oldest first. Inside an edit there is no redo
+ * step, so they are the table's oldest rows: counting its pages costs less
+ * than walking the newest 500 rows for the 501st. */
+static gboolean
+forget_old_steps (CwProject  *self,
+                  GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, "SELECT count(*) FROM history_steps", error);
+  gint64 steps;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _cw_project_set_db_error (self, error, _("cannot read the history"));
+      return FALSE;
+    }
+  steps = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, _cw_statement_release);
+  if (steps <= HISTORY_DEPTH)
+    return TRUE;
+  return run_int (self,
+                  "DELETE FROM history_steps WHERE id IN (SELECT id FROM history_steps ORDER BY id LIMIT ?1)",
+                  steps - HISTORY_DEPTH, error);
+}
+
 gboolean
 _cw_project_begin_step (CwProject   *self,
                         const char  *label,
                         GError     **error)
 {
+  /* Any other edit ends a burst of text edits: steps do not nest. */
+  return _cw_edit_end_burst (self, error) &&
+         _cw_project_begin (self, error) &&
+         _cw_project_start_step (self, label, error);
+}
+
+gboolean
+_cw_project_start_step (CwProject   *self,
+                        const char  *label,
+                        GError     **error)
+{
   gint64 step;
 
-  /* Any other edit ends a burst of text edits: steps do not nest. */
-  if (!_cw_edit_end_burst (self, error) ||
-      !_cw_project_begin (self, error))
-    return FALSE;
-
+  _cw_project_presize_wal (self);
   /* A new edit makes the undone steps unreachable. */
-  if (!_cw_project_exec (self, "DELETE FROM history_steps WHERE redo = 1", error) ||
+  if ((!known_no_redo (self) && !_cw_project_run (self, "DELETE FROM history_steps WHERE redo = 1", error)) ||
       (step = new_step (self, label, FALSE, error)) == 0 ||
       !set_recording (self, step, error))
     {
@@ -356,20 +415,19 @@ _cw_project_end_step (CwProject  *self,
 {
   /* An edit that changed nothing leaves no step to undo; old steps beyond
    * the depth are forgotten. */
-  if (!_cw_project_exec (self,
-                         "DELETE FROM history_steps WHERE id = " RECORDING_STEP
-                         " AND NOT EXISTS (SELECT 1 FROM history WHERE step_id = " RECORDING_STEP ")",
-                         error) ||
+  if (!_cw_project_run (self,
+                        "DELETE FROM history_steps WHERE id = " RECORDING_STEP
+                        " AND NOT EXISTS (SELECT 1 FROM history WHERE step_id = " RECORDING_STEP ")",
+                        error) ||
       !set_recording (self, 0, error) ||
-      !run_int (self,
-                "DELETE FROM history_steps WHERE redo = 0 AND id <="
-                " (SELECT id FROM history_steps WHERE redo = 0 ORDER BY id DESC LIMIT 1 OFFSET ?1)",
-                HISTORY_DEPTH, error) ||
+      !forget_old_steps (self, error) ||
       !_cw_project_commit (self, error))
     {
       _cw_project_rollback (self);
       return FALSE;
     }
+  /* Read before any other statement could see another commit. */
+  g_object_set_qdata (G_OBJECT (self), no_redo_quark (), GSIZE_TO_POINTER (data_version (self)));
   _cw_project_emit_changed (self);
   return TRUE;
 }

@@ -20,6 +20,19 @@ sqlite3_stmt *_cw_project_prepare  (CwProject   *self,
 gboolean  _cw_project_exec         (CwProject   *self,
                                     const char  *sql,
                                     GError     **error);
+/* One statement without results, through the statement cache: for those
+ * every edit runs (sqlite3_exec parses its text each time). */
+gboolean  _cw_project_run          (CwProject   *self,
+                                    const char  *sql,
+                                    GError     **error);
+/* Grows the -wal, inside a write transaction, once to the size the
+ * checkpoints keep it at (written blocks): a commit that appends to the file
+ * costs its fdatasync an ext4 journal commit for the new blocks and size,
+ * one that writes over blocks already there does not. SQLite reuses the
+ * WAL from its start after each checkpoint, but a session starts with an
+ * empty file and would append for its first thousand frames (about a
+ * hundred codings): grown once the session has written a few. Best effort. */
+void      _cw_project_presize_wal  (CwProject   *self);
 /* BEGIN IMMEDIATE; COMMIT; ROLLBACK (the last never fails the caller). */
 gboolean  _cw_project_begin        (CwProject   *self,
                                     GError     **error);
@@ -61,6 +74,12 @@ G_BEGIN_DECLS
  * End with _cw_project_end_step (commits, emits CwProject::changed) or
  * _cw_project_abort_step (rolls back). Steps do not nest. */
 gboolean  _cw_project_begin_step   (CwProject   *self,
+                                    const char  *label,
+                                    GError     **error);
+/* The step alone, inside a transaction begun with _cw_project_begin
+ * (after _cw_edit_end_burst): for an edit that reads what it needs first.
+ * Rolls back when it fails. */
+gboolean  _cw_project_start_step   (CwProject   *self,
                                     const char  *label,
                                     GError     **error);
 gboolean  _cw_project_end_step     (CwProject   *self,

@@ -56,6 +56,7 @@ struct _CwProject
   GArray     *handed_over;     /* for the emission starting (borrowed) */
   GArray     *coding_changes;  /* of the emission running (borrowed); NULL: unknown */
   int         codings_layout; /* codings' columns where the hook reads them: 1, not: -1, 0: to see */
+  gint64      wal_target;     /* _cw_project_presize_wal's size; 0: not known yet */
 
   /* A worker's connection kept for the next read-only task (search as one
    * types runs one per keystroke): it keeps its page cache, so the next
@@ -450,19 +451,99 @@ _cw_project_exec (CwProject   *self,
 }
 
 gboolean
+_cw_project_run (CwProject   *self,
+                 const char  *sql,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      /* The statement's error, before the reset in its release. */
+      _cw_project_set_db_error (self, error, _("cannot write the project"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Frames the WAL keeps room for beyond the autocheckpoint's threshold:
+ * the checkpoint runs after the commit that crosses it. */
+#define WAL_HEADROOM_FRAMES 128
+/* Grown only once a session has written this much: a single edit (the
+ * command line's) does not pay for writing out a full-size WAL. */
+#define WAL_PRESIZE_AFTER (256 * 1024)
+
+static gint64
+query_int_quietly (CwProject  *self,
+                   const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, NULL);
+
+  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+}
+
+void
+_cw_project_presize_wal (CwProject *self)
+{
+  static const char zeros[64 * 1024];
+  sqlite3_file *wal = NULL;
+  sqlite3_int64 size = 0;
+  g_autoptr(sqlite3_stmt) mode = NULL;
+
+  /* The journal's file, which in WAL mode is the -wal; its size is all
+   * an edit looks at once the file is grown. */
+  if (sqlite3_get_autocommit (self->db) ||
+      sqlite3_file_control (self->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+      wal == NULL || wal->pMethods == NULL || wal->pMethods->xFileSize (wal, &size) != SQLITE_OK ||
+      size < WAL_PRESIZE_AFTER || (self->wal_target > 0 && size >= self->wal_target))
+    return;
+  if (self->wal_target == 0)
+    {
+      gint64 page_size = query_int_quietly (self, "PRAGMA page_size");
+      gint64 frames = query_int_quietly (self, "PRAGMA wal_autocheckpoint");
+
+      if (page_size <= 0 || frames <= 0)
+        return;
+      self->wal_target = 32 + (frames + WAL_HEADROOM_FRAMES) * (page_size + 24);
+      if (size >= self->wal_target)
+        return;
+    }
+  mode = _cw_project_prepare (self, "PRAGMA journal_mode", NULL);
+  if (mode == NULL || sqlite3_step (mode) != SQLITE_ROW ||
+      g_ascii_strcasecmp ((const char *) sqlite3_column_text (mode, 0), "wal") != 0)
+    return;
+  g_clear_pointer (&mode, _cw_statement_release);
+
+  /* Only past the end, and with the write lock held: no other connection
+   * appends meanwhile, readers read only frames below the end, and
+   * recovery stops at the first frame that is not valid (zeros are not). */
+  while (size < self->wal_target)
+    {
+      int n = (int) MIN ((sqlite3_int64) sizeof zeros, self->wal_target - size);
+
+      if (wal->pMethods->xWrite (wal, zeros, n, size) != SQLITE_OK)
+        return;
+      size += n;
+    }
+  wal->pMethods->xSync (wal, SQLITE_SYNC_NORMAL);
+}
+
+gboolean
 _cw_project_begin (CwProject  *self,
                    GError    **error)
 {
   /* IMMEDIATE takes the write lock now, so a concurrent writer makes us
    * wait (busy_timeout) instead of failing halfway through. */
-  return _cw_project_exec (self, "BEGIN IMMEDIATE", error);
+  return _cw_project_run (self, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 _cw_project_commit (CwProject  *self,
                     GError    **error)
 {
-  if (!_cw_project_exec (self, "COMMIT", error))
+  if (!_cw_project_run (self, "COMMIT", error))
     {
       _cw_project_rollback (self);
       return FALSE;
