@@ -378,6 +378,18 @@ mode_repaint (const char *path,
   cw_window_set_project (window, project);
   connect_paints (window);
   show_document (window, target);
+  /* Codings come once the window has settled: the document list filled
+   * (a batch per frame) and the codebook counted. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+    while (_cw_window_is_busy (window))
+      {
+        if (g_get_monotonic_time () > deadline)
+          fail ("the window did not settle within 120 s");
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
   iterate_for (200);
 
   for (int i = 0; i < samples + 5; i++)
