@@ -380,6 +380,74 @@ compare_raw (gconstpointer a,
   return (x->id > y->id) - (x->id < y->id);
 }
 
+static int
+compare_raw_data (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  return compare_raw (a, b);
+}
+
+/* Sorts the intervals as compare_raw does: distributed to their (code,
+ * document, coder) buckets in one pass, and only within a bucket compared
+ * (a comparison sort of 200,000 intervals was a fifth of the agreement's
+ * work, and grew faster than the codings). With more buckets than the
+ * intervals make worth it, one comparison sort. */
+static void
+sort_raw (CwAgreementData *data)
+{
+  GArray *raw = data->raw;
+  guint64 n_docs = data->doc_ids->len;
+  guint64 n_coders = data->n_coders;
+  guint64 n_buckets = (guint64) data->code_ids->len * n_docs * n_coders;
+  g_autofree guint *first = NULL;
+  g_autofree guint *next = NULL;
+  g_autofree Raw *sorted = NULL;
+  const Raw *in = (const Raw *) raw->data;
+
+  if (raw->len < 2)
+    return;
+  if (n_buckets == 0 || n_buckets > 4 * (guint64) raw->len + 65536)
+    {
+      g_array_sort (raw, compare_raw);
+      return;
+    }
+
+#define BUCKET(r) ((((guint64) (r)->code * n_docs) + (r)->document) * n_coders + (r)->coder)
+  first = g_new0 (guint, n_buckets + 1);
+  for (guint i = 0; i < raw->len; i++)
+    first[BUCKET (&in[i]) + 1]++;
+  for (guint64 b = 0; b < n_buckets; b++)
+    first[b + 1] += first[b];
+  next = g_memdup2 (first, (n_buckets + 1) * sizeof (guint));
+  sorted = g_new (Raw, raw->len);
+  for (guint i = 0; i < raw->len; i++)
+    sorted[next[BUCKET (&in[i])]++] = in[i];
+#undef BUCKET
+
+  for (guint64 b = 0; b < n_buckets; b++)
+    {
+      Raw *run = sorted + first[b];
+      guint n = first[b + 1] - first[b];
+
+      if (n > 16)
+        g_qsort_with_data (run, (gint) n, sizeof (Raw), compare_raw_data, NULL);
+      else
+        /* Mostly in order already (the codings come by document, code,
+         * coder and start): insertion sort. */
+        for (guint i = 1; i < n; i++)
+          {
+            Raw x = run[i];
+            guint j = i;
+
+            for (; j > 0 && compare_raw (&run[j - 1], &x) > 0; j--)
+              run[j] = run[j - 1];
+            run[j] = x;
+          }
+    }
+  memcpy (raw->data, sorted, (gsize) raw->len * sizeof (Raw));
+}
+
 /* Sorts the intervals and unites each coder's overlapping or adjacent ones
  * of a code in a document. */
 static void
@@ -389,7 +457,7 @@ unite (CwAgreementData *data)
 
   if (data->segs != NULL)
     return;
-  g_array_sort (data->raw, compare_raw);
+  sort_raw (data);
   raw = (const Raw *) data->raw->data;
   data->segs = g_array_sized_new (FALSE, FALSE, sizeof (Seg), data->raw->len);
   for (guint i = 0; i < data->raw->len;)
