@@ -1031,6 +1031,89 @@ test_units_strings (void)
   g_assert_cmpstr (cw_agreement_unit_to_string (CW_AGREEMENT_UNIT_CHARACTER), ==, "character");
 }
 
+
+/* The intervals come in any order (the project reads them by document,
+ * code, coder and start; a merge or the tests otherwise): the result is
+ * the same, whether the sort goes by buckets or, with more buckets than
+ * intervals, by comparison alone. */
+static CwAgreementData *
+order_data (guint    n_codes,
+            gboolean reversed)
+{
+  const char *coders[] = { "Anouk", "Bram", NULL };
+  CwAgreementData *data = cw_agreement_data_new (coders);
+  guint64 state = 0x2545F4914F6CDD1Dull;
+  const guint n = 3 * 2 * 2 * 40;
+  g_autofree gint64 *starts = g_new (gint64, n);
+
+  for (guint c = 0; c < n_codes; c++)
+    {
+      g_autofree char *path = g_strdup_printf ("C%u", c);
+      cw_agreement_data_add_code (data, 100 + c, path);
+    }
+  for (guint d = 0; d < 3; d++)
+    {
+      g_autofree char *name = g_strdup_printf ("doc%u.txt", d);
+      cw_agreement_data_add_document (data, 10 + d, name, 10000);
+    }
+  /* 40 overlapping intervals per coder, code and document: buckets of
+   * more than a handful. */
+  for (guint i = 0; i < n; i++)
+    {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      starts[i] = (gint64) (state % 9800);
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = reversed ? n - 1 - k : k;
+      guint coder = i % 2, code = (i / 2) % 2, document = (i / 4) % 3;
+
+      cw_agreement_data_add_interval (data, coder, code, document, starts[i],
+                                      starts[i] + 20 + (gint64) (i % 170), 5000 + i);
+    }
+  return data;
+}
+
+static void
+test_order_independent (void)
+{
+  CwAgreementUnit units[] = { CW_AGREEMENT_UNIT_CHARACTER, CW_AGREEMENT_UNIT_SEGMENT };
+
+  for (guint u = 0; u < G_N_ELEMENTS (units); u++)
+    {
+      g_autoptr(CwAgreementData) in_order = order_data (2, FALSE);
+      g_autoptr(CwAgreementData) reversed = order_data (2, TRUE);
+      /* 12,000 codes x 3 documents x 2 coders: more buckets than the
+       * bucket sort takes on. */
+      g_autoptr(CwAgreementData) many_codes = order_data (12000, TRUE);
+      g_autoptr(CwAgreement) a = compute (in_order, units[u], 50);
+      g_autoptr(CwAgreement) b = compute (reversed, units[u], 50);
+      g_autoptr(CwAgreement) c = compute (many_codes, units[u], 50);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          const CwAgreementCode *x = code_at (a, i), *y = code_at (b, i), *z = code_at (c, i);
+
+          g_assert_cmpint (x->units, >, 0);
+          g_assert_cmpint (x->units, ==, y->units);
+          g_assert_cmpint (x->units, ==, z->units);
+          g_assert_cmpint (x->matched, ==, y->matched);
+          g_assert_cmpint (x->matched, ==, z->matched);
+          g_assert_cmpint (x->unmatched, ==, y->unmatched);
+          g_assert_cmpint (x->unmatched, ==, z->unmatched);
+          g_assert_true (x->percent == y->percent && x->percent == z->percent);
+          g_assert_true ((isnan (x->kappa) && isnan (y->kappa) && isnan (z->kappa)) ||
+                         (x->kappa == y->kappa && x->kappa == z->kappa));
+          g_assert_true ((isnan (x->u_alpha) && isnan (y->u_alpha) && isnan (z->u_alpha)) ||
+                         (x->u_alpha == y->u_alpha && x->u_alpha == z->u_alpha));
+        }
+      /* Not all agreement: the intervals differ between the coders. */
+      g_assert_cmpfloat (code_at (a, 0)->percent, <, 100.0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1038,6 +1121,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/agreement/cohen", test_cohen);
+  g_test_add_func ("/agreement/order-independent", test_order_independent);
   g_test_add_func ("/agreement/fleiss", test_fleiss);
   g_test_add_func ("/agreement/krippendorff-2011", test_krippendorff_2011);
   g_test_add_func ("/agreement/u-alpha", test_u_alpha);
