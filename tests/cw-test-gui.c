@@ -1,8 +1,31 @@
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gstdio.h>
 
 #include "cw-test-gui.h"
+
+void
+cw_test_gui_init (int    *argc,
+                  char ***argv)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  g_test_init (argc, argv, NULL);
+
+  if (!gtk_init_check ())
+    g_error ("no display: the GUI tests need one (DISPLAY, e.g. from Xvfb)");
+  adw_init ();
+
+  /* The application's icons, as GtkApplication would find them. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_BASE "/icons");
+  /* The display keeps its own reference. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
 
 static gboolean
 wake_up (gpointer data)

@@ -1,9 +1,15 @@
-/* Helpers shared by the GUI tests: waiting on the main loop, screenshots. */
+/* Helpers shared by the GUI tests: set-up, waiting on the main loop,
+ * screenshots. */
 #pragma once
 
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+/* g_test_init, GTK and libadwaita, and the application's icons and style
+ * sheet, as the application has them; no display is an error, not a skip. */
+void     cw_test_gui_init        (int              *argc,
+                                  char           ***argv);
 
 /* How long a condition may take before the test fails. */
 /* Long enough for the ASan build on a loaded 2-core machine; a wait

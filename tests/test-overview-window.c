@@ -407,21 +407,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-  GdkDisplay *display;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    g_error ("no display: the GUI tests need one (DISPLAY, e.g. from Xvfb)");
-  adw_init ();
-
-  display = gdk_display_get_default ();
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display), RESOURCE_BASE "/icons");
+  cw_test_gui_init (&argc, &argv);
 
 #define ADD(name, func) \
   g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

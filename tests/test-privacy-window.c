@@ -931,21 +931,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-  GdkDisplay *display;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    g_error ("no display: the GUI tests need one (DISPLAY, e.g. from Xvfb)");
-  adw_init ();
-
-  display = gdk_display_get_default ();
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display), RESOURCE_BASE "/icons");
+  cw_test_gui_init (&argc, &argv);
 
   g_test_add ("/privacy-window/table", Fixture, NULL, fixture_set_up, test_table, fixture_tear_down);
   g_test_add ("/privacy-window/add-undo", Fixture, NULL, fixture_set_up, test_add_undo, fixture_tear_down);
