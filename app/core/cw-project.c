@@ -476,12 +476,20 @@ _cw_project_run (CwProject   *self,
 #define WAL_PRESIZE_AFTER (256 * 1024)
 
 static gint64
-query_int_quietly (CwProject  *self,
-                   const char *sql)
+pragma_int (CwProject   *self,
+            const char  *sql,
+            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, NULL);
+  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, error);
 
-  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _cw_project_set_db_error (self, error, _("cannot read the project"));
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 void
@@ -501,8 +509,8 @@ _cw_project_presize_wal (CwProject *self)
     return;
   if (self->wal_target == 0)
     {
-      gint64 page_size = query_int_quietly (self, "PRAGMA page_size");
-      gint64 frames = query_int_quietly (self, "PRAGMA wal_autocheckpoint");
+      gint64 page_size = pragma_int (self, "PRAGMA page_size", NULL);
+      gint64 frames = pragma_int (self, "PRAGMA wal_autocheckpoint", NULL);
 
       if (page_size <= 0 || frames <= 0)
         return;
@@ -966,23 +974,6 @@ configure_connection (CwProject  *self,
   watch_commits (self);
   watch_codings (self);
   return TRUE;
-}
-
-static gint64
-pragma_int (CwProject   *self,
-            const char  *sql,
-            GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, sql, error);
-
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _cw_project_set_db_error (self, error, _("cannot read the project"));
-      return -1;
-    }
-  return sqlite3_column_int64 (stmt, 0);
 }
 
 static gboolean
