@@ -119,6 +119,7 @@ struct _CwWindow
   GCancellable         *exchange_cancellable; /* REFI-QDA export or import */
   GCancellable         *matrix_cancellable;   /* case x code matrix export */
   GCancellable         *backup_cancellable;   /* the backup made on open */
+  gulong                backup_paint_handler; /* that backup waits for this frame */
   GCancellable         *restore_cancellable;  /* restoring a backup */
   gboolean              exchange_is_export;
   char                 *last_toast;
@@ -140,6 +141,7 @@ static void run_results_search   (CwWindow *self);
 static void sync_documents       (CwWindow *self);
 static void refresh_recording    (CwWindow *self);
 static void start_backup         (CwWindow *self);
+static void start_backup_after_paint (CwWindow *self);
 static void set_pages_project    (CwWindow *self);
 static void visible_page_cb      (CwWindow *self);
 static CwRetrievalView *get_retrieval_view (CwWindow *self);
@@ -1187,7 +1189,7 @@ cw_window_open_file (CwWindow  *self,
     return FALSE;
 
   cw_window_set_project (self, project);
-  start_backup (self);
+  start_backup_after_paint (self);
   return TRUE;
 }
 
@@ -3946,10 +3948,40 @@ start_backup (CwWindow *self)
                         backup_job_new (self, self->backup_cancellable));
 }
 
+/* The backup made on opening waits for the window's first frame with the
+ * project: its worker reads the whole file, and beside the first layout it
+ * cost 12-18 MiB more at that frame and one of two cores. */
+static void
+backup_after_paint_cb (CwWindow      *self,
+                       GdkFrameClock *clock)
+{
+  g_clear_signal_handler (&self->backup_paint_handler, clock);
+  start_backup (self);
+}
+
+static void
+start_backup_after_paint (CwWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  /* Already waiting: start_backup takes the project shown then. */
+  if (self->backup_paint_handler != 0)
+    return;
+  /* No frame coming (a window not shown): at once, as before. */
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      start_backup (self);
+      return;
+    }
+  cancel_and_clear (&self->backup_cancellable);
+  self->backup_paint_handler = g_signal_connect_object (clock, "after-paint", G_CALLBACK (backup_after_paint_cb),
+                                                        self, G_CONNECT_SWAPPED);
+}
+
 gboolean
 _cw_window_is_backing_up (CwWindow *self)
 {
-  return self->backup_cancellable != NULL;
+  return self->backup_cancellable != NULL || self->backup_paint_handler != 0;
 }
 
 static void
@@ -4044,6 +4076,9 @@ cw_window_dispose (GObject *object)
   cancel_and_clear (&self->exchange_cancellable);
   cancel_and_clear (&self->matrix_cancellable);
   cancel_and_clear (&self->backup_cancellable);
+  if (self->backup_paint_handler != 0 && gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), self->backup_paint_handler);
+  self->backup_paint_handler = 0;
   cancel_and_clear (&self->restore_cancellable);
 
   if (self->settings != NULL)
