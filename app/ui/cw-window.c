@@ -120,6 +120,7 @@ struct _CwWindow
   GCancellable         *matrix_cancellable;   /* case x code matrix export */
   GCancellable         *backup_cancellable;   /* the backup made on open */
   gulong                backup_paint_handler; /* that backup waits for this frame */
+  guint                 backup_paint_timeout; /* or this long, whichever comes first */
   GCancellable         *restore_cancellable;  /* restoring a backup */
   gboolean              exchange_is_export;
   char                 *last_toast;
@@ -3950,13 +3951,37 @@ start_backup (CwWindow *self)
 
 /* The backup made on opening waits for the window's first frame with the
  * project: its worker reads the whole file, and beside the first layout it
- * cost 12-18 MiB more at that frame and one of two cores. */
+ * cost 12-18 MiB more at that frame and one of two cores. A window that
+ * draws nothing (minimised) does not hold it up for long. */
+static void
+stop_waiting_for_paint (CwWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->backup_paint_handler != 0 && clock != NULL &&
+      g_signal_handler_is_connected (clock, self->backup_paint_handler))
+    g_signal_handler_disconnect (clock, self->backup_paint_handler);
+  self->backup_paint_handler = 0;
+  g_clear_handle_id (&self->backup_paint_timeout, g_source_remove);
+}
+
 static void
 backup_after_paint_cb (CwWindow      *self,
                        GdkFrameClock *clock)
 {
-  g_clear_signal_handler (&self->backup_paint_handler, clock);
+  stop_waiting_for_paint (self);
   start_backup (self);
+}
+
+static gboolean
+backup_paint_timeout_cb (gpointer data)
+{
+  CwWindow *self = data;
+
+  self->backup_paint_timeout = 0;
+  stop_waiting_for_paint (self);
+  start_backup (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -3976,6 +4001,7 @@ start_backup_after_paint (CwWindow *self)
   cancel_and_clear (&self->backup_cancellable);
   self->backup_paint_handler = g_signal_connect_object (clock, "after-paint", G_CALLBACK (backup_after_paint_cb),
                                                         self, G_CONNECT_SWAPPED);
+  self->backup_paint_timeout = g_timeout_add_seconds (2, backup_paint_timeout_cb, self);
 }
 
 gboolean
@@ -4076,9 +4102,7 @@ cw_window_dispose (GObject *object)
   cancel_and_clear (&self->exchange_cancellable);
   cancel_and_clear (&self->matrix_cancellable);
   cancel_and_clear (&self->backup_cancellable);
-  if (self->backup_paint_handler != 0 && gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
-    g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), self->backup_paint_handler);
-  self->backup_paint_handler = 0;
+  stop_waiting_for_paint (self);
   cancel_and_clear (&self->restore_cancellable);
 
   if (self->settings != NULL)
