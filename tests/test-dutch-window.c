@@ -752,7 +752,7 @@ test_window_in_dutch (void)
   before = gtk_window_list_toplevels ();
   in_shortcuts_window = TRUE;
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  /* GtkApplication made it from gtk/help-overlay.ui with the window. */
+  /* The action built it from the resource, for the active window. */
   dialog = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (dialog);
   check_window (checker, "shortcuts window", dialog, "dutch-shortcuts.png");

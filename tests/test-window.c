@@ -894,6 +894,54 @@ test_pages (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&other));
 }
 
+/* The header's view switcher buttons that show, in order. */
+static void
+collect_switcher_buttons (GtkWidget *widget,
+                          GPtrArray *buttons)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwViewSwitcherButton"))
+    {
+      g_ptr_array_add (buttons, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_switcher_buttons (child, buttons);
+}
+
+/* The header offers every page but the review, once each (the window binds
+ * its view switcher after adding the pages), and a button shows its page. */
+static void
+test_view_switcher (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char *const titles[] = { "Documents", "Retrieval", "Cases", "Crosstab", "Pseudonyms", "Overview" };
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  CwWindow *window = new_window ();
+  AdwViewStack *stack = _cw_window_get_view_stack (window);
+  PageWait wait = { stack, CW_TYPE_CASES_VIEW };
+
+  cw_window_set_project (window, fixture->project);
+  g_assert_true (wait_until (window_idle, window));
+  collect_switcher_buttons (GTK_WIDGET (window), buttons);
+  g_assert_cmpuint (buttons->len, ==, G_N_ELEMENTS (titles));
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_object_get (buttons->pdata[i], "label", &label, NULL);
+      g_assert_cmpstr (label, ==, titles[i]);
+    }
+
+  g_signal_emit_by_name (buttons->pdata[2], "clicked");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "cases");
+  g_assert_true (wait_until (page_shows, &wait));
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -926,6 +974,7 @@ main (int   argc,
   g_test_add ("/window/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/window/examples", Fixture, NULL, fixture_set_up, test_examples, fixture_tear_down);
   g_test_add ("/window/pages", Fixture, NULL, fixture_set_up, test_pages, fixture_tear_down);
+  g_test_add ("/window/view-switcher", Fixture, NULL, fixture_set_up, test_view_switcher, fixture_tear_down);
 
   return g_test_run ();
 }
