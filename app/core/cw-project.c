@@ -43,6 +43,10 @@ struct _CwProject
   gint64      data_version;
   guint64     local_seen;
   guint64     own_commits; /* through this connection (its commit hook) */
+  /* Of those, the ones that changed undo steps (cw-history.c keeps the
+   * steps in memory while only its own commits touched them). */
+  guint64     steps_commits;
+  gboolean    txn_steps;
 
   /* What a "changed" is about (cw_project_get_coding_changes): the coding
    * changes (CwCodingChange) of the open transaction and of those committed
@@ -741,7 +745,11 @@ preupdate_cb (void          *data,
   sqlite3_value *value;
 
   /* temp tables are no project data; the history is bookkeeping. */
-  if (strcmp (db_name, "main") != 0 || self->txn_other)
+  if (strcmp (db_name, "main") != 0)
+    return;
+  if (strcmp (table, "history_steps") == 0)
+    self->txn_steps = TRUE;
+  if (self->txn_other)
     return;
   if (strcmp (table, "codings") != 0)
     {
@@ -783,6 +791,7 @@ rollback_hook_cb (void *data)
 
   g_array_set_size (self->txn_codings, 0);
   self->txn_other = FALSE;
+  self->txn_steps = FALSE;
 }
 
 /* The hooks read the document (column 2) and the code (3) of codings.
@@ -860,6 +869,9 @@ commit_hook_cb (void *data)
   if (sqlite3_txn_state (self->db, NULL) != SQLITE_TXN_WRITE)
     return 0;
   self->own_commits++;
+  if (self->txn_steps)
+    self->steps_commits++;
+  self->txn_steps = FALSE;
   g_array_append_vals (self->committed_codings, self->txn_codings->data, self->txn_codings->len);
   self->committed_other |= self->txn_other;
   if (self->committed_codings->len > MAX_CODING_CHANGES)
@@ -870,6 +882,15 @@ commit_hook_cb (void *data)
   (*local_count (self->file_key))++;
   g_mutex_unlock (&owners_lock);
   return 0;
+}
+
+void
+_cw_project_get_commit_counts (CwProject *self,
+                               guint64   *own,
+                               guint64   *steps)
+{
+  *own = self->own_commits;
+  *steps = self->steps_commits;
 }
 
 /* PRAGMA data_version, which moves when another connection commits;
@@ -897,6 +918,8 @@ watch_commits (CwProject *self)
   g_free (self->file_key);
   self->file_key = g_canonicalize_filename (self->path, NULL);
   self->own_commits = 0;
+  /* A new connection: undo steps kept in memory are looked at again. */
+  self->steps_commits++;
   sqlite3_commit_hook (self->db, commit_hook_cb, self);
   self->data_version = read_data_version (self, BUSY_TIMEOUT_MS);
   self->local_seen = others_in_process (self);
