@@ -540,12 +540,18 @@ _cw_project_start_step (CwProject   *self,
                         const char  *label,
                         GError     **error)
 {
-  History *h = get_history (self);
+  History *h;
   gint64 step;
 
   _cw_project_presize_wal (self);
-  /* BEGIN has let the pager see other connections' commits. */
-  h->pending_known = history_current (self, h);
+  /* Read once if need be (BEGIN has let the pager see other connections'
+   * commits): followed from here on, the next edits need not look for
+   * redo steps. */
+  h = load_history (self);
+  if (h != NULL)
+    h->pending_known = TRUE;
+  else
+    (h = get_history (self))->pending_known = FALSE;
   /* A new edit makes the undone steps unreachable. */
   if (((!h->pending_known || h->stacks[1]->len > 0) &&
        !_cw_project_run (self, "DELETE FROM history_steps WHERE redo = 1", error)) ||
