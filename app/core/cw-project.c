@@ -481,6 +481,11 @@ _cw_project_run (CwProject   *self,
 /* Frames the WAL keeps room for beyond the autocheckpoint's threshold:
  * the checkpoint runs after the commit that crosses it. */
 #define WAL_HEADROOM_FRAMES 128
+/* How far past the autocheckpoint's threshold the WAL may grow while
+ * commits keep coming (see wal_hook_cb). */
+#define CHECKPOINT_BACKLOG 2
+/* The quiet after the last commit that the checkpoint thread waits for. */
+#define CHECKPOINT_IDLE_US (50 * G_TIME_SPAN_MILLISECOND)
 /* Grown only once a session has written this much: a single edit (the
  * command line's) does not pay for writing out a full-size WAL. */
 #define WAL_PRESIZE_AFTER (256 * 1024)
@@ -526,6 +531,10 @@ _cw_project_presize_wal (CwProject *self)
 
       if (page_size <= 0 || frames <= 0)
         return;
+      /* During a burst of commits our checkpoints wait (wal_hook_cb):
+       * the WAL holds up to CHECKPOINT_BACKLOG times the threshold. */
+      if (self->checkpoint_frames > 0)
+        frames *= CHECKPOINT_BACKLOG;
       self->wal_target = 32 + (frames + WAL_HEADROOM_FRAMES) * (page_size + 24);
       if (size >= self->wal_target)
         return;
@@ -554,16 +563,17 @@ _cw_project_presize_wal (CwProject *self)
  * commit after which the WAL holds wal_autocheckpoint frames: that commit
  * copies a few hundred pages into the file and syncs it (5 ms at scale 1,
  * 10-12 ms at scale 10 on the benchmark's disk). Instead, a thread of
- * ours with its own connection runs the same PASSIVE checkpoint while
- * commits go on. The WAL starts again from its beginning only when a
- * checkpoint has copied all of it before the next transaction begins:
- * when commits came meanwhile (codings in quick succession), the next
- * commit copies just those itself. Past CHECKPOINT_BACKLOG times the
- * threshold a commit waits for the thread and checkpoints, so the WAL
- * stays bounded. Durability is unchanged: a commit's frames are synced
- * before it returns, whoever copies them later. */
-#define CHECKPOINT_BACKLOG 2
-
+ * ours with its own connection runs the same PASSIVE checkpoint once no
+ * commit came for CHECKPOINT_IDLE_US: between a user's codings, and
+ * never with its sync competing against a burst of commits for the disk.
+ * The WAL starts again from its beginning only when a checkpoint has
+ * copied all of it before the next transaction begins: a commit that
+ * came during the thread's checkpoint copies what it added itself. A
+ * burst of commits (a script, the benchmark) lets the WAL grow to
+ * CHECKPOINT_BACKLOG times the threshold, and then the commit
+ * checkpoints, as SQLite would: the WAL stays bounded. Durability is
+ * unchanged: a commit's frames are synced before it returns, whoever
+ * copies them later. */
 typedef struct _Checkpointer
 {
   GMutex    lock;
@@ -571,6 +581,7 @@ typedef struct _Checkpointer
   gboolean  wanted;
   gboolean  running;
   gboolean  stop;
+  gint64    last_commit; /* monotonic time */
   guint     passes;   /* since the WAL last started again */
   char     *path;
   GThread  *thread;
@@ -587,8 +598,13 @@ checkpointer_run (gpointer data)
     {
       while (!c->wanted && !c->stop)
         g_cond_wait (&c->cond, &c->lock);
+      /* Until the commits pause (or a commit took the work over). */
+      while (c->wanted && !c->stop && g_get_monotonic_time () < c->last_commit + CHECKPOINT_IDLE_US)
+        g_cond_wait_until (&c->cond, &c->lock, c->last_commit + CHECKPOINT_IDLE_US);
       if (c->stop)
         break;
+      if (!c->wanted)
+        continue;
       c->wanted = FALSE;
       c->running = TRUE;
       g_mutex_unlock (&c->lock);
@@ -685,9 +701,11 @@ wal_hook_cb (void       *data,
     }
 
   g_mutex_lock (&c->lock);
+  c->last_commit = g_get_monotonic_time ();
   if (frames >= self->checkpoint_frames * CHECKPOINT_BACKLOG)
     {
-      while (c->wanted || c->running)
+      c->wanted = FALSE;
+      while (c->running)
         g_cond_wait (&c->cond, &c->lock);
       copy_here = TRUE;
     }
