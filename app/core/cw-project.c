@@ -686,7 +686,7 @@ wal_hook_cb (void       *data,
   if (frames < self->checkpoint_frames)
     {
       /* The WAL started again. */
-      if (c != NULL && c->passes > 0)
+      if (c != NULL)
         {
           g_mutex_lock (&c->lock);
           c->passes = 0;
