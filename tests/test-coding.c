@@ -478,6 +478,66 @@ test_session_survives_crash (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* The checkpoint that copies the WAL into the file runs in a thread of
+ * the project's own, between codings, not inside the commit that crosses
+ * the threshold (SQLite's autocheckpoint): the file changes while no
+ * call is running. Codings in quick succession let the WAL grow, within
+ * bounds, and the files as a crash leaves them mid-session hold every
+ * coding. */
+static void
+test_checkpoint_between_codings (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "test.codewerk", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *copy_dir = g_build_filename (fixture->dir, "after-crash", NULL);
+  g_autofree char *copy = g_build_filename (copy_dir, "test.codewerk", NULL);
+  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(CwProject) reopened = NULL;
+  g_autoptr(GPtrArray) codings = NULL;
+  g_autoptr(GError) error = NULL;
+  guint between = 0;
+  gint64 max_wal = 0;
+  GStatBuf before, after;
+  gsize length;
+  const int n = 300;
+
+  for (gint64 i = 0; i < n; i++)
+    {
+      g_assert_cmpint (g_stat (path, &after), ==, 0);
+      if (i > 0 && (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+                    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
+        between++;
+      add_coding (fixture, fixture->doc, i % 2 ? fixture->stage : fixture->werk, i % 150, i % 150 + 1 + i / 150, "Anna");
+      g_assert_cmpint (g_stat (path, &before), ==, 0);
+      /* Now and then a pause, as between a user's codings. */
+      if (i % 25 == 24)
+        g_usleep (100 * 1000);
+      g_assert_cmpint (g_stat (wal, &after), ==, 0);
+      max_wal = MAX (max_wal, after.st_size);
+    }
+  g_assert_cmpuint (between, >, 0);
+  /* Twice the autocheckpoint's 1,000 frames at most, and the 128 the
+   * -wal is grown by beyond (cw-project.c), and a commit. */
+  g_assert_cmpint (max_wal, <=, 2200 * (4096 + 24) + 32);
+
+  g_assert_cmpint (g_mkdir (copy_dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy, contents, length, &error));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (wal, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy_wal, contents, length, &error));
+  g_assert_no_error (error);
+
+  reopened = cw_project_open (copy, &error);
+  g_assert_no_error (error);
+  codings = cw_project_list_document_codings (reopened, fixture->doc, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (codings->len, ==, n);
+  g_assert_cmpstr (cw_test_sql_text (_cw_project_get_db (reopened), "PRAGMA integrity_check"), ==, "ok");
+}
+
 /* What the transcript view loads on every document open. */
 static void
 test_list_fast (Fixture       *fixture,
@@ -763,6 +823,8 @@ main (int   argc,
   g_test_add ("/coding/overlaps-and-order", Fixture, NULL, fixture_set_up, test_overlaps_and_order, fixture_tear_down);
   g_test_add ("/coding/speaker", Fixture, NULL, fixture_set_up, test_speaker, fixture_tear_down);
   g_test_add ("/coding/remove", Fixture, NULL, fixture_set_up, test_remove, fixture_tear_down);
+  g_test_add ("/coding/checkpoint-between-codings", Fixture, NULL, fixture_set_up, test_checkpoint_between_codings,
+              fixture_tear_down);
   g_test_add ("/coding/session-survives-crash", Fixture, NULL, fixture_set_up, test_session_survives_crash,
               fixture_tear_down);
   g_test_add ("/coding/list-fast", Fixture, NULL, fixture_set_up, test_list_fast, fixture_tear_down);

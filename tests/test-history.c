@@ -301,6 +301,123 @@ test_depth (void)
   cw_test_remove_dir (dir);
 }
 
+/* Virtual machine instructions SQLite ran while the progress handler was
+ * on: what the window's questions cost after each change. */
+static guint vm_steps;
+
+static int
+count_vm_steps (void *data)
+{
+  vm_steps++;
+  return 0;
+}
+
+/* The window's four questions after a change; cheap: answered without
+ * reading the steps again (a reload reads thousands of rows). */
+static void
+assert_tops (CwProject  *project,
+             const char *undo_label,
+             const char *redo_label,
+             gboolean    cheap)
+{
+  sqlite3 *db = _cw_project_get_db (project);
+  g_autofree char *undo_now = NULL;
+  g_autofree char *redo_now = NULL;
+  gboolean can_undo, can_redo;
+
+  vm_steps = 0;
+  sqlite3_progress_handler (db, 1, count_vm_steps, NULL);
+  can_undo = cw_project_can_undo (project);
+  can_redo = cw_project_can_redo (project);
+  undo_now = cw_project_get_undo_label (project);
+  redo_now = cw_project_get_redo_label (project);
+  sqlite3_progress_handler (db, 0, NULL, NULL);
+
+  g_assert_cmpint (can_undo, ==, undo_label != NULL);
+  g_assert_cmpint (can_redo, ==, redo_label != NULL);
+  g_assert_cmpstr (undo_now, ==, undo_label);
+  g_assert_cmpstr (redo_now, ==, redo_label);
+  if (cheap)
+    g_assert_cmpuint (vm_steps, <, 200);
+}
+
+/* Thousands of steps, as another program may leave them (2,000 to undo
+ * under 1,000 to redo): undo, redo and their labels stay right after
+ * undo, redo, a new edit and another connection's change, and after our
+ * own changes they are answered without reading every step. */
+static void
+test_deep_history (void)
+{
+  g_autofree char *dir = cw_test_make_dir ();
+  g_autoptr(CwProject) window = cw_test_new_project (dir);
+  g_autoptr(CwProject) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) sql = g_string_new ("BEGIN;");
+  sqlite3 *other = NULL;
+
+  for (int i = 1; i <= 2000; i++)
+    g_string_append_printf (sql,
+                            "INSERT INTO codes (id, guid, name, created_at) VALUES (%d, 'g%d', 'c%d', 'now');"
+                            "INSERT INTO history_steps (id, label, redo) VALUES (%d, 'Add c%d', 0);"
+                            "INSERT INTO history (step_id, sql) VALUES (%d, 'DELETE FROM \"codes\" WHERE \"id\" = %d');",
+                            i, i, i, i, i, i, i);
+  for (int i = 2001; i <= 3000; i++)
+    g_string_append_printf (sql,
+                            "INSERT INTO history_steps (id, label, redo) VALUES (%d, 'Add r%d', 1);"
+                            "INSERT INTO history (step_id, sql) VALUES (%d, 'INSERT INTO codes (id, guid, name, created_at)"
+                            " VALUES (%d, ''g%d'', ''r%d'', ''now'')');",
+                            i, i, i, i + 5000, i, i);
+  g_string_append (sql, "COMMIT;");
+  /* Another program writes them: the window has not looked yet. */
+  g_assert_cmpint (count (window, "SELECT count(*) FROM history_steps"), ==, 0);
+  g_assert_cmpint (sqlite3_open_v2 (cw_project_get_path (window), &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  assert_tops (window, "Add c2000", "Add r3000", FALSE);
+  assert_tops (window, "Add c2000", "Add r3000", TRUE);
+
+  undo (window);
+  g_assert_cmpint (count (window, "SELECT count(*) FROM codes WHERE id = 2000"), ==, 0);
+  assert_tops (window, "Add c1999", "Add c2000", TRUE);
+  redo (window);
+  g_assert_cmpint (count (window, "SELECT count(*) FROM codes WHERE id = 2000"), ==, 1);
+  assert_tops (window, "Add c2000", "Add r3000", TRUE);
+  redo (window);
+  g_assert_cmpint (count (window, "SELECT count(*) FROM codes WHERE id = 8000"), ==, 1);
+  assert_tops (window, "Add r3000", "Add r2999", TRUE);
+  undo (window);
+  undo (window);
+  assert_tops (window, "Add c1999", "Add c2000", TRUE);
+
+  edit (window, "Add Stage", ADD_CODE (9001, "Stage"));
+  assert_tops (window, "Add Stage", NULL, TRUE);
+  g_assert_cmpint (count (window, "SELECT count(*) FROM history_steps"), ==, 500);
+  g_assert_cmpint (count (window, "SELECT count(*) FROM history_steps WHERE redo = 1"), ==, 0);
+  edit (window, "Nothing", "UPDATE codes SET name = 'x' WHERE id = 99999");
+  assert_tops (window, "Add Stage", NULL, TRUE);
+
+  /* Another connection undoes: seen without polling. */
+  cli = cw_project_open (cw_project_get_path (window), &error);
+  g_assert_no_error (error);
+  undo (cli);
+  assert_tops (window, "Add c1999", "Add Stage", FALSE);
+  assert_tops (window, "Add c1999", "Add Stage", TRUE);
+  redo (window);
+  assert_tops (cli, "Add Stage", NULL, FALSE);
+  g_assert_cmpint (count (cli, "SELECT count(*) FROM codes WHERE id = 9001"), ==, 1);
+
+  /* Undone down to the last of the 500 kept. */
+  g_assert_true (_cw_project_exec (window, "PRAGMA synchronous = OFF", &error));
+  for (int i = 0; i < 500; i++)
+    undo (window);
+  assert_tops (window, NULL, "Add c1501", TRUE);
+  g_assert_false (cw_project_undo (window, &error));
+  g_assert_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_INVALID);
+
+  g_clear_object (&cli);
+  cw_test_remove_dir (dir);
+}
+
 /* Drops the history triggers of the tables whose names match like. */
 static void
 drop_history_triggers (sqlite3    *db,
@@ -407,6 +524,7 @@ main (int   argc,
   g_test_add_func ("/history/new-edit-drops-redo", test_new_edit_drops_redo);
   g_test_add_func ("/history/changed-signal", test_changed_signal);
   g_test_add_func ("/history/depth", test_depth);
+  g_test_add_func ("/history/deep-history-tops", test_deep_history);
   g_test_add_func ("/history/migration-from-version-1", test_migration_from_version_1);
   g_test_add_func ("/history/migration-from-version-2", test_migration_from_version_2);
   return g_test_run ();

@@ -327,12 +327,71 @@ _cw_history_record (CwProject   *self,
   return TRUE;
 }
 
-/* Whether the history holds no step to redo, known without looking: an
- * edit's transaction removes them all, and SQLITE_FCNTL_DATA_VERSION moves
- * with every commit to the file after it (ours, another connection's seen
- * at BEGIN, a backup restored into this connection), not with a rollback.
- * Looking means reading every step: the redo flag has no index. */
-static G_DEFINE_QUARK (cw-history-no-redo, no_redo)
+/* The undo and redo steps in memory, so that the window can ask for the
+ * top of each after every change without reading the table: the redo
+ * flag has no index, and a scan from the newest id may pass every step of
+ * the other kind. The steps are read once and then followed through this
+ * connection's own edits, undos and redos. They are read again when the
+ * file moved in any other way: another connection's commit (the pager's
+ * SQLITE_FCNTL_DATA_VERSION moves without a commit of ours) or one of
+ * ours that changed history_steps other than below (the commit hook
+ * counts those). */
+typedef struct
+{
+  gint64  id;
+  char   *label;
+} Step;
+
+typedef struct
+{
+  /* What the file was when the stacks were right; version 0: not known. */
+  guintptr  version;
+  guint64   own_commits;
+  guint64   steps_commits;
+  GArray   *stacks[2];      /* Step, oldest first: [0] undo, [1] redo */
+  /* The step of the edit being recorded, and whether the stacks were
+   * right when its transaction began. */
+  gint64    pending;
+  char     *pending_label;
+  gboolean  pending_known;
+} History;
+
+static G_DEFINE_QUARK (cw-history-steps, history)
+
+static void
+step_clear (gpointer data)
+{
+  g_free (((Step *) data)->label);
+}
+
+static void
+history_free (gpointer data)
+{
+  History *h = data;
+
+  g_array_unref (h->stacks[0]);
+  g_array_unref (h->stacks[1]);
+  g_free (h->pending_label);
+  g_free (h);
+}
+
+static History *
+get_history (CwProject *self)
+{
+  History *h = g_object_get_qdata (G_OBJECT (self), history_quark ());
+
+  if (h == NULL)
+    {
+      h = g_new0 (History, 1);
+      for (int i = 0; i < 2; i++)
+        {
+          h->stacks[i] = g_array_new (FALSE, FALSE, sizeof (Step));
+          g_array_set_clear_func (h->stacks[i], step_clear);
+        }
+      g_object_set_qdata_full (G_OBJECT (self), history_quark (), h, history_free);
+    }
+  return h;
+}
 
 static guintptr
 data_version (CwProject *self)
@@ -345,12 +404,96 @@ data_version (CwProject *self)
   return (guintptr) version + 1;
 }
 
+/* Whether the stacks are those of the file as this connection sees it:
+ * since they were right, the file moved only by our own commits (one
+ * version each), none of which changed a step. */
 static gboolean
-known_no_redo (CwProject *self)
+history_current (CwProject *self,
+                 History   *h)
 {
-  guintptr known = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (self), no_redo_quark ()));
+  guint64 own, steps;
 
-  return known != 0 && known == data_version (self);
+  if (h->version == 0)
+    return FALSE;
+  _cw_project_get_commit_counts (self, &own, &steps);
+  return steps == h->steps_commits && data_version (self) - h->version == own - h->own_commits;
+}
+
+/* Marks the stacks right as of now (after a commit of ours that they
+ * follow), or not known (right FALSE). */
+static void
+history_mark (CwProject *self,
+              History   *h,
+              gboolean   right)
+{
+  h->version = right ? data_version (self) : 0;
+  _cw_project_get_commit_counts (self, &h->own_commits, &h->steps_commits);
+}
+
+static void
+history_push (History    *h,
+              gboolean    redo,
+              gint64      id,
+              const char *label)
+{
+  Step step = { id, g_strdup (label != NULL ? label : "") };
+
+  g_array_append_val (h->stacks[redo], step);
+}
+
+/* The stacks, read again when the file moved otherwise than they
+ * followed; NULL when the history cannot be read. */
+static History *
+load_history (CwProject *self)
+{
+  History *h = get_history (self);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  /* Outside a transaction, a read lets the pager see other connections'
+   * commits (inside one, BEGIN did). */
+  if (sqlite3_get_autocommit (_cw_project_get_db (self)))
+    {
+      stmt = _cw_project_prepare (self, "PRAGMA data_version", NULL);
+      if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+        return NULL;
+      g_clear_pointer (&stmt, _cw_statement_release);
+    }
+  if (history_current (self, h))
+    return h;
+
+  stmt = _cw_project_prepare (self, "SELECT id, label, redo FROM history_steps ORDER BY id", NULL);
+  if (stmt == NULL)
+    return NULL;
+  g_array_set_size (h->stacks[0], 0);
+  g_array_set_size (h->stacks[1], 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    history_push (h, sqlite3_column_int (stmt, 2) != 0, sqlite3_column_int64 (stmt, 0),
+                  (const char *) sqlite3_column_text (stmt, 1));
+  if (rc != SQLITE_DONE)
+    {
+      history_mark (self, h, FALSE);
+      return NULL;
+    }
+  history_mark (self, h, TRUE);
+  return h;
+}
+
+/* The newest step to undo (redo FALSE) or to redo; 0 when none. */
+static gint64
+top_step (CwProject  *self,
+          gboolean    redo,
+          char      **label)
+{
+  History *h = load_history (self);
+  Step *top;
+
+  if (h == NULL || h->stacks[redo]->len == 0)
+    return 0;
+  top = &g_array_index (h->stacks[redo], Step, h->stacks[redo]->len - 1);
+  if (label != NULL)
+    *label = g_strdup (top->label);
+  return top->id;
 }
 
 /* Steps beyond the depth, oldest first. Inside an edit there is no redo
@@ -358,6 +501,7 @@ known_no_redo (CwProject *self)
  * than walking the newest 500 rows for the 501st. */
 static gboolean
 forget_old_steps (CwProject  *self,
+                  gint64     *counted,
                   GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = _cw_project_prepare (self, "SELECT count(*) FROM history_steps", error);
@@ -371,6 +515,7 @@ forget_old_steps (CwProject  *self,
       return FALSE;
     }
   steps = sqlite3_column_int64 (stmt, 0);
+  *counted = steps;
   g_clear_pointer (&stmt, _cw_statement_release);
   if (steps <= HISTORY_DEPTH)
     return TRUE;
@@ -395,17 +540,30 @@ _cw_project_start_step (CwProject   *self,
                         const char  *label,
                         GError     **error)
 {
+  History *h;
   gint64 step;
 
   _cw_project_presize_wal (self);
+  /* Read once if need be (BEGIN has let the pager see other connections'
+   * commits): followed from here on, the next edits need not look for
+   * redo steps. */
+  h = load_history (self);
+  if (h != NULL)
+    h->pending_known = TRUE;
+  else
+    (h = get_history (self))->pending_known = FALSE;
   /* A new edit makes the undone steps unreachable. */
-  if ((!known_no_redo (self) && !_cw_project_run (self, "DELETE FROM history_steps WHERE redo = 1", error)) ||
+  if (((!h->pending_known || h->stacks[1]->len > 0) &&
+       !_cw_project_run (self, "DELETE FROM history_steps WHERE redo = 1", error)) ||
       (step = new_step (self, label, FALSE, error)) == 0 ||
       !set_recording (self, step, error))
     {
       _cw_project_rollback (self);
       return FALSE;
     }
+  h->pending = step;
+  g_free (h->pending_label);
+  h->pending_label = g_strdup (label);
   return TRUE;
 }
 
@@ -413,21 +571,49 @@ gboolean
 _cw_project_end_step (CwProject  *self,
                       GError    **error)
 {
+  History *h = get_history (self);
+  gboolean emptied = FALSE;
+  gint64 counted = 0;
+
   /* An edit that changed nothing leaves no step to undo; old steps beyond
    * the depth are forgotten. */
-  if (!_cw_project_run (self,
-                        "DELETE FROM history_steps WHERE id = " RECORDING_STEP
-                        " AND NOT EXISTS (SELECT 1 FROM history WHERE step_id = " RECORDING_STEP ")",
-                        error) ||
+  if (_cw_project_run (self,
+                       "DELETE FROM history_steps WHERE id = " RECORDING_STEP
+                       " AND NOT EXISTS (SELECT 1 FROM history WHERE step_id = " RECORDING_STEP ")",
+                       error))
+    emptied = sqlite3_changes (_cw_project_get_db (self)) > 0;
+  else
+    counted = -1;
+  if (counted < 0 ||
       !set_recording (self, 0, error) ||
-      !forget_old_steps (self, error) ||
+      !forget_old_steps (self, &counted, error) ||
       !_cw_project_commit (self, error))
     {
       _cw_project_rollback (self);
+      history_mark (self, h, FALSE);
       return FALSE;
     }
+
+  /* The stacks follow: no redo step, this step on top unless it went, the
+   * oldest beyond the depth gone. The count the table had is the check
+   * that nothing else in the transaction added or removed a step. */
+  if (h->pending_known)
+    {
+      g_array_set_size (h->stacks[1], 0);
+      if (!emptied)
+        history_push (h, FALSE, h->pending, h->pending_label);
+      if (counted == h->stacks[0]->len && h->pending > 0)
+        {
+          if (h->stacks[0]->len > HISTORY_DEPTH)
+            g_array_remove_range (h->stacks[0], 0, h->stacks[0]->len - HISTORY_DEPTH);
+        }
+      else
+        h->pending_known = FALSE;
+    }
   /* Read before any other statement could see another commit. */
-  g_object_set_qdata (G_OBJECT (self), no_redo_quark (), GSIZE_TO_POINTER (data_version (self)));
+  history_mark (self, h, h->pending_known);
+  h->pending = 0;
+  h->pending_known = FALSE;
   _cw_project_emit_changed (self);
   return TRUE;
 }
@@ -436,27 +622,7 @@ void
 _cw_project_abort_step (CwProject *self)
 {
   _cw_project_rollback (self);
-}
-
-/* The newest step to undo (redo FALSE) or to redo; 0 when none. */
-static gint64
-top_step (CwProject  *self,
-          gboolean    redo,
-          char      **label)
-{
-  g_autoptr(sqlite3_stmt) stmt =
-    _cw_project_prepare (self,
-                         "SELECT id, label FROM history_steps WHERE redo = ?1 ORDER BY id DESC LIMIT 1",
-                         NULL);
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int (stmt, 1, redo);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return 0;
-  if (label != NULL)
-    *label = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  return sqlite3_column_int64 (stmt, 0);
+  get_history (self)->pending_known = FALSE;
 }
 
 gboolean
@@ -592,8 +758,9 @@ replay (CwProject  *self,
   g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *label = NULL;
   g_autoptr(GArray) documents = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint64 step, reverse;
-  gboolean conflict = FALSE;
+  History *h;
+  gint64 step, reverse = 0;
+  gboolean conflict = FALSE, follows = TRUE;
   int rc;
 
   if (!_cw_edit_end_burst (self, error) ||
@@ -619,6 +786,10 @@ replay (CwProject  *self,
       gint64 document_id = changed_document (sql);
 
       g_ptr_array_add (statements, g_strdup (sql));
+      /* A statement about the steps themselves (a merge's undo drops
+       * the redo step it records): the stacks are read again after. */
+      if (strstr (sql, "history_steps") != NULL)
+        follows = FALSE;
       if (document_id > 0)
         g_array_append_val (documents, document_id);
     }
@@ -652,6 +823,19 @@ replay (CwProject  *self,
       goto failed;
     }
 
+  /* The stacks follow: the step goes, its reverse is the other kind's
+   * top. (They were right at BEGIN: top_step read them again if not.) */
+  h = get_history (self);
+  if (follows && h->stacks[redo]->len > 0 &&
+      g_array_index (h->stacks[redo], Step, h->stacks[redo]->len - 1).id == step)
+    {
+      g_array_set_size (h->stacks[redo], h->stacks[redo]->len - 1);
+      history_push (h, !redo, reverse, label);
+      history_mark (self, h, TRUE);
+    }
+  else
+    history_mark (self, h, FALSE);
+
   for (guint i = 0; i < documents->len; i++)
     _cw_project_emit_document_text_changed (self, g_array_index (documents, gint64, i));
   _cw_project_emit_changed (self);
@@ -659,6 +843,7 @@ replay (CwProject  *self,
 
 failed:
   _cw_project_rollback (self);
+  history_mark (self, get_history (self), FALSE);
   if (conflict)
     forget_conflict (self, redo, step, label, error);
   return FALSE;

@@ -39,6 +39,11 @@ gboolean  _cw_project_begin        (CwProject   *self,
 gboolean  _cw_project_commit       (CwProject   *self,
                                     GError     **error);
 void      _cw_project_rollback     (CwProject   *self);
+/* Write transactions this connection committed, and how many of them
+ * changed history_steps (both counted by its commit hook). */
+void      _cw_project_get_commit_counts (CwProject *self,
+                                         guint64   *own,
+                                         guint64   *steps);
 
 /* Every transaction that adds documents calls this before COMMIT with the
  * first new id: new rows get ids above all existing ones. */

@@ -159,6 +159,21 @@ job_commit (CwProject *project,
   if (code_ids->len == 0)
     fail (NULL);
 
+  /* The project was copied just before: written out first, as a project
+   * on disk is. Otherwise the first checkpoint's sync writes the whole
+   * copy (148 MB at scale 10) and the disk is busy with it meanwhile. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *file = g_strconcat (cw_project_get_path (project), i ? "-wal" : "", NULL);
+
+      fd = g_open (file, O_RDONLY, 0);
+      if (fd >= 0)
+        {
+          fsync (fd);
+          close (fd);
+        }
+    }
+
   fd = g_open (floor_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
     g_error ("%s: cannot write", floor_file);
