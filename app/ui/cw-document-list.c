@@ -53,7 +53,8 @@ struct _CwDocumentList
    * apiece, so a long list goes in a batch per frame. */
   GPtrArray          *pending;   /* CwDocumentItem */
   guint               n_added;   /* of pending */
-  guint               fill_id;
+  guint               fill_id;   /* tick callback, while on screen */
+  guint               fill_idle; /* idle source, while not: no frames then */
 };
 
 /* Documents added to the list per frame while it fills. */
@@ -479,6 +480,7 @@ stop_filling (CwDocumentList *self)
   if (self->fill_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_id);
   self->fill_id = 0;
+  g_clear_handle_id (&self->fill_idle, g_source_remove);
 }
 
 static gboolean
@@ -493,6 +495,33 @@ fill_tick_cb (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
   self->fill_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+fill_idle_cb (gpointer data)
+{
+  CwDocumentList *self = data;
+
+  fill_to (self, self->n_added + FILL_BATCH);
+  if (self->pending != NULL)
+    return G_SOURCE_CONTINUE;
+  self->fill_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The rest of pending, a batch per frame on screen; off screen (another
+ * page shown) there are no frames, so a batch per idle turn, after
+ * anything more urgent: the model is complete either way. */
+static void
+start_filling (CwDocumentList *self)
+{
+  stop_filling (self);
+  if (self->pending == NULL)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+  else
+    self->fill_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, fill_idle_cb, self, NULL);
 }
 
 /* The top row holding the groups, or NULL. */
@@ -701,8 +730,7 @@ cw_document_list_set_documents (CwDocumentList *self,
   /* What fills the screen now, the rest over the next frames (from the
    * first one, when the list is not on screen yet: a project opening). */
   fill_to (self, FILL_BATCH);
-  if (self->pending != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+  start_filling (self);
 
   /* The groups and memo marks as they are now. */
   g_clear_pointer (&self->groups_signature, g_free);
@@ -1429,16 +1457,17 @@ cw_document_list_map (GtkWidget *widget)
   CwDocumentList *self = CW_DOCUMENT_LIST (widget);
 
   GTK_WIDGET_CLASS (cw_document_list_parent_class)->map (widget);
-  if (self->pending != NULL && self->fill_id == 0)
-    self->fill_id = gtk_widget_add_tick_callback (widget, fill_tick_cb, NULL, NULL);
+  start_filling (self);
 }
 
 static void
 cw_document_list_unmap (GtkWidget *widget)
 {
-  /* Ticks stop while unmapped; map starts them again. */
-  stop_filling (CW_DOCUMENT_LIST (widget));
+  CwDocumentList *self = CW_DOCUMENT_LIST (widget);
+
+  /* Ticks stop while unmapped: idle turns go on. */
   GTK_WIDGET_CLASS (cw_document_list_parent_class)->unmap (widget);
+  start_filling (self);
 }
 
 static void
