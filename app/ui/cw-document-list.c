@@ -506,7 +506,9 @@ after_paint_cb (GdkFrameClock *clock,
   work = MAX (g_get_monotonic_time () - self->frame_start, 1);
   batch = (guint64) self->in_frame * FRAME_BUDGET_USEC / (guint64) work;
   batch = MIN (batch, (guint64) self->in_frame * MAX_GROWTH);
-  self->batch = (guint) CLAMP (batch, 1, MAX_BATCH);
+  /* Never less than the first batch: a frame that is slow on its own (a
+   * long transcript's first layout) would leave the list creeping on. */
+  self->batch = (guint) CLAMP (batch, FIRST_BATCH, MAX_BATCH);
   self->in_frame = 0;
 }
 
