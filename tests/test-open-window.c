@@ -19,6 +19,7 @@
 #include "cw-codebook.h"
 #include "cw-coding.h"
 #include "cw-codebook-panel-private.h"
+#include "cw-code-item.h"
 #include "cw-document-item.h"
 #include "cw-document-list-private.h"
 #include "cw-transcript-view.h"
@@ -305,6 +306,25 @@ typedef struct
   gboolean  counted_at_once;
 } Outside;
 
+/* The count the code's row shows (its item's), G_MAXUINT if it has none. */
+static guint
+row_count (CwWindow *window,
+           gint64    id)
+{
+  GtkListView *view = _cw_codebook_panel_get_list_view (_cw_window_get_codebook_panel (window));
+  GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(CwCodeItem) item = gtk_tree_list_row_get_item (row);
+
+      if (cw_code_item_get_id (item) == id)
+        return cw_code_item_get_code (item)->n_codings;
+    }
+  return G_MAXUINT;
+}
+
 static const CwCode *
 find_panel_code (CwWindow *window,
                  gint64    id)
@@ -405,6 +425,7 @@ test_outside_change_aside (void)
   g_assert_true (cw_test_wait_until (list_filled, list));
   g_assert_cmpuint (listed_under_first_kind (list), ==, 61);
   g_assert_cmpuint (find_panel_code (window, outside.code)->n_codings, ==, 2);
+  g_assert_cmpuint (row_count (window, outside.code), ==, 2);
   g_assert_cmpint (cw_transcript_view_get_document_id (_cw_window_get_transcript_view (window)), ==, chosen);
   row = gtk_single_selection_get_selected_item (cw_document_list_get_selection (list));
   g_assert_nonnull (row);

@@ -960,7 +960,7 @@ count_done_cb (GObject      *object,
     {
       const CwCode *code = find_code (self, cw_code_item_get_id (item));
 
-      if (was_pending || code == NULL || code->n_codings != cw_code_item_get_code (item)->n_codings)
+      if (code != NULL && (was_pending || code->n_codings != cw_code_item_get_code (item)->n_codings))
         cw_code_item_set_code (item, code);
     }
   update_details (self);
