@@ -50,14 +50,31 @@ struct _CwDocumentList
   gboolean            updating;
   /* Documents not yet under their kind, in the list's order: GtkListView
    * builds a row for each new item near the top (about 200), 0.5 ms
-   * apiece, so a long list goes in a batch per frame. */
+   * apiece, and measures and draws it in the next frame, so a long list
+   * goes in a batch per frame, each as large as the last frame's cost per
+   * document lets it be within a budget (as CwListFiller does). */
   GPtrArray          *pending;   /* CwDocumentItem */
   guint               n_added;   /* of pending */
-  guint               fill_id;
+  guint               fill_id;   /* tick callback, while on screen */
+  guint               fill_idle; /* idle source, while not: no frames then */
+  guint               batch;     /* 0: until a frame has shown what one costs */
+  guint               in_frame;  /* added for the frame under way */
+  gint64              frame_start;
+  GdkFrameClock      *clock;     /* while filling on screen: its after-paint */
+  gulong              after_paint_id;
 };
 
-/* Documents added to the list per frame while it fills. */
-#define FILL_BATCH 40
+/* The first documents shown at once on screen (what a project opens on),
+ * and a batch off screen, where an idle turn takes it. */
+#define FIRST_BATCH 8
+#define IDLE_BATCH 40
+#define MAX_BATCH 1024
+/* The work a batch may add to its frame: the window's stalls are to stay
+ * under 50 ms with room for the frame's own cost and a busy machine. */
+#define FRAME_BUDGET_USEC 16000
+/* Rows past the list view's built ones cost next to nothing; the first
+ * after them again do: a batch grows at most this much a frame. */
+#define MAX_GROWTH 4
 
 enum {
   DOCUMENT_SELECTED,
@@ -473,12 +490,49 @@ fill_to (CwDocumentList *self,
     g_clear_pointer (&self->pending, g_ptr_array_unref);
 }
 
+/* The frame that took the last batch is done: what it cost (the batch's
+ * rows built, bound, measured and drawn, and the frame's own work, an
+ * overestimate) sets the next batch. */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  CwDocumentList *self = data;
+  gint64 work;
+  guint64 batch;
+
+  if (self->in_frame == 0)
+    return;
+  work = MAX (g_get_monotonic_time () - self->frame_start, 1);
+  batch = (guint64) self->in_frame * FRAME_BUDGET_USEC / (guint64) work;
+  batch = MIN (batch, (guint64) self->in_frame * MAX_GROWTH);
+  /* Never less than the first batch: a frame that is slow on its own (a
+   * long transcript's first layout) would leave the list creeping on. */
+  self->batch = (guint) CLAMP (batch, FIRST_BATCH, MAX_BATCH);
+  self->in_frame = 0;
+}
+
+static void
+watch_clock (CwDocumentList *self,
+             GdkFrameClock  *clock)
+{
+  if (self->clock == clock)
+    return;
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->clock);
+  g_set_object (&self->clock, clock);
+  if (clock != NULL)
+    self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
 static void
 stop_filling (CwDocumentList *self)
 {
   if (self->fill_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_id);
   self->fill_id = 0;
+  g_clear_handle_id (&self->fill_idle, g_source_remove);
+  watch_clock (self, NULL);
 }
 
 static gboolean
@@ -488,11 +542,52 @@ fill_tick_cb (GtkWidget     *widget,
 {
   CwDocumentList *self = CW_DOCUMENT_LIST (widget);
 
-  fill_to (self, self->n_added + FILL_BATCH);
+  watch_clock (self, clock);
+  /* Nothing until a frame has measured what a document costs. */
+  if (self->batch == 0)
+    return G_SOURCE_CONTINUE;
+  if (self->in_frame == 0)
+    self->frame_start = g_get_monotonic_time ();
+  self->in_frame += self->batch;
+  fill_to (self, self->n_added + self->batch);
   if (self->pending != NULL)
     return G_SOURCE_CONTINUE;
   self->fill_id = 0;
+  watch_clock (self, NULL);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+fill_idle_cb (gpointer data)
+{
+  CwDocumentList *self = data;
+
+  fill_to (self, self->n_added + IDLE_BATCH);
+  if (self->pending != NULL)
+    return G_SOURCE_CONTINUE;
+  self->fill_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The rest of pending, a batch per frame on screen; off screen (another
+ * page shown) there are no frames, so a batch per idle turn, after
+ * anything more urgent: the model is complete either way. */
+static void
+start_filling (CwDocumentList *self)
+{
+  stop_filling (self);
+  if (self->pending == NULL)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* Back on screen: a first batch to measure by. */
+      if (self->batch == 0 && self->in_frame == 0)
+        self->batch = FIRST_BATCH;
+      watch_clock (self, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+      self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+    }
+  else
+    self->fill_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, fill_idle_cb, self, NULL);
 }
 
 /* The top row holding the groups, or NULL. */
@@ -698,11 +793,14 @@ cw_document_list_set_documents (CwDocumentList *self,
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->updating = FALSE;
 
-  /* What fills the screen now, the rest over the next frames (from the
-   * first one, when the list is not on screen yet: a project opening). */
-  fill_to (self, FILL_BATCH);
-  if (self->pending != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+  /* The top now, the rest over the next frames (from the first one, when
+   * the list is not on screen yet: a project opening); that frame's cost
+   * sizes the next batch. */
+  self->batch = 0;
+  self->in_frame = gtk_widget_get_mapped (GTK_WIDGET (self)) ? FIRST_BATCH : 0;
+  self->frame_start = g_get_monotonic_time ();
+  fill_to (self, FIRST_BATCH);
+  start_filling (self);
 
   /* The groups and memo marks as they are now. */
   g_clear_pointer (&self->groups_signature, g_free);
@@ -1429,16 +1527,17 @@ cw_document_list_map (GtkWidget *widget)
   CwDocumentList *self = CW_DOCUMENT_LIST (widget);
 
   GTK_WIDGET_CLASS (cw_document_list_parent_class)->map (widget);
-  if (self->pending != NULL && self->fill_id == 0)
-    self->fill_id = gtk_widget_add_tick_callback (widget, fill_tick_cb, NULL, NULL);
+  start_filling (self);
 }
 
 static void
 cw_document_list_unmap (GtkWidget *widget)
 {
-  /* Ticks stop while unmapped; map starts them again. */
-  stop_filling (CW_DOCUMENT_LIST (widget));
+  CwDocumentList *self = CW_DOCUMENT_LIST (widget);
+
+  /* Ticks stop while unmapped: idle turns go on. */
   GTK_WIDGET_CLASS (cw_document_list_parent_class)->unmap (widget);
+  start_filling (self);
 }
 
 static void

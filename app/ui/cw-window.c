@@ -113,6 +113,7 @@ struct _CwWindow
   CwListFiller         *results_filler;
   GCancellable         *load_cancellable;
   GCancellable         *listing_cancellable; /* listing the documents of an older project */
+  GCancellable         *sync_cancellable;    /* listing them again after an outside change */
   GCancellable         *highlight_cancellable;
   GCancellable         *results_cancellable;
   GCancellable         *import_cancellable;
@@ -140,6 +141,7 @@ G_DEFINE_FINAL_TYPE (CwWindow, cw_window, ADW_TYPE_APPLICATION_WINDOW)
 static void run_highlight_search (CwWindow *self);
 static void run_results_search   (CwWindow *self);
 static void sync_documents       (CwWindow *self);
+static void sync_documents_aside (CwWindow *self);
 static void refresh_recording    (CwWindow *self);
 static void start_backup         (CwWindow *self);
 static void start_backup_after_paint (CwWindow *self);
@@ -565,7 +567,7 @@ external_change_cb (CwWindow *self,
       g_array_set_clear_func (self->scroll_places, scroll_place_clear);
       collect_scroll_places (GTK_WIDGET (self), self->scroll_places);
     }
-  sync_documents (self);
+  sync_documents_aside (self);
 
   if (!other_program)
     return;
@@ -1093,6 +1095,7 @@ cw_window_set_project (CwWindow  *self,
 
   cancel_and_clear (&self->load_cancellable);
   cancel_and_clear (&self->listing_cancellable);
+  cancel_and_clear (&self->sync_cancellable);
   cancel_and_clear (&self->highlight_cancellable);
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
@@ -2972,20 +2975,15 @@ merge_free (Merge *merge)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Merge, merge_free)
 
-/* A merge adds documents and undoing it takes them away; ::changed does
- * not say so, hence a look at the list after those steps (one query). */
-static void
-sync_documents (CwWindow *self)
+/* Shows documents if they differ from the list's (added, removed, renamed
+ * or of another kind: a merge, codewerk-cli, another window), keeping the
+ * selection; the shown document closes if it went. FALSE when the same. */
+static gboolean
+follow_documents (CwWindow  *self,
+                  GPtrArray *documents)
 {
-  g_autoptr(GPtrArray) documents = NULL;
   gint64 shown, first;
   gboolean same;
-
-  if (self->project == NULL)
-    return;
-  documents = cw_project_list_documents (self->project, NULL);
-  if (documents == NULL)
-    return;
 
   same = documents->len == cw_document_list_get_n_documents (self->document_list);
   for (guint i = 0; same && i < documents->len; i++)
@@ -2993,14 +2991,13 @@ sync_documents (CwWindow *self)
       const CwDocumentInfo *info = g_ptr_array_index (documents, i);
       const CwDocumentInfo *listed = cw_document_list_lookup (self->document_list, info->id);
 
-      /* Renamed or of another kind (codewerk-cli, another window) counts. */
       same = listed != NULL && g_strcmp0 (listed->name, info->name) == 0 && listed->kind == info->kind &&
              listed->characters == info->characters;
     }
   if (same)
-    return;
+    return FALSE;
 
-  first = refresh_documents (self);
+  first = show_documents (self, documents);
   shown = cw_transcript_view_get_document_id (self->transcript_view);
   if (shown != 0 && cw_document_list_lookup (self->document_list, shown) == NULL)
     {
@@ -3014,6 +3011,93 @@ sync_documents (CwWindow *self)
       cw_document_list_select_document (self->document_list, first);
       document_selected_cb (self, first);
     }
+  return TRUE;
+}
+
+/* A merge adds documents and undoing it takes them away; ::changed does
+ * not say so, hence a look at the list after those steps (one query,
+ * without the turns, which the list does not show). */
+static void
+sync_documents (CwWindow *self)
+{
+  g_autoptr(GPtrArray) documents = NULL;
+
+  if (self->project == NULL)
+    return;
+  documents = cw_project_list_documents_brief (self->project, NULL);
+  if (documents != NULL)
+    follow_documents (self, documents);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CwProject) project = _cw_project_open_without_listing_index (task_data, &error);
+  GPtrArray *documents;
+
+  if (project == NULL || (documents = cw_project_list_documents_brief (project, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+sync_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CwWindow *self = CW_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GArray) places = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->sync_cancellable)
+    return;
+  g_clear_object (&self->sync_cancellable);
+  if (documents == NULL)
+    {
+      /* Could not list on the side (the file busy, say): here then. */
+      sync_documents (self);
+      return;
+    }
+
+  /* Where the user is now, not when the change was seen: the list may
+   * have been scrolled meanwhile. */
+  places = g_array_new (FALSE, FALSE, sizeof (ScrollPlace));
+  g_array_set_clear_func (places, scroll_place_clear);
+  collect_scroll_places (GTK_WIDGET (self), places);
+  if (follow_documents (self, documents) && places->len > 0)
+    {
+      restore_scroll_places (places);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_scroll_places_late,
+                                    g_steal_pointer (&places), (GDestroyNotify) g_array_unref);
+    }
+}
+
+/* After another program's commit a worker lists the documents on a
+ * connection of its own (2,000 documents were 45 ms on the main loop at
+ * scale 10); the list follows when they are back. A newer change's
+ * listing replaces an older one's. */
+static void
+sync_documents_aside (CwWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->project == NULL)
+    return;
+  cancel_and_clear (&self->sync_cancellable);
+  self->sync_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->sync_cancellable, sync_done_cb, NULL);
+  g_task_set_source_tag (task, sync_documents_aside);
+  g_task_set_task_data (task, g_strdup (cw_project_get_path (self->project)), g_free);
+  g_task_run_in_thread (task, sync_thread);
 }
 
 static void
@@ -4096,6 +4180,7 @@ cw_window_dispose (GObject *object)
 
   cancel_and_clear (&self->load_cancellable);
   cancel_and_clear (&self->listing_cancellable);
+  cancel_and_clear (&self->sync_cancellable);
   cancel_and_clear (&self->highlight_cancellable);
   cancel_and_clear (&self->results_cancellable);
   cancel_and_clear (&self->import_cancellable);
@@ -4646,6 +4731,7 @@ _cw_window_is_busy (CwWindow *self)
 {
   return self->load_cancellable != NULL ||
          self->listing_cancellable != NULL ||
+         self->sync_cancellable != NULL ||
          _cw_codebook_panel_is_counting (self->codebook_panel) ||
          _cw_document_list_is_filling (self->document_list) ||
          self->highlight_cancellable != NULL ||
