@@ -47,12 +47,31 @@ static gint64  last_tick;
 static gint64  longest_gap;
 static gint64  changed_at;
 
+/* With CW_BENCH_GAPS: where a long frame went (our handlers run after
+ * GTK's own on each phase of the frame clock). */
+static gint64  phase_update_end;
+static gint64  phase_layout_end;
+static gint64  phase_paint_end;
+
+static void
+phase_mark (GdkFrameClock *clock,
+            gpointer       data)
+{
+  *(gint64 *) data = g_get_monotonic_time ();
+}
+
 static void
 after_paint (GdkFrameClock *clock,
              gpointer       data)
 {
+  gint64 now = g_get_monotonic_time ();
+
+  if (g_getenv ("CW_BENCH_GAPS") != NULL && phase_update_end != 0 && now - phase_update_end > 15000)
+    g_printerr ("frame %.6f: before it %.1f ms (since the last frame), layout %.1f ms, paint %.1f ms\n",
+                phase_update_end / 1e6, (phase_update_end - last_paint) / 1000.0,
+                (phase_layout_end - phase_update_end) / 1000.0, (phase_paint_end - phase_layout_end) / 1000.0);
   paints++;
-  last_paint = g_get_monotonic_time ();
+  last_paint = now;
 }
 
 static gboolean
@@ -236,6 +255,9 @@ connect_paints (CwWindow *window)
   if (clock == NULL)
     fail ("the window has no frame clock");
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), NULL);
+  g_signal_connect (clock, "update", G_CALLBACK (phase_mark), &phase_update_end);
+  g_signal_connect (clock, "layout", G_CALLBACK (phase_mark), &phase_layout_end);
+  g_signal_connect (clock, "paint", G_CALLBACK (phase_mark), &phase_paint_end);
 }
 
 static void
