@@ -21,6 +21,7 @@
 #include "cw-coding.h"
 #include "cw-document-item.h"
 #include "cw-document-list-private.h"
+#include "cw-list-filler.h"
 #include "cw-memo-editor.h"
 #include "cw-window.h"
 
@@ -52,29 +53,18 @@ struct _CwDocumentList
    * builds a row for each new item near the top (about 200), 0.5 ms
    * apiece, and measures and draws it in the next frame, so a long list
    * goes in a batch per frame, each as large as the last frame's cost per
-   * document lets it be within a budget (as CwListFiller does). */
+   * document lets it be within a budget (CwFrameBudget, as CwListFiller). */
   GPtrArray          *pending;   /* CwDocumentItem */
   guint               n_added;   /* of pending */
   guint               fill_id;   /* tick callback, while on screen */
   guint               fill_idle; /* idle source, while not: no frames then */
-  guint               batch;     /* 0: until a frame has shown what one costs */
-  guint               in_frame;  /* added for the frame under way */
-  gint64              frame_start;
-  GdkFrameClock      *clock;     /* while filling on screen: its after-paint */
-  gulong              after_paint_id;
+  CwFrameBudget       budget;    /* on screen; batch 0: until a frame has shown what one costs */
 };
 
 /* The first documents shown at once on screen (what a project opens on),
  * and a batch off screen, where an idle turn takes it. */
 #define FIRST_BATCH 8
 #define IDLE_BATCH 40
-#define MAX_BATCH 1024
-/* The work a batch may add to its frame: the window's stalls are to stay
- * under 50 ms with room for the frame's own cost and a busy machine. */
-#define FRAME_BUDGET_USEC 16000
-/* Rows past the list view's built ones cost next to nothing; the first
- * after them again do: a batch grows at most this much a frame. */
-#define MAX_GROWTH 4
 
 enum {
   DOCUMENT_SELECTED,
@@ -490,41 +480,6 @@ fill_to (CwDocumentList *self,
     g_clear_pointer (&self->pending, g_ptr_array_unref);
 }
 
-/* The frame that took the last batch is done: what it cost (the batch's
- * rows built, bound, measured and drawn, and the frame's own work, an
- * overestimate) sets the next batch. */
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       data)
-{
-  CwDocumentList *self = data;
-  gint64 work;
-  guint64 batch;
-
-  if (self->in_frame == 0)
-    return;
-  work = MAX (g_get_monotonic_time () - self->frame_start, 1);
-  batch = (guint64) self->in_frame * FRAME_BUDGET_USEC / (guint64) work;
-  batch = MIN (batch, (guint64) self->in_frame * MAX_GROWTH);
-  /* Never less than the first batch: a frame that is slow on its own (a
-   * long transcript's first layout) would leave the list creeping on. */
-  self->batch = (guint) CLAMP (batch, FIRST_BATCH, MAX_BATCH);
-  self->in_frame = 0;
-}
-
-static void
-watch_clock (CwDocumentList *self,
-             GdkFrameClock  *clock)
-{
-  if (self->clock == clock)
-    return;
-  if (self->clock != NULL)
-    g_clear_signal_handler (&self->after_paint_id, self->clock);
-  g_set_object (&self->clock, clock);
-  if (clock != NULL)
-    self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
-}
-
 static void
 stop_filling (CwDocumentList *self)
 {
@@ -532,7 +487,7 @@ stop_filling (CwDocumentList *self)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_id);
   self->fill_id = 0;
   g_clear_handle_id (&self->fill_idle, g_source_remove);
-  watch_clock (self, NULL);
+  cw_frame_budget_watch (&self->budget, NULL);
 }
 
 static gboolean
@@ -542,18 +497,16 @@ fill_tick_cb (GtkWidget     *widget,
 {
   CwDocumentList *self = CW_DOCUMENT_LIST (widget);
 
-  watch_clock (self, clock);
+  cw_frame_budget_watch (&self->budget, clock);
   /* Nothing until a frame has measured what a document costs. */
-  if (self->batch == 0)
+  if (self->budget.batch == 0)
     return G_SOURCE_CONTINUE;
-  if (self->in_frame == 0)
-    self->frame_start = g_get_monotonic_time ();
-  self->in_frame += self->batch;
-  fill_to (self, self->n_added + self->batch);
+  cw_frame_budget_add (&self->budget, self->budget.batch);
+  fill_to (self, self->n_added + self->budget.batch);
   if (self->pending != NULL)
     return G_SOURCE_CONTINUE;
   self->fill_id = 0;
-  watch_clock (self, NULL);
+  cw_frame_budget_watch (&self->budget, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -581,9 +534,9 @@ start_filling (CwDocumentList *self)
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       /* Back on screen: a first batch to measure by. */
-      if (self->batch == 0 && self->in_frame == 0)
-        self->batch = FIRST_BATCH;
-      watch_clock (self, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+      if (self->budget.batch == 0 && self->budget.added == 0)
+        self->budget.batch = FIRST_BATCH;
+      cw_frame_budget_watch (&self->budget, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
       self->fill_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
     }
   else
@@ -796,9 +749,10 @@ cw_document_list_set_documents (CwDocumentList *self,
   /* The top now, the rest over the next frames (from the first one, when
    * the list is not on screen yet: a project opening); that frame's cost
    * sizes the next batch. */
-  self->batch = 0;
-  self->in_frame = gtk_widget_get_mapped (GTK_WIDGET (self)) ? FIRST_BATCH : 0;
-  self->frame_start = g_get_monotonic_time ();
+  self->budget.batch = 0;
+  self->budget.added = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    cw_frame_budget_add (&self->budget, FIRST_BATCH);
   fill_to (self, FIRST_BATCH);
   start_filling (self);
 
@@ -1630,6 +1584,9 @@ cw_document_list_init (CwDocumentList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* A frame slow on its own (a long transcript's first layout) must not
+   * leave the list creeping on a document or two a frame. */
+  self->budget.min_batch = FIRST_BATCH;
   self->documents = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->collapsed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->roots = g_list_store_new (CW_TYPE_DOCUMENT_ITEM);

@@ -23,12 +23,8 @@ struct _CwListFiller
   gpointer          user_data;
   GPtrArray        *pending; /* set, not yet added from next on */
   guint             next;
-  guint             batch;
   guint             tick_id;
-  GdkFrameClock    *clock;    /* while batches run: its after-paint is watched */
-  gulong            after_paint_id;
-  gint64            tick_time; /* when items were added for this frame */
-  guint             added;     /* how many: 0 once a frame has laid them out */
+  CwFrameBudget     budget;
 };
 
 CwListFiller *
@@ -43,6 +39,7 @@ cw_list_filler_new (GtkWidget        *widget,
   self->store = g_object_ref (store);
   self->done = done;
   self->user_data = user_data;
+  self->budget.min_batch = 1;
   return self;
 }
 
@@ -52,10 +49,7 @@ cw_list_filler_cancel (CwListFiller *self)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (self->widget, self->tick_id);
   self->tick_id = 0;
-  if (self->clock != NULL)
-    g_clear_signal_handler (&self->after_paint_id, self->clock);
-  g_clear_object (&self->clock);
-  self->added = 0;
+  cw_frame_budget_stop (&self->budget);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   self->next = 0;
 }
@@ -90,37 +84,53 @@ add (CwListFiller *self,
 }
 
 /* The frame that took the last batch is done: what it cost (the batch's
- * rows built, bound, measured and drawn) sets the next batch, so that a
- * frame stays within the budget whatever a row costs on this machine. */
+ * rows built, bound, measured and drawn, and the frame's own work: an
+ * overestimate) sets the next batch, so that a frame stays within the
+ * budget whatever a row costs on this machine. */
 static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       user_data)
+budget_after_paint_cb (GdkFrameClock *clock,
+                       gpointer       data)
 {
-  CwListFiller *self = user_data;
+  CwFrameBudget *budget = data;
   gint64 work;
   guint64 batch;
 
-  if (self->added == 0)
+  if (budget->added == 0)
     return;
-  work = MAX (g_get_monotonic_time () - self->tick_time, 1);
-  /* The frame's own cost counts against the rows: an overestimate. */
-  batch = (guint64) self->added * FRAME_BUDGET_USEC / (guint64) work;
-  batch = MIN (batch, (guint64) self->added * MAX_GROWTH);
-  self->batch = (guint) CLAMP (batch, 1, MAX_BATCH);
-  self->added = 0;
+  work = MAX (g_get_monotonic_time () - budget->start, 1);
+  batch = (guint64) budget->added * FRAME_BUDGET_USEC / (guint64) work;
+  batch = MIN (batch, (guint64) budget->added * MAX_GROWTH);
+  budget->batch = (guint) CLAMP (batch, MAX (budget->min_batch, 1), MAX_BATCH);
+  budget->added = 0;
 }
 
-static void
-watch_clock (CwListFiller  *self,
-             GdkFrameClock *clock)
+void
+cw_frame_budget_watch (CwFrameBudget *budget,
+                       GdkFrameClock *clock)
 {
-  if (self->clock == clock)
+  if (budget->clock == clock)
     return;
-  if (self->clock != NULL)
-    g_clear_signal_handler (&self->after_paint_id, self->clock);
-  g_set_object (&self->clock, clock);
+  if (budget->clock != NULL)
+    g_clear_signal_handler (&budget->after_paint_id, budget->clock);
+  g_set_object (&budget->clock, clock);
   if (clock != NULL)
-    self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+    budget->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (budget_after_paint_cb), budget);
+}
+
+void
+cw_frame_budget_add (CwFrameBudget *budget,
+                     guint          n)
+{
+  if (budget->added == 0)
+    budget->start = g_get_monotonic_time ();
+  budget->added += n;
+}
+
+void
+cw_frame_budget_stop (CwFrameBudget *budget)
+{
+  cw_frame_budget_watch (budget, NULL);
+  budget->added = 0;
 }
 
 static gboolean
@@ -132,14 +142,12 @@ tick_cb (GtkWidget     *widget,
   guint id = self->tick_id;
   guint n;
 
-  watch_clock (self, clock);
+  cw_frame_budget_watch (&self->budget, clock);
   /* Nothing until a frame has measured what a row costs. */
-  if (self->batch == 0)
+  if (self->budget.batch == 0)
     return G_SOURCE_CONTINUE;
-  n = MIN (self->batch, self->pending->len - self->next);
-  if (self->added == 0)
-    self->tick_time = g_get_monotonic_time ();
-  self->added += n;
+  n = MIN (self->budget.batch, self->pending->len - self->next);
+  cw_frame_budget_add (&self->budget, n);
 
   /* add() ends the batches itself when it adds the last item: not by
    * removing this callback while it runs. */
@@ -165,10 +173,9 @@ cw_list_filler_set (CwListFiller *self,
     {
       self->pending = g_ptr_array_ref (items);
       self->next = first;
-      self->batch = 0;
-      self->added = first;
-      self->tick_time = g_get_monotonic_time ();
-      watch_clock (self, gtk_widget_get_frame_clock (self->widget));
+      self->budget.batch = 0;
+      cw_frame_budget_add (&self->budget, first);
+      cw_frame_budget_watch (&self->budget, gtk_widget_get_frame_clock (self->widget));
       self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
     }
 }

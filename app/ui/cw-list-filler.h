@@ -18,6 +18,29 @@ G_BEGIN_DECLS
 
 typedef struct _CwListFiller CwListFiller;
 
+/* How many items the next frame may take, for a list filled a batch per
+ * frame (CwListFiller, and the document list, which fills a tree): what
+ * the last frame cost per item added for it, from the update that added
+ * them to its after-paint, against a budget of 16 ms. */
+typedef struct
+{
+  GdkFrameClock *clock;          /* while batches run: its after-paint */
+  gulong         after_paint_id;
+  gint64         start;          /* when items were added for this frame */
+  guint          added;          /* how many: 0 once a frame has drawn them */
+  guint          batch;          /* the next frame's; 0: not measured yet */
+  guint          min_batch;      /* never less, once measured */
+} CwFrameBudget;
+
+/* Watches clock (NULL: stops watching; the same again: nothing). */
+void cw_frame_budget_watch (CwFrameBudget *budget,
+                            GdkFrameClock *clock);
+/* n items were added for the frame under way. */
+void cw_frame_budget_add   (CwFrameBudget *budget,
+                            guint          n);
+/* Stops watching and forgets the frame under way; keeps the batch. */
+void cw_frame_budget_stop  (CwFrameBudget *budget);
+
 /* Called when the last pending item has been added (not on cancel). */
 typedef void (*CwListFillerDone) (gpointer user_data);
 
