@@ -1010,22 +1010,32 @@ refresh_documents (CwWindow *self)
  * a worker makes it on a connection of its own (cw_project_open does) and
  * lists the documents there, so that neither the index nor a listing
  * without it (every text read) holds up the window. */
+/* A worker's listing, on the connection it opened (NULL: error says why). */
+static void
+return_listing (GTask     *task,
+                CwProject *project,
+                GError    *error)
+{
+  GPtrArray *documents;
+
+  if (project == NULL || (documents = cw_project_list_documents_brief (project, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+}
+
 static void
 listing_thread (GTask        *task,
                 gpointer      source_object,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(CwProject) project = cw_project_open (task_data, &error);
-  GPtrArray *documents;
 
-  if (project == NULL || (documents = cw_project_list_documents_brief (project, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+  return_listing (task, project, error);
 }
 
 static void
@@ -3035,16 +3045,10 @@ sync_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(CwProject) project = _cw_project_open_without_listing_index (task_data, &error);
-  GPtrArray *documents;
 
-  if (project == NULL || (documents = cw_project_list_documents_brief (project, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, documents, (GDestroyNotify) g_ptr_array_unref);
+  return_listing (task, project, error);
 }
 
 static void
