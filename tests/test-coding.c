@@ -435,6 +435,33 @@ test_remove (Fixture       *fixture,
   g_assert_error (error, CW_PROJECT_ERROR, CW_PROJECT_ERROR_NOT_FOUND);
 }
 
+/* The project's files copied mid-session, as a crash leaves them (the
+ * file and its -wal, no -shm), and that copy opened. */
+static CwProject *
+open_as_after_crash (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "test.codewerk", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *copy_dir = g_build_filename (fixture->dir, "after-crash", NULL);
+  g_autofree char *copy = g_build_filename (copy_dir, "test.codewerk", NULL);
+  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  CwProject *reopened;
+  gsize length;
+
+  g_assert_cmpint (g_mkdir (copy_dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy, contents, length, &error));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (wal, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy_wal, contents, length, &error));
+  g_assert_no_error (error);
+  reopened = cw_project_open (copy, &error);
+  g_assert_no_error (error);
+  return reopened;
+}
+
 /* A coding session long enough that the -wal is grown ahead of its
  * frames (cw-project.c), cut off as by a crash: what the files on disk
  * hold then is every coding made, in a file SQLite finds sound. */
@@ -444,15 +471,10 @@ test_session_survives_crash (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, "test.codewerk", NULL);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *copy_dir = g_build_filename (fixture->dir, "after-crash", NULL);
-  g_autofree char *copy = g_build_filename (copy_dir, "test.codewerk", NULL);
-  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
-  g_autofree char *contents = NULL;
   g_autoptr(CwProject) reopened = NULL;
   g_autoptr(GPtrArray) codings = NULL;
   g_autoptr(GError) error = NULL;
   GStatBuf info;
-  gsize length;
 
   for (gint64 i = 0; i < 60; i++)
     add_coding (fixture, fixture->doc, i % 2 ? fixture->stage : fixture->werk, i, i + 10, "Anna");
@@ -460,16 +482,7 @@ test_session_survives_crash (Fixture       *fixture,
   g_assert_cmpint (g_stat (wal, &info), ==, 0);
   g_assert_cmpint (info.st_size, >, 4 * 1024 * 1024);
 
-  g_assert_cmpint (g_mkdir (copy_dir, 0755), ==, 0);
-  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
-  g_assert_true (g_file_set_contents (copy, contents, length, &error));
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (wal, &contents, &length, &error));
-  g_assert_true (g_file_set_contents (copy_wal, contents, length, &error));
-  g_assert_no_error (error);
-
-  reopened = cw_project_open (copy, &error);
-  g_assert_no_error (error);
+  reopened = open_as_after_crash (fixture);
   codings = cw_project_list_document_codings (reopened, fixture->doc, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (codings->len, ==, 60);
@@ -490,17 +503,12 @@ test_checkpoint_between_codings (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, "test.codewerk", NULL);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *copy_dir = g_build_filename (fixture->dir, "after-crash", NULL);
-  g_autofree char *copy = g_build_filename (copy_dir, "test.codewerk", NULL);
-  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
-  g_autofree char *contents = NULL;
   g_autoptr(CwProject) reopened = NULL;
   g_autoptr(GPtrArray) codings = NULL;
   g_autoptr(GError) error = NULL;
   guint between = 0;
   gint64 max_wal = 0;
   GStatBuf before, after;
-  gsize length;
   const int n = 300;
 
   for (gint64 i = 0; i < n; i++)
@@ -522,16 +530,7 @@ test_checkpoint_between_codings (Fixture       *fixture,
    * -wal is grown by beyond (cw-project.c), and a commit. */
   g_assert_cmpint (max_wal, <=, 2200 * (4096 + 24) + 32);
 
-  g_assert_cmpint (g_mkdir (copy_dir, 0755), ==, 0);
-  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
-  g_assert_true (g_file_set_contents (copy, contents, length, &error));
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (wal, &contents, &length, &error));
-  g_assert_true (g_file_set_contents (copy_wal, contents, length, &error));
-  g_assert_no_error (error);
-
-  reopened = cw_project_open (copy, &error);
-  g_assert_no_error (error);
+  reopened = open_as_after_crash (fixture);
   codings = cw_project_list_document_codings (reopened, fixture->doc, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (codings->len, ==, n);
