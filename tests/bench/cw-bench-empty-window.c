@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "cw-application.h"
+#include "cw-bench-rss.h"
 
 static guint  paints;
 static gint64 last_paint;
@@ -24,18 +25,6 @@ after_paint (GdkFrameClock *clock,
 {
   paints++;
   last_paint = g_get_monotonic_time ();
-}
-
-static double
-current_rss_mib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
-      (line = strstr (status, "VmRSS:")) == NULL)
-    return -1;
-  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL) / 1024.0;
 }
 
 int
@@ -77,7 +66,7 @@ main (int   argc,
       return 1;
     }
   g_print ("{\"job\":\"startup-floor\",\"clock\":\"%s\",\"ms\":%.2f,\"rss_mib\":%.1f}\n",
-           spawned != NULL ? "exec" : "main", (last_paint - t0) / 1000.0, current_rss_mib ());
+           spawned != NULL ? "exec" : "main", (last_paint - t0) / 1000.0, cw_bench_current_rss_mib ());
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

@@ -21,21 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <gtk/gtk.h>
+#include "cw-bench-rss.h"
 
 /* Exported for the dynamic linker only. */
 void gtk_window_present (GtkWindow *window);
-
-static double
-current_rss_mib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
-      (line = strstr (status, "VmRSS:")) == NULL)
-    return -1;
-  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL) / 1024.0;
-}
 
 static void
 after_paint (GdkFrameClock *clock,
@@ -46,7 +35,7 @@ after_paint (GdkFrameClock *clock,
   gint64 t0 = spawned != NULL ? g_ascii_strtoll (spawned, NULL, 10) : now;
 
   printf ("{\"job\":\"startup-app\",\"clock\":\"%s\",\"ms\":%.2f,\"rss_mib\":%.1f}\n",
-          spawned != NULL ? "exec" : "none", (now - t0) / 1000.0, current_rss_mib ());
+          spawned != NULL ? "exec" : "none", (now - t0) / 1000.0, cw_bench_current_rss_mib ());
   fflush (stdout);
   /* Not exit (): no atexit handlers, no waiting for the backup worker. */
   _exit (0);

@@ -38,6 +38,7 @@
 #include "cw-retrieval-view-private.h"
 #include "cw-transcript-view-private.h"
 #include "cw-window-private.h"
+#include "cw-bench-rss.h"
 
 /* Frames painted so far, and the time of the last one. */
 static guint   paints;
@@ -174,19 +175,7 @@ percentile (GArray *values,
   return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
 }
 
-/* VmRSS (now) from /proc, MiB; ru_maxrss for the peak. */
-static double
-current_rss_mib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
-      (line = strstr (status, "VmRSS:")) == NULL)
-    return -1;
-  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL) / 1024.0;
-}
-
+/* ru_maxrss, MiB: the peak. */
 static double
 peak_rss_mib (void)
 {
@@ -346,7 +335,7 @@ mode_startup (const char *path,
   connect_paints (window);
   wait_for_paint_after (0, "no first frame within 60 s");
   first_ms = (last_paint - t0) / 1000.0;
-  rss = current_rss_mib ();
+  rss = cw_bench_current_rss_mib ();
 
   /* The project opens on its first document, loaded in a worker. */
   target = cw_transcript_view_get_document_id (_cw_window_get_transcript_view (window));
@@ -663,7 +652,7 @@ mode_stall (const char *path,
            "\"window_redraw_ms\":%.1f}\n",
            worst, open_ms, document_ms, search_ms, keystrokes, retrieval_ms,
            g_list_model_get_n_items (_cw_retrieval_view_get_segments (_cw_window_get_retrieval_view (window))),
-           current_rss_mib (), peak_rss_mib (), percentile (redraw, 0.5));
+           cw_bench_current_rss_mib (), peak_rss_mib (), percentile (redraw, 0.5));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
