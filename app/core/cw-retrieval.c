@@ -25,6 +25,7 @@
 #include "cw-codebook.h"
 #include "cw-project-private.h"
 #include "cw-retrieval-private.h"
+#include "cw-text-blob-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* Queries                                                                  */
@@ -643,16 +644,14 @@ typedef struct
 {
   CwProject    *project;
   gboolean      in_pieces; /* else each text is read whole when loaded */
-  sqlite3_blob *blob;     /* documents.text, read in pieces as the walk needs */
+  CwTextBlob    blob;     /* documents.text, read in pieces as the walk needs */
   sqlite3_stmt *stmt;     /* or the whole text, where the blob cannot be read */
   gboolean      checked;  /* whether the database's text is UTF-8 */
   gboolean      by_blob;
   gint64        document_id;
   gboolean      loaded;
-  const char   *text;     /* buffer, or owned by stmt's current row */
+  const char   *text;     /* blob's buffer, or owned by stmt's current row */
   const char   *limit;    /* the end of what is read of it */
-  char         *buffer;
-  gsize         allocated;
   gsize         have;     /* bytes of the text read so far */
   gsize         total;    /* bytes of the text */
   gsize         p;        /* cursor: the byte offset of code point pos */
@@ -679,10 +678,8 @@ text_index_init_pieces (TextIndex *ti,
 static void
 text_index_clear (TextIndex *ti)
 {
-  g_clear_pointer (&ti->blob, sqlite3_blob_close);
+  _cw_text_blob_clear (&ti->blob);
   g_clear_pointer (&ti->stmt, sqlite3_finalize);
-  g_clear_pointer (&ti->buffer, g_free);
-  ti->allocated = 0;
   ti->text = ti->limit = NULL;
   ti->loaded = FALSE;
 }
@@ -696,18 +693,12 @@ text_index_more (TextIndex  *ti,
 
   if (n == 0)
     return TRUE;
-  if (ti->have + n > ti->allocated)
-    {
-      ti->allocated = MAX (ti->have + n, ti->allocated * 2);
-      ti->buffer = g_realloc (ti->buffer, ti->allocated);
-    }
-  if (sqlite3_blob_read (ti->blob, ti->buffer + ti->have, (int) n, (int) ti->have) != SQLITE_OK)
+  if (_cw_text_blob_read (&ti->blob, ti->have + n) != SQLITE_OK)
     {
       _cw_project_set_db_error (ti->project, error, _("cannot read the document"));
       return FALSE;
     }
-  ti->have += n;
-  ti->text = ti->buffer;
+  ti->have = ti->blob.have;
   ti->limit = ti->text + ti->have;
   return TRUE;
 }
@@ -758,9 +749,6 @@ text_index_load (TextIndex  *ti,
                  gint64      document_id,
                  GError    **error)
 {
-  sqlite3 *db = _cw_project_get_db (ti->project);
-  int rc;
-
   if (ti->loaded && ti->document_id == document_id)
     return TRUE;
   ti->loaded = FALSE;
@@ -780,22 +768,14 @@ text_index_load (TextIndex  *ti,
       ti->checked = TRUE;
     }
 
-  if (ti->in_pieces && ti->by_blob)
+  /* No such row (or no text): SELECT says so as before. */
+  if (ti->in_pieces && ti->by_blob && _cw_text_blob_open (&ti->blob, _cw_project_get_db (ti->project), document_id))
     {
-      rc = ti->blob != NULL ? sqlite3_blob_reopen (ti->blob, document_id)
-                            : sqlite3_blob_open (db, "main", "documents", "text", document_id, 0, &ti->blob);
-      if (rc == SQLITE_OK)
-        {
-          ti->total = (gsize) sqlite3_blob_bytes (ti->blob);
-          if (ti->buffer != NULL)
-            ti->text = ti->limit = ti->buffer;
-          ti->document_id = document_id;
-          ti->loaded = TRUE;
-          return TRUE;
-        }
-      /* No such row (or no text): SELECT says so as before. A handle that
-       * failed to move is of no further use. */
-      g_clear_pointer (&ti->blob, sqlite3_blob_close);
+      ti->total = ti->blob.total;
+      ti->text = ti->limit = ti->blob.buffer;
+      ti->document_id = document_id;
+      ti->loaded = TRUE;
+      return TRUE;
     }
   if (!text_index_select (ti, document_id, error))
     return FALSE;

@@ -23,6 +23,7 @@
 #endif
 
 #include "cw-project-private.h"
+#include "cw-text-blob-private.h"
 
 #define SNIPPET_CONTEXT 40 /* characters either side of a hit */
 
@@ -91,9 +92,7 @@ typedef struct
   GHashTable *other;        /* wider code points -> CharClass */
   guint       remaining;
   gboolean    utf8;         /* the database's text is UTF-8: its bytes may be read as they are */
-  sqlite3_blob *blob;       /* documents.text, moved from row to row */
-  char       *buffer;       /* the part of a text read so far */
-  gsize       allocated;
+  CwTextBlob  text;         /* the text of the document FTS5 is on */
 } SearchState;
 
 /* A matching document's text, read as far as the hits need it: through
@@ -130,9 +129,7 @@ typedef struct
 static void
 search_state_clear (SearchState *state)
 {
-  g_clear_pointer (&state->blob, sqlite3_blob_close);
-  g_clear_pointer (&state->buffer, g_free);
-  state->allocated = 0;
+  _cw_text_blob_clear (&state->text);
   g_clear_pointer (&state->two_byte, g_free);
   g_clear_pointer (&state->other, g_hash_table_unref);
 }
@@ -829,36 +826,18 @@ doc_text_open (SearchState            *state,
                sqlite3_context        *context,
                DocText                *doc)
 {
-  sqlite3_int64 rowid = api->xRowid (fts);
-  int rc = SQLITE_ERROR, n = 0;
+  int rc, n = 0;
 
-  if (state->utf8)
+  if (state->utf8 && _cw_text_blob_open (&state->text, sqlite3_context_db_handle (context), api->xRowid (fts)))
     {
-      if (state->blob != NULL)
-        rc = sqlite3_blob_reopen (state->blob, rowid);
-      else
-        rc = sqlite3_blob_open (sqlite3_context_db_handle (context), "main", "documents", "text",
-                                rowid, 0, &state->blob);
-    }
-  if (rc == SQLITE_OK)
-    {
-      doc->n_text = sqlite3_blob_bytes (state->blob);
+      doc->n_text = state->text.total;
       doc->n_read = 0;
-      if (state->allocated < doc->n_text + 1)
-        {
-          g_free (state->buffer);
-          state->allocated = MAX (doc->n_text + 1, 2 * state->allocated);
-          state->buffer = g_malloc (state->allocated);
-        }
-      state->buffer[0] = '\0';
-      doc->text = state->buffer;
+      doc->text = state->text.buffer;
       return SQLITE_OK;
     }
 
   /* No such row or no text there (an index out of step with its table),
-   * or not UTF-8: FTS5's own reading of it, as it always was. A failed
-   * reopen leaves the blob unusable. */
-  g_clear_pointer (&state->blob, sqlite3_blob_close);
+   * or not UTF-8: FTS5's own reading of it, as it always was. */
   if ((rc = api->xColumnText (fts, 0, &doc->text, &n)) != SQLITE_OK)
     return rc;
   doc->n_text = doc->n_read = n;
@@ -873,15 +852,12 @@ doc_text_read (SearchState *state,
 {
   int rc;
 
-  upto = MIN (upto, doc->n_text);
-  if (upto <= doc->n_read)
+  if (MIN (upto, doc->n_text) <= doc->n_read)
     return SQLITE_OK;
-  g_assert (doc->text == state->buffer && state->blob != NULL);
-  rc = sqlite3_blob_read (state->blob, state->buffer + doc->n_read, upto - doc->n_read, doc->n_read);
-  if (rc != SQLITE_OK)
+  g_assert (doc->text == state->text.buffer && state->text.blob != NULL);
+  if ((rc = _cw_text_blob_read (&state->text, upto)) != SQLITE_OK)
     return rc;
-  doc->n_read = upto;
-  state->buffer[upto] = '\0';
+  doc->n_read = state->text.have;
   return SQLITE_OK;
 }
 
